@@ -1,0 +1,3 @@
+from sendcli.cli import main
+
+main()

@@ -1,0 +1,418 @@
+"""Cross-field rules of record.md and the census rules of rules.md.
+
+Each rule is one plain function ``(record, context) -> Iterable[Finding]``,
+listed in :data:`RULES`: a new rule is one function and one entry. Rules run
+on documents that may also have schema errors, so they read the document
+through the tolerant accessors below and skip what the schema already
+reports (a date that is not a date, a list that is not a list).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sendcli.core import codes
+from sendcli.core.dates import parse_iso_date
+from sendcli.core.findings import ERROR, WARNING, Finding, Pointer
+
+#: Record IDs (cli.md): pseudonymous, lower case, safe as a file name.
+RECORD_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def is_valid_record_id(text: str) -> bool:
+    return RECORD_ID.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    today: date
+    #: The record's file name without ``.yaml`` (None where there is no file).
+    file_id: str | None = None
+
+
+Rule = Callable[[dict, RuleContext], Iterable[Finding]]
+
+
+# -- tolerant accessors -------------------------------------------------------
+
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _date_at(container: object, key: str) -> date | None:
+    return parse_iso_date(_mapping(container).get(key))
+
+
+def _enumerate_mappings(value: object) -> Iterator[tuple[int, dict]]:
+    for index, item in enumerate(_items(value)):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def _cycles(record: dict) -> Iterator[tuple[int, dict]]:
+    return _enumerate_mappings(record.get("cycles"))
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# -- id -----------------------------------------------------------------------
+
+def check_id_matches_file(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """The ``id:`` field equals the file name (cli.md, "record")."""
+    if context.file_id is None:
+        return
+    if not is_valid_record_id(context.file_id):
+        yield Finding(("id",), f"the file name '{context.file_id}.yaml' is not a valid record ID "
+                      "(lower-case letters, digits and hyphens, at most 63 characters)", "id")
+        return
+    record_id = record.get("id")
+    if isinstance(record_id, str) and record_id != context.file_id:
+        yield Finding(("id",), f"id '{record_id}' does not match the file name "
+                      f"'{context.file_id}.yaml'", "id")
+
+
+# -- census -------------------------------------------------------------------
+
+def check_census_needs(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """Census need-type rules (rules.md, "Census codes")."""
+    status = record.get("status")
+    needs = _mapping(record.get("needs"))
+    primary = needs.get("primary")
+    known = ", ".join(codes.NEED_CODES)
+
+    if isinstance(primary, str):
+        if primary not in codes.NEEDS_BY_CODE:
+            yield Finding(("needs", "primary"), f"'{primary}' is not a census need code ({known})", "census")
+        elif primary == codes.NO_SPECIALIST_ASSESSMENT and status != codes.SEN_SUPPORT:
+            yield Finding(("needs", "primary"), "NSA (no specialist assessment) is used only for "
+                          "pupils on SEN support (census)", "census")
+    elif primary is None and status in codes.STATUSES_NEEDING_PRIMARY_NEED:
+        where = ("needs", "primary") if "primary" in needs else ("needs",) if "needs" in record else ("status",)
+        yield Finding(where, f"a pupil with status '{status}' needs a primary need type for the "
+                      "census; use NSA where there has been no specialist assessment", "census")
+
+    seen: set[str] = set()
+    for index, code in enumerate(_items(needs.get("secondary"))):
+        if not isinstance(code, str):
+            continue
+        pointer = ("needs", "secondary", index)
+        if code not in codes.NEEDS_BY_CODE:
+            yield Finding(pointer, f"'{code}' is not a census need code ({known})", "census")
+        elif code == primary:
+            yield Finding(pointer, f"'{code}' is already the primary need; the census does not "
+                          "repeat it as a secondary need", "census")
+        elif code in seen:
+            yield Finding(pointer, f"'{code}' is listed twice", "census")
+        elif primary is None:
+            yield Finding(pointer, "a secondary need is recorded but no primary need", "census")
+        seen.add(code)
+
+
+def check_ehc_plan_has_final_plan(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """rules.md: status ``ehc-plan`` without a final plan date cannot get an annual review date."""
+    if record.get("status") == codes.EHC_PLAN and not _mapping(record.get("ehc")).get("final_plan"):
+        yield Finding(("status",), "status is ehc-plan but no final plan date is recorded "
+                      "(ehc.final_plan), so no annual review date can be worked out", "census", WARNING)
+
+
+def check_outcome_areas(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """An outcome's area is one of the four broad areas of need (CoP 6.28)."""
+    for c, cycle in _cycles(record):
+        for o, outcome in _enumerate_mappings(_mapping(cycle.get("plan")).get("outcomes")):
+            area = outcome.get("area")
+            if isinstance(area, str) and area not in codes.OUTCOME_AREAS:
+                yield Finding(("cycles", c, "plan", "outcomes", o, "area"),
+                              f"'{area}' is not an area of need ({', '.join(codes.OUTCOME_AREAS)})", "census")
+
+
+# -- status ---------------------------------------------------------------------
+
+def check_status_and_closure(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """A closed record says when and why; only a closed record says so."""
+    status = record.get("status")
+    closed = record.get("closed")
+    if status == codes.CLOSED and not isinstance(closed, dict):
+        yield Finding(("closed",) if "closed" in record else ("status",),
+                      "status is closed but the record does not say when and why (closed: {date, reason})",
+                      "status")
+    if status in codes.STATUSES and status != codes.CLOSED and isinstance(closed, dict):
+        yield Finding(("closed",), f"the record has a closure but its status is '{status}'", "status")
+    if status == codes.CLOSED:
+        for c, cycle in _cycles(record):
+            if cycle.get("stage") != "closed":
+                yield Finding(("cycles", c, "stage"), "the record is closed but this cycle is still open",
+                              "status")
+
+
+# -- cycles ---------------------------------------------------------------------
+
+def check_cycle_sequence(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """Cycle numbers run 1, 2, 3...; at most one cycle is open, and it is the last."""
+    cycles = list(_cycles(record))
+    for position, (c, cycle) in enumerate(cycles):
+        number = cycle.get("number")
+        if isinstance(number, int) and not isinstance(number, bool) and number != position + 1:
+            yield Finding(("cycles", c, "number"), f"cycle number {number} should be {position + 1}: "
+                          "cycles are numbered 1, 2, 3... in order", "cycles")
+        stage = cycle.get("stage")
+        if stage != "closed" and isinstance(stage, str) and position != len(cycles) - 1:
+            yield Finding(("cycles", c, "stage"), f"cycle {position + 1} is still open ({stage}) but a later "
+                          "cycle exists: only the last cycle may be open", "cycles")
+
+
+def check_cycle_history(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """The history starts at assess on the opening date and moves one stage at a time."""
+    for c, cycle in _cycles(record):
+        history = list(_enumerate_mappings(cycle.get("history")))
+        if not history:
+            continue
+        base = ("cycles", c, "history")
+        first_index, first = history[0]
+        if first.get("stage") != "assess":
+            yield Finding((*base, first_index, "stage"), "a cycle's history starts with stage assess", "cycles")
+        opened = cycle.get("opened")
+        if isinstance(opened, str) and first.get("date") != opened:
+            yield Finding((*base, first_index, "date"),
+                          f"the first history entry should be dated {opened}, the day the cycle opened", "cycles")
+        previous_stage = None
+        for index, entry in history:
+            stage = entry.get("stage")
+            if previous_stage in codes.STAGES and stage in codes.STAGES:
+                expected = codes.STAGES[codes.STAGES.index(previous_stage) + 1] if previous_stage != "closed" else None
+                # ``close`` may end a cycle from any stage; otherwise one stage at a time.
+                if stage != expected and stage != "closed" or previous_stage == "closed":
+                    yield Finding((*base, index, "stage"),
+                                  f"'{stage}' cannot follow '{previous_stage}': stages move assess, plan, "
+                                  "do, review, closed", "cycles")
+            previous_stage = stage
+        last_stage = history[-1][1].get("stage")
+        if isinstance(cycle.get("stage"), str) and isinstance(last_stage, str) and cycle["stage"] != last_stage:
+            yield Finding(("cycles", c, "stage"), f"stage is '{cycle['stage']}' but the history's last "
+                          f"move is to '{last_stage}'", "cycles")
+
+
+# -- references -----------------------------------------------------------------
+
+def check_references(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """Outcome and provision IDs are unique in their cycle; references resolve."""
+    for c, cycle in _cycles(record):
+        plan = _mapping(cycle.get("plan"))
+        outcome_ids: set[str] = set()
+        for o, outcome in _enumerate_mappings(plan.get("outcomes")):
+            oid = outcome.get("id")
+            if isinstance(oid, str):
+                if oid in outcome_ids:
+                    yield Finding(("cycles", c, "plan", "outcomes", o, "id"),
+                                  f"outcome id '{oid}' is used twice in this cycle", "references")
+                outcome_ids.add(oid)
+        provision_ids: set[str] = set()
+        for p, provision in _enumerate_mappings(plan.get("provision")):
+            pid = provision.get("id")
+            if isinstance(pid, str):
+                if pid in provision_ids:
+                    yield Finding(("cycles", c, "plan", "provision", p, "id"),
+                                  f"provision id '{pid}' is used twice in this cycle", "references")
+                provision_ids.add(pid)
+            for r, ref in enumerate(_items(provision.get("outcomes"))):
+                if isinstance(ref, str) and ref not in outcome_ids:
+                    yield Finding(("cycles", c, "plan", "provision", p, "outcomes", r),
+                                  f"provision {pid or p + 1} serves outcome '{ref}', which is not an "
+                                  "outcome of this cycle", "references")
+        review = _mapping(cycle.get("review"))
+        for g, progress in _enumerate_mappings(review.get("progress")):
+            ref = progress.get("outcome")
+            if isinstance(ref, str) and ref not in outcome_ids:
+                yield Finding(("cycles", c, "review", "progress", g, "outcome"),
+                              f"progress is rated for outcome '{ref}', which is not an outcome of this cycle",
+                              "references")
+
+
+# -- dates ----------------------------------------------------------------------
+
+def _recorded_events(record: dict) -> Iterator[tuple[Pointer, date]]:
+    """Every date on which something happened (as opposed to one planned ahead)."""
+    register = _mapping(record.get("register"))
+    for key in ("entered", "left"):
+        if (day := parse_iso_date(register.get(key))) is not None:
+            yield ("register", key), day
+    for section in ("views", "meetings"):
+        for index, item in _enumerate_mappings(record.get(section)):
+            if (day := parse_iso_date(item.get("date"))) is not None:
+                yield (section, index, "date"), day
+    for c, cycle in _cycles(record):
+        for pointer, day in _cycle_events(cycle):
+            yield ("cycles", c, *pointer), day
+    ehc = _mapping(record.get("ehc"))
+    for pointer, day in _ehc_events(ehc):
+        yield ("ehc", *pointer), day
+    if (day := _date_at(record.get("closed"), "date")) is not None:
+        yield ("closed", "date"), day
+
+
+def _cycle_events(cycle: dict) -> Iterator[tuple[Pointer, date]]:
+    if (day := parse_iso_date(cycle.get("opened"))) is not None:
+        yield ("opened",), day
+    for index, entry in _enumerate_mappings(cycle.get("history")):
+        if (day := parse_iso_date(entry.get("date"))) is not None:
+            yield ("history", index, "date"), day
+    for index, item in _enumerate_mappings(_mapping(cycle.get("assess")).get("evidence")):
+        if (day := parse_iso_date(item.get("date"))) is not None:
+            yield ("assess", "evidence", index, "date"), day
+    if (day := _date_at(cycle.get("plan"), "agreed")) is not None:
+        yield ("plan", "agreed"), day
+    for index, item in _enumerate_mappings(_mapping(cycle.get("do")).get("log")):
+        if (day := parse_iso_date(item.get("date"))) is not None:
+            yield ("do", "log", index, "date"), day
+    if (day := _date_at(cycle.get("review"), "date")) is not None:
+        yield ("review", "date"), day
+
+
+def _ehc_events(ehc: dict) -> Iterator[tuple[Pointer, date]]:
+    for key in ("requested", "not_issued", "draft_plan", "final_plan"):
+        if (day := parse_iso_date(ehc.get(key))) is not None:
+            yield (key,), day
+    if (day := _date_at(ehc.get("decision"), "date")) is not None:
+        yield ("decision", "date"), day
+    for index, review in _enumerate_mappings(ehc.get("reviews")):
+        for key in ("meeting", "report_sent", "amended_plan"):
+            if (day := parse_iso_date(review.get(key))) is not None:
+                yield ("reviews", index, key), day
+        if (day := _date_at(review.get("la_decision"), "date")) is not None:
+            yield ("reviews", index, "la_decision", "date"), day
+    if (day := _date_at(ehc.get("phase_transfer"), "amended")) is not None:
+        yield ("phase_transfer", "amended"), day
+    for index, exception in _enumerate_mappings(ehc.get("exceptions")):
+        if (day := parse_iso_date(exception.get("date"))) is not None:
+            yield ("exceptions", index, "date"), day
+
+
+def check_date_of_birth(record: dict, context: RuleContext) -> Iterator[Finding]:
+    born = _date_at(record.get("child"), "date_of_birth")
+    if born is None:
+        return
+    if born > context.today:
+        yield Finding(("child", "date_of_birth"), f"date of birth {born} is in the future "
+                      f"(today is {context.today})", "dates")
+        return
+    for pointer, day in _recorded_events(record):
+        if day < born:
+            yield Finding(pointer, f"{day} is before the date of birth ({born})", "dates")
+
+
+def check_events_not_in_future(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """Something recorded as done cannot have happened after today: most likely a typo."""
+    for pointer, day in _recorded_events(record):
+        if day > context.today:
+            yield Finding(pointer, f"{day} is in the future (today is {context.today}); "
+                          "record events once they have happened", "dates", WARNING)
+
+
+def _not_before(pointer: Pointer, day: date | None, earliest: date | None, what: str) -> Iterator[Finding]:
+    if day is not None and earliest is not None and day < earliest:
+        yield Finding(pointer, f"{day} is before {what} ({earliest})", "dates")
+
+
+def check_register_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
+    register = _mapping(record.get("register"))
+    entered = parse_iso_date(register.get("entered"))
+    yield from _not_before(("register", "left"), parse_iso_date(register.get("left")), entered,
+                           "the date they entered the register")
+
+
+def check_cycle_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """Within a cycle nothing happens before it opened, and the plan precedes its review."""
+    previous_end: date | None = None
+    for c, cycle in _cycles(record):
+        base = ("cycles", c)
+        opened = parse_iso_date(cycle.get("opened"))
+        yield from _not_before((*base, "opened"), opened, previous_end, "the end of the previous cycle")
+        last_move: date | None = None
+        for pointer, day in _cycle_events(cycle):
+            if pointer == ("opened",):
+                continue
+            yield from _not_before((*base, *pointer), day, opened, "the day the cycle opened")
+            if pointer[0] == "history":
+                yield from _not_before((*base, *pointer), day, last_move, "the previous stage move")
+                last_move = day
+        plan = _mapping(cycle.get("plan"))
+        agreed = parse_iso_date(plan.get("agreed"))
+        review_date = parse_iso_date(plan.get("review_date"))
+        if review_date is not None and agreed is not None and review_date <= agreed:
+            # CoP 6.48: the plan sets "a clear date for review", after it is agreed.
+            yield Finding((*base, "plan", "review_date"),
+                          f"the review date {review_date} should come after the plan was agreed ({agreed})",
+                          "dates")
+        yield from _not_before((*base, "review", "date"), _date_at(cycle.get("review"), "date"), agreed,
+                               "the day the plan was agreed")
+        previous_end = last_move or opened
+
+
+def check_ehc_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """The EHC steps happen in order (rules.md, "EHC events")."""
+    ehc = _mapping(record.get("ehc"))
+    if not ehc:
+        return
+    requested = parse_iso_date(ehc.get("requested"))
+    decided = _date_at(ehc.get("decision"), "date")
+    draft = parse_iso_date(ehc.get("draft_plan"))
+    final = parse_iso_date(ehc.get("final_plan"))
+    yield from _not_before(("ehc", "decision", "date"), decided, requested, "the request")
+    yield from _not_before(("ehc", "not_issued"), parse_iso_date(ehc.get("not_issued")), decided,
+                           "the decision to assess")
+    yield from _not_before(("ehc", "draft_plan"), draft, decided or requested, "the decision to assess")
+    yield from _not_before(("ehc", "final_plan"), final, draft or decided or requested,
+                           "the draft plan" if draft else "the decision to assess")
+    for index, review in _enumerate_mappings(ehc.get("reviews")):
+        base = ("ehc", "reviews", index)
+        meeting = parse_iso_date(review.get("meeting"))
+        yield from _not_before((*base, "meeting"), meeting, final, "the final plan")
+        yield from _not_before((*base, "report_sent"), parse_iso_date(review.get("report_sent")), meeting,
+                               "the review meeting")
+        la_decided = _date_at(review.get("la_decision"), "date")
+        yield from _not_before((*base, "la_decision", "date"), la_decided, meeting, "the review meeting")
+        yield from _not_before((*base, "amended_plan"), parse_iso_date(review.get("amended_plan")),
+                               la_decided or meeting, "the local authority's decision")
+
+
+def check_closure_date(record: dict, context: RuleContext) -> Iterator[Finding]:
+    closed = _mapping(record.get("closed"))
+    closed_on = parse_iso_date(closed.get("date"))
+    yield from _not_before(("closed", "date"), closed_on, _date_at(record.get("register"), "entered"),
+                           "the date they entered the register")
+    yield from _not_before(("closed", "transferred"), parse_iso_date(closed.get("transferred")), closed_on,
+                           "the day the record was closed")
+
+
+RULES: tuple[Rule, ...] = (
+    check_id_matches_file,
+    check_census_needs,
+    check_ehc_plan_has_final_plan,
+    check_outcome_areas,
+    check_status_and_closure,
+    check_cycle_sequence,
+    check_cycle_history,
+    check_references,
+    check_date_of_birth,
+    check_events_not_in_future,
+    check_register_dates,
+    check_cycle_dates,
+    check_ehc_dates,
+    check_closure_date,
+)
+
+
+def cross_field_findings(record: dict, context: RuleContext) -> list[Finding]:
+    """Every cross-field and census finding for one record, in rule order."""
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(record, context))
+    return findings

@@ -1,0 +1,202 @@
+"""``sendcli check``'s engine: every problem in every file, each with its place.
+
+Data flows one way: bytes → :func:`~sendcli.loading.load_yaml` → schema →
+cross-field rules of the core → :class:`Problem` values located by walking
+the YAML node tree. Nothing here prints; the CLI formats the problems.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
+from sendcli.core.rules import RuleContext, cross_field_findings
+from sendcli.loading import MAX_RECORD_BYTES, LoadedDocument, load_yaml, locate
+from sendcli.schemas import CONFIG_SCHEMA, RECORD_SCHEMA, schema_findings
+
+RECORD_SUFFIXES = (".yaml", ".yml")
+CONFIG_FILE = "sendcli.yaml"
+RECORDS_DIR = "records"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem at ``path:line:column``, as ``check`` reports it (cli.md)."""
+
+    path: str
+    line: int
+    column: int
+    severity: str
+    rule: str
+    pointer: str
+    message: str
+    #: The dotted field (``cycles[0].plan.review_date``); empty for the file as a whole.
+    field: str = ""
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        del data["field"]
+        return data
+
+
+@dataclass
+class FileCheck:
+    """One file's verdict, and its data when it could be read."""
+
+    path: str
+    problems: list[Problem]
+    data: object = None
+    #: ``sendcli.yaml`` rather than a record.
+    is_config: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(p.severity == WARNING for p in self.problems)
+
+
+def read_bytes(path: Path) -> bytes | str:
+    """A file's bytes, or a message saying why they cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            # Refused unread: the loader's bound, applied before the read.
+            return (f"the file is {size / 1_048_576:.1f} MB; records larger than "
+                    f"{MAX_RECORD_BYTES // 1_048_576} MB are refused")
+        with path.open("rb") as handle:
+            return handle.read(MAX_RECORD_BYTES + 1)
+    except FileNotFoundError:
+        return "the file does not exist"
+    except IsADirectoryError:
+        return "this is a folder, not a record file"
+    except PermissionError:
+        return "the file cannot be read (permission denied)"
+    except OSError as error:
+        return f"the file cannot be read ({error.strerror or type(error).__name__})"
+
+
+def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str | None) -> FileCheck:
+    """Check one record's bytes: YAML hazards, schema, then the cross-field rules."""
+    loaded = load_yaml(raw)
+    findings = list(loaded.findings)
+    if loaded.located or not isinstance(loaded.data, dict):
+        return FileCheck(display_path, _locate_all(display_path, loaded, findings))
+    findings.extend(_without_hazard_duplicates(schema_findings(loaded.data, loaded.root, RECORD_SCHEMA), findings))
+    findings.extend(_rule_findings(loaded.data, RuleContext(today=today, file_id=file_id), findings))
+    return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
+
+
+def check_config_bytes(raw: bytes, display_path: str) -> FileCheck:
+    """Check ``sendcli.yaml`` against its schema."""
+    loaded = load_yaml(raw)
+    findings = list(loaded.findings)
+    if loaded.located or not isinstance(loaded.data, dict):
+        return FileCheck(display_path, _locate_all(display_path, loaded, findings))
+    findings.extend(_without_hazard_duplicates(schema_findings(loaded.data, loaded.root, CONFIG_SCHEMA), findings))
+    return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
+
+
+def check_record_file(path: Path, display_path: str, today: date) -> FileCheck:
+    raw = read_bytes(path)
+    if isinstance(raw, str):
+        return FileCheck(display_path, [Problem(display_path, 1, 1, ERROR, "file", "", raw)])
+    return check_record_bytes(raw, display_path, today, file_id=record_id_of(path))
+
+
+def record_id_of(path: Path) -> str:
+    return path.name.rsplit(".", 1)[0]
+
+
+def _without_hazard_duplicates(schema: list[Finding], hazards: list[Finding]) -> list[Finding]:
+    """A YAML hazard already explains the schema error at the same place."""
+    flagged = {f.pointer for f in hazards}
+    return [f for f in schema if f.pointer not in flagged]
+
+
+def _rule_findings(data: dict, context: RuleContext, earlier: list[Finding]) -> list[Finding]:
+    try:
+        return cross_field_findings(data, context)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        # The rules read defensively; a document odd enough to trip one anyway
+        # has schema errors that say what is wrong. Without them, it is a bug.
+        if any(f.severity == ERROR for f in earlier):
+            return []
+        raise
+
+
+def _locate_all(display_path: str, loaded: LoadedDocument, findings: Iterable[Finding]) -> list[Problem]:
+    problems = [Problem(display_path, item.line, item.column, item.severity, item.rule, "", item.message)
+                for item in loaded.located]
+    for finding in findings:
+        line, column = locate(loaded.root, finding.pointer, finding.at_key)
+        problems.append(Problem(display_path, line, column, finding.severity, finding.rule,
+                                json_pointer(finding.pointer), finding.message, dotted_path(finding.pointer)))
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+# -- which files ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """A file to check, with the path to show for it."""
+
+    path: Path
+    display: str
+    is_config: bool = False
+
+
+def casebook_targets(root: Path, display_prefix: str = "") -> list[Target]:
+    """A casebook's settings file and every record in its ``records/`` folder."""
+    targets = []
+    config = root / CONFIG_FILE
+    if config.exists():
+        targets.append(Target(config, display_prefix + CONFIG_FILE, is_config=True))
+    records = root / RECORDS_DIR
+    if records.is_dir():
+        for entry in sorted(os.scandir(records), key=lambda e: e.name):
+            if entry.name.endswith(RECORD_SUFFIXES) and not entry.name.startswith("."):
+                targets.append(Target(Path(entry.path), f"{display_prefix}{RECORDS_DIR}/{entry.name}"))
+    return targets
+
+
+def path_targets(paths: Iterable[str]) -> Iterator[Target]:
+    """Files as given; a casebook folder as a casebook; any other folder searched for YAML."""
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            yield Target(path, given)
+            continue
+        prefix = "" if given in (".", "./") else given.rstrip("/") + "/"
+        if (path / CONFIG_FILE).is_file():
+            yield from casebook_targets(path, prefix)
+            continue
+        for folder, subfolders, files in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith(RECORD_SUFFIXES) and not name.startswith("."):
+                    full = Path(folder) / name
+                    yield Target(full, prefix + full.relative_to(path).as_posix())
+
+
+def check_targets(targets: Iterable[Target], today: date) -> Iterator[FileCheck]:
+    """Check each target in turn, streaming: one document in memory at a time."""
+    for target in targets:
+        if target.is_config:
+            raw = read_bytes(target.path)
+            if isinstance(raw, str):
+                yield FileCheck(target.display, [Problem(target.display, 1, 1, ERROR, "file", "", raw)],
+                                is_config=True)
+            else:
+                result = check_config_bytes(raw, target.display)
+                result.is_config = True
+                yield result
+        else:
+            yield check_record_file(target.path, target.display, today)

@@ -1,0 +1,340 @@
+"""Reading a record's bytes into data, safely, with every hazard located.
+
+record.md's rules of the format, enforced here before any other code sees the
+document:
+
+- Safe loading only. libyaml (PyYAML's C parser) composes the node tree; we
+  construct the values ourselves from the nodes, so no tag beyond the core
+  schema is ever constructed (``!!python/...`` is refused, not run).
+- Duplicate keys are errors (parsers silently keep the last: lost data).
+- Aliases are allowed only while the document they expand to stays no larger
+  than the file itself: an alias bomb is refused after reading at most as
+  many nodes as the file has bytes.
+- Strings stay strings: a plain scalar that YAML 1.1 readers take for a
+  boolean or a number in an unusual notation (``no``, ``on``, ``1:30``,
+  ``0123``, ``y``) is an error with its line, whatever our parser made of it.
+- Dates stay the text the user wrote (``2026-09-10``); the schema checks
+  them, so an impossible date is reported rather than crashing a parser.
+
+Everything found is returned as values: :class:`Located` problems for the
+file as a whole, and :class:`~sendcli.core.findings.Finding` values, located
+by their pointer, for values inside the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sendcli.core.findings import ERROR, Finding, Pointer
+
+try:  # libyaml's C parser: ~10x faster than the pure-Python one.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+#: rules.md / quality.md: "a record larger than a sane bound (say 5 MB)".
+MAX_RECORD_BYTES = 5 * 1024 * 1024
+#: Block nesting deeper than this is no record; it also keeps the parser's
+#: recursion far from the interpreter's limit.
+MAX_DEPTH = 64
+
+_TAG = "tag:yaml.org,2002:"
+STR, NULL, BOOL, INT, FLOAT = _TAG + "str", _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
+TIMESTAMP, MAP, SEQ, MERGE, VALUE = _TAG + "timestamp", _TAG + "map", _TAG + "seq", _TAG + "merge", _TAG + "value"
+_SCALAR_TAGS = frozenset({STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, VALUE})
+
+_PLAIN_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*([eE][-+]?[0-9]+)?")
+#: Plain text that PyYAML keeps as a string but other readers do not: the
+#: YAML 1.1 booleans y/n, and YAML 1.2 octals and exponent-only floats.
+_READ_OTHERWISE_ELSEWHERE = re.compile(r"[yYnN]|0o[0-7]+|[-+]?[0-9]+[eE][-+]?[0-9]+")
+_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A problem with the file itself, at a known place (no document path)."""
+
+    line: int
+    column: int
+    message: str
+    rule: str
+    severity: str = ERROR
+
+
+@dataclass
+class LoadedDocument:
+    """What :func:`load_yaml` read: the data, its node tree and what was wrong."""
+
+    data: object = None
+    root: Node | None = None
+    #: Problems with the file as such: encoding, syntax, size, tabs.
+    located: list[Located] = field(default_factory=list)
+    #: Problems at a place in the document: duplicate keys, tags, YAML 1.1 values.
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.located and not any(f.severity == ERROR for f in self.findings)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The C loader; only its composer is used (values are built by :class:`_Builder`)."""
+
+
+def load_yaml(raw: bytes) -> LoadedDocument:
+    """Read one YAML file's bytes. Never raises for bad input."""
+    result = LoadedDocument()
+    if len(raw) > MAX_RECORD_BYTES:
+        result.located.append(Located(1, 1, f"the file is {len(raw) / 1_048_576:.1f} MB; "
+                                      f"records larger than {MAX_RECORD_BYTES // 1_048_576} MB are refused", "file"))
+        return result
+    text = _decode(raw, result)
+    if text is None:
+        return result
+    for match in _LEADING_TAB.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        result.located.append(Located(line, match.end() - match.start(),
+                                      "a tab is used for indentation; YAML indents with spaces only", "yaml"))
+    if result.located:
+        return result
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = error.problem or error.context or "the YAML could not be read"
+        if error.context and error.problem:
+            message = f"{error.problem} ({error.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        result.located.append(Located(line, column, f"YAML syntax: {message}", "yaml"))
+        return result
+    except yaml.YAMLError as error:  # a reader error without a mark
+        result.located.append(Located(1, 1, f"YAML syntax: {type(error).__name__}", "yaml"))
+        return result
+    except RecursionError:
+        result.located.append(Located(1, 1, "the YAML is nested too deeply to be a record", "yaml"))
+        return result
+    if root is None:
+        result.located.append(Located(1, 1, "the file is empty: a record is a mapping of fields "
+                                      "(schema_version, id, status, ...)", "file"))
+        return result
+    result.root = root
+    builder = _Builder(budget=len(text) + 64)
+    result.data = builder.build(root, ())
+    result.findings.extend(builder.findings)
+    if not isinstance(root, MappingNode) and not builder.findings:
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        result.findings.append(Finding((), f"the file holds {kind}; a record is a mapping of fields "
+                                       "(schema_version, id, status, ...)", "yaml"))
+    return result
+
+
+def _decode(raw: bytes, result: LoadedDocument) -> str | None:
+    if not raw.strip():
+        result.located.append(Located(1, 1, "the file is empty: a record is a mapping of fields "
+                                      "(schema_version, id, status, ...)", "file"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        result.located.append(Located(line, column, f"byte 0x{raw[error.start]:02x} is not UTF-8 text; "
+                                      "save the file as UTF-8", "file"))
+        return None
+    if text.startswith("\ufeff"):  # a byte order mark some Windows editors add
+        text = text[1:]
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        result.located.append(Located(line, offset - text.rfind("\n", 0, offset), "the file holds a NUL byte: "
+                                      "it is not a text file", "file"))
+        return None
+    return text
+
+
+class _Builder:
+    """Builds Python values from a composed node tree, finding hazards on the way."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.findings: list[Finding] = []
+        self._open: set[int] = set()
+        self._exhausted = False
+
+    def build(self, node: Node, pointer: Pointer) -> object:
+        self.budget -= 1
+        if self.budget < 0:
+            if not self._exhausted:
+                self._exhausted = True
+                self.findings.append(Finding(pointer, "anchors and aliases (& and *) expand this file far "
+                                             "beyond its size (an alias bomb); write the values out", "yaml"))
+            return None
+        if len(pointer) > MAX_DEPTH:
+            if not self._exhausted:
+                self._exhausted = True
+                self.findings.append(Finding(pointer, f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                                             "yaml"))
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, pointer)
+        if id(node) in self._open:
+            self.findings.append(Finding(pointer, "an alias refers to the mapping or list that contains it",
+                                         "yaml"))
+            return None
+        self._open.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                self._check_tag(node, SEQ, pointer)
+                return [self.build(item, (*pointer, index)) for index, item in enumerate(node.value)]
+            self._check_tag(node, MAP, pointer)
+            return self._mapping(node, pointer)
+        finally:
+            self._open.discard(id(node))
+
+    def _check_tag(self, node: Node, expected: str, pointer: Pointer) -> bool:
+        if node.tag == expected:
+            return True
+        self.findings.append(Finding(pointer, f"the YAML tag '{_short_tag(node.tag)}' is not allowed: records "
+                                     "hold only text, numbers, dates, lists and mappings", "yaml"))
+        return False
+
+    def _mapping(self, node: MappingNode, pointer: Pointer) -> dict:
+        mapping: dict = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                self.findings.append(Finding(pointer, "merge keys (<<) are not allowed in records; "
+                                             "write the fields out", "yaml"))
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in (STR, INT, BOOL, NULL, FLOAT, TIMESTAMP):
+                self.findings.append(Finding(pointer, "a key must be plain text", "yaml"))
+                continue
+            key = key_node.value
+            if key_node.tag != STR:
+                self.findings.append(Finding((*pointer, key), f"the key '{key}' is read as a "
+                                             f"{_kind(key_node.tag)}; keys are lower-case text", "yaml",
+                                             at_key=True))
+            if key in mapping:
+                self.findings.append(Finding((*pointer, key), f"duplicate key '{key}' (first at line "
+                                             f"{first_line[key]}); YAML would keep only the last one", "yaml",
+                                             at_key=True))
+                # Keep the first: the finding points at the second, which is the one to remove.
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            mapping[key] = self.build(value_node, (*pointer, key))
+        return mapping
+
+    def _scalar(self, node: ScalarNode, pointer: Pointer) -> object:
+        tag, text = node.tag, node.value
+        if tag not in _SCALAR_TAGS:
+            self._check_tag(node, STR, pointer)
+            return text
+        plain = node.style is None
+        if tag in (STR, VALUE, TIMESTAMP):
+            # Timestamps stay text: the schema's date format checks them.
+            if plain and tag == STR and _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
+                self._ambiguous(pointer, text, "is read as a boolean or a number by some YAML readers")
+            return text
+        if tag == NULL:
+            return None
+        if tag == BOOL:
+            if text in _PLAIN_BOOLS:
+                return _PLAIN_BOOLS[text]
+            self._ambiguous(pointer, text, "means true or false to YAML 1.1 readers and plain text to others")
+            return text.lower() in ("yes", "on", "y")
+        if tag == INT:
+            if _DECIMAL_INT.fullmatch(text):
+                return int(text)
+            self._ambiguous(pointer, text, "is read as a number in an unusual notation (octal, sexagesimal "
+                            "or hexadecimal) by YAML 1.1 readers")
+            return text
+        # FLOAT
+        if _DECIMAL_FLOAT.fullmatch(text):
+            return float(text)
+        self._ambiguous(pointer, text, "is read as an unusual number (infinity, not-a-number or "
+                        "sexagesimal) by YAML 1.1 readers")
+        return text
+
+    def _ambiguous(self, pointer: Pointer, text: str, why: str) -> None:
+        self.findings.append(Finding(pointer, f"'{text}' {why}; put it in quotes (\"{text}\") if you mean the "
+                                     "text, or write the value plainly", "yaml"))
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _kind(tag: str) -> str:
+    return {INT: "number", FLOAT: "number", BOOL: "boolean", NULL: "null", TIMESTAMP: "date"}.get(tag, "value")
+
+
+def needs_quotes(text: str) -> bool:
+    """Whether plain ``text`` would be read as anything but that text.
+
+    True for what YAML 1.1 resolves to a non-string (``no``, ``Null``,
+    ``0123``, ``1:30``, ``2016-05-14``) and for what other readers would
+    (``y``, ``0o17``, ``1e3``): such text must be written in quotes.
+    """
+    if _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
+        return True
+    return _RESOLVER.resolve(ScalarNode, text, (True, False)) != STR
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+# -- locating a pointer in the node tree -------------------------------------------
+
+def locate(root: Node | None, pointer: Pointer, at_key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the value at ``pointer`` in the node tree.
+
+    Walks the composed tree along the pointer. Where the path ends at a value,
+    its position; with ``at_key``, the key's; where the path leaves the tree (a
+    missing field), the key of the deepest mapping reached, else its start.
+    """
+    if root is None:
+        return 1, 1
+    node: Node = root
+    owning_key: Node | None = None
+    for index, part in enumerate(pointer):
+        child: Node | None = None
+        key_node: Node | None = None
+        if isinstance(node, MappingNode):
+            for candidate_key, candidate_value in node.value:
+                if isinstance(candidate_key, ScalarNode) and candidate_key.value == part:
+                    key_node, child = candidate_key, candidate_value
+                    if index == len(pointer) - 1 and at_key:
+                        # The last one: a duplicate key is reported at its second appearance.
+                        continue
+                    break
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            return _position(owning_key or node)
+        if index == len(pointer) - 1 and at_key and key_node is not None:
+            return _position(key_node)
+        node, owning_key = child, key_node
+    return _position(node)
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def scalar_source(root: Node | None, pointer: Pointer) -> ScalarNode | None:
+    """The scalar node at ``pointer``, for messages that quote what the user wrote."""
+    node = root
+    for part in pointer:
+        if isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == part), None)
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node if isinstance(node, ScalarNode) else None

@@ -1,0 +1,174 @@
+"""The JSON Schemas: where they live, one validator each per run, and their errors.
+
+Schema errors become :class:`~sendcli.core.findings.Finding` values with
+messages written for a SENCO rather than jsonschema's, which print the whole
+offending value (a record's content) and name schema keywords.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sendcli.core.dates import parse_iso_date
+from sendcli.core.findings import Finding, Pointer
+from sendcli.loading import scalar_source
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+    from yaml.nodes import Node
+
+RECORD_SCHEMA = "record.schema.json"
+CONFIG_SCHEMA = "config.schema.json"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """``schemas`` or ``templates``: inside the installed package, else the source tree.
+
+    The wheel carries them as package data (pyproject's force-include); an
+    editable install or a checkout finds them beside the package.
+    """
+    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"sendcli's {name} folder is missing from the installation")
+
+
+def schema_path(name: str = RECORD_SCHEMA) -> Path:
+    return resource_dir("schemas") / name
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str = RECORD_SCHEMA) -> dict:
+    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def validator(name: str = RECORD_SCHEMA) -> Validator:
+    """Built once per run: building costs far more than validating one record."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    formats = FormatChecker(formats=())
+    formats.checks("date")(lambda value: not isinstance(value, str) or parse_iso_date(value) is not None)
+    return Draft202012Validator(load_schema(name), format_checker=formats)
+
+
+def schema_findings(document: object, root: Node | None, name: str = RECORD_SCHEMA) -> list[Finding]:
+    """Every schema error in ``document``, as findings with plain-English messages."""
+    findings: dict[tuple, Finding] = {}
+    for error in validator(name).iter_errors(document):
+        for finding in _explain(error, root):
+            # ``required`` fails once per missing field, each naming them all.
+            findings.setdefault((finding.pointer, finding.message), finding)
+    return list(findings.values())
+
+
+# -- messages ---------------------------------------------------------------------
+
+_PATTERN_HINTS = {
+    "^[a-z0-9][a-z0-9-]{0,62}$": "a record ID is lower-case letters, digits and hyphens (e.g. ava-b16)",
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "a role is lower-case words joined by hyphens (e.g. class-teacher)",
+    "^[a-z][a-z0-9-]{0,31}$": "an item ID is lower-case, like o1 or p2",
+    "^https?://": "a link starts with https://",
+    "^[A-Za-z0-9-]{1,20}$": "letters, digits and hyphens, at most 20",
+}
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "object": "a mapping of fields", "array": "a list", "null": "empty (null)"}
+
+
+def _describe(value: object) -> str:
+    """A short description of a value: never the whole of a mapping or list."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _expected(schema_type: object) -> str:
+    types = schema_type if isinstance(schema_type, list) else [schema_type]
+    return " or ".join(_TYPE_WORDS.get(t, str(t)) for t in types)
+
+
+def _explain(error, root: Node | None) -> list[Finding]:
+    pointer: Pointer = tuple(error.absolute_path)
+    keyword = error.validator
+    value = error.instance
+
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        known = list(error.schema.get("properties", {}))
+        findings = []
+        for key in value:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields here: {', '.join(known)}"
+            findings.append(Finding((*pointer, key), f"unknown field '{key}'{hint}", "schema", at_key=True))
+        return findings
+    if keyword == "required":
+        missing = error.validator_value
+        absent = [name for name in missing if isinstance(value, dict) and name not in value]
+        return [Finding((*pointer, name), f"the required field '{name}' is missing", "schema") for name in absent]
+    if keyword == "type":
+        return [Finding(pointer, _type_message(value, error.validator_value, root, pointer), "schema")]
+    if keyword == "format":
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            message = f"'{value}' is not a valid date"
+        else:
+            message = f"{_describe(value)} is not a date in the form YYYY-MM-DD"
+        return [Finding(pointer, message, "schema")]
+    if keyword == "enum":
+        if all(isinstance(c, str) for c in error.validator_value) and not isinstance(value, str):
+            return [Finding(pointer, _type_message(value, "string", root, pointer), "schema")]
+        choices = [str(c) for c in error.validator_value]
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return [Finding(pointer, f"{_describe(value)} is not one of: {', '.join(choices)}{hint}", "schema")]
+    if keyword == "const":
+        return [Finding(pointer, f"{_describe(value)} should be {error.validator_value}", "schema")]
+    if keyword == "pattern":
+        hint = _PATTERN_HINTS.get(error.validator_value, f"it should match {error.validator_value}")
+        return [Finding(pointer, f"{_describe(value)} is not valid: {hint}", "schema")]
+    if keyword == "minLength":
+        return [Finding(pointer, "must not be empty", "schema")]
+    if keyword in ("minimum", "maximum"):
+        word = "at least" if keyword == "minimum" else "at most"
+        return [Finding(pointer, f"{_describe(value)} should be {word} {error.validator_value}", "schema")]
+    return [Finding(pointer, f"{_describe(value)} is not valid here ({keyword})", "schema")]
+
+
+def _type_message(value: object, wanted: object, root: Node | None, pointer: Pointer) -> str:
+    expected = _expected(wanted)
+    node = scalar_source(root, pointer)
+    wants_text = wanted == "string" or (isinstance(wanted, list) and "string" in wanted)
+    if node is not None and node.style is None and wants_text:
+        written = node.value
+        if value is None:
+            if written in ("", "~"):
+                return f"no value is given; expected {expected}"
+            return (f"'{written}' is read as empty (null) by YAML; put it in quotes (\"{written}\") "
+                    "if you mean the text")
+        return (f"{written} is read as {_TYPE_WORDS.get(_json_type(value), 'a value')} by YAML; "
+                f"put it in quotes (\"{written}\") if you mean the text")
+    return f"expected {expected}, found {_describe(value)}"
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string"

@@ -1,0 +1,7 @@
+"""The command line: the only package that imports typer and rich."""
+
+from sendcli.cli.app import app, main
+from sendcli.cli import check as _check  # noqa: F401  (registers its command)
+from sendcli.cli import records as _records  # noqa: F401
+
+__all__ = ["app", "main"]

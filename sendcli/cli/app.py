@@ -1,0 +1,115 @@
+"""The Typer application, its global options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup
+
+from sendcli import __version__
+from sendcli.casebook import Casebook, open_casebook, parse_today
+from sendcli.errors import SendcliError
+
+INTERNAL_ERROR = 3
+
+#: Click's own exceptions (usage errors, --help's exit), which click reports
+#: itself. Typer re-exports click or, from 0.2x, ships its own copy of it:
+#: reach both through Typer's public names.
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_CLICK_SIGNALS = (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError)
+
+
+class SendcliGroup(TyperGroup):
+    """Maps every exception to its exit code (cli.md, "Exit codes").
+
+    A :class:`SendcliError` prints its message (and detail lines) to stderr.
+    Anything else is a bug: one short line naming only the exception's type —
+    its message could hold a child's data — and a hint to rerun with --debug.
+    """
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except _CLICK_SIGNALS:
+            raise
+        except SendcliError as error:
+            print_error(error.message, error.details)
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            else:
+                sys.stderr.write(f"sendcli: internal error ({type(error).__name__}); this is a bug. "
+                                 "Rerun with --debug for the traceback.\n")
+            raise typer.Exit(INTERNAL_ERROR) from None
+
+
+app = typer.Typer(
+    cls=SendcliGroup,
+    name="sendcli",
+    help="Keep SEN records as YAML in git, and run the SEND Code of Practice's graduated approach "
+         "(Assess, Plan, Do, Review) from the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Rich tracebacks print local variables: a child's record must never reach a cron mail.
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    root: str | None
+    debug: bool
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sendcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    root: str = typer.Option(None, "--root", envvar="SENDCLI_ROOT", metavar="DIR",
+                             help="The casebook folder. Default: the nearest folder, from here upward, "
+                                  "holding sendcli.yaml."),
+    debug: bool = typer.Option(False, "--debug", help="On an internal error, show the full traceback."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Dates: SENDCLI_TODAY=YYYY-MM-DD sets the date taken as today, for cron and tests."""
+    ctx.obj = Options(root=root, debug=debug)
+
+
+def options(ctx: typer.Context) -> Options:
+    return ctx.find_object(Options) or Options(root=None, debug=False)
+
+
+def casebook(ctx: typer.Context) -> Casebook:
+    return open_casebook(options(ctx).root, Path.cwd())
+
+
+def today() -> date:
+    """The date every command works from: SENDCLI_TODAY, else the system clock."""
+    return parse_today(os.environ.get("SENDCLI_TODAY"), date.today())
+
+
+def print_error(message: str, details: list[str] | None = None) -> None:
+    """Diagnostics go to stderr, plainly: they may be read in a cron mail."""
+    sys.stderr.write(f"sendcli: {message}\n")
+    for line in details or []:
+        sys.stderr.write(f"  {line}\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script."""
+    app(args=argv, prog_name="sendcli")

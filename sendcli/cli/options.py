@@ -1,0 +1,26 @@
+"""Option values shared by commands: formats and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+
+import typer
+
+from sendcli.core.dates import parse_iso_date
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def date_option(value: str | None, name: str) -> date | None:
+    """A ``YYYY-MM-DD`` option: anything else is a usage error (exit 2)."""
+    if value is None:
+        return None
+    parsed = parse_iso_date(value)
+    if parsed is None:
+        reason = "is not a real date" if len(value) == 10 and value[4::3] == "--" else "is not a date in the form YYYY-MM-DD"
+    raise typer.BadParameter(f"'{value}' {reason}", param_hint=name)
+    return parsed

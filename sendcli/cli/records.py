@@ -1,0 +1,206 @@
+"""``init``, ``new`` and ``show``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sendcli.cli.app import app, casebook, today
+from sendcli.cli.options import TextOrJson, date_option
+from sendcli.core import codes
+from sendcli.core.dates import age_in_years, parse_iso_date
+from sendcli.errors import UsageProblem
+from sendcli.records import NewChild, create_record, init_casebook, read_record
+
+Setting = Enum("Setting", {s.replace("-", "_"): s for s in codes.SETTINGS}, type=str)
+NewStatus = Enum("NewStatus", {s.replace("-", "_"): s for s in codes.STATUSES if s != codes.CLOSED}, type=str)
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), metavar="[DIR]", help="Where to create the casebook."),
+    name: str = typer.Option(None, "--name", help="The setting's name, for reports. Default: the folder's name."),
+) -> None:
+    """Create a casebook: sendcli.yaml, records/, a .gitignore and a schema copy for editors.
+
+    Refused (exit 1) where DIR already holds sendcli.yaml.
+
+    \b
+    Example:
+      sendcli init casebook --name "Example Primary"
+    """
+    created = init_casebook(folder, name or folder.resolve().name)
+    for path in created:
+        typer.echo(f"created {path}")
+    typer.echo("Next: sendcli new ID --name NAME --dob YYYY-MM-DD --need CODE")
+
+
+def _need_codes(values: list[str] | None) -> list[str]:
+    needs = []
+    for value in values or []:
+        code = value.strip().upper()
+        if code not in codes.NEEDS_BY_CODE:
+            raise typer.BadParameter(f"'{value}' is not a census need code: "
+                                     f"{', '.join(codes.NEED_CODES)}", param_hint="--need")
+        needs.append(code)
+    return needs
+
+
+def _year_group(value: str | None) -> str | None:
+    if value is None:
+        return None
+    normalised = value.strip().upper()
+    normalised = normalised[len("YEAR"):].strip() if normalised.startswith("YEAR") else normalised
+    if normalised not in codes.YEAR_GROUPS:
+        raise typer.BadParameter(f"'{value}' is not a year group: {', '.join(codes.YEAR_GROUPS)}",
+                                 param_hint="--year-group")
+    return normalised
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., metavar="ID", help="Pseudonymous ID: initials and year, or an "
+                                    "admission number (lower case, digits, hyphens)."),
+    name: str = typer.Option(..., "--name", help="The child's full name (kept inside the file, never in its name)."),
+    dob: str = typer.Option(..., "--dob", metavar="DATE", help="Date of birth, YYYY-MM-DD."),
+    setting: Setting = typer.Option("school", "--setting", help="early-years, school or college."),
+    year_group: Optional[str] = typer.Option(None, "--year-group", metavar="TEXT",
+                                             help="N1, N2, R or 1 to 14."),
+    need: Optional[list[str]] = typer.Option(None, "--need", metavar="CODE",
+                                             help="DfE census need code; repeat it: the first is the primary need."),
+    status: NewStatus = typer.Option("sen-support", "--status", help="sen-support, ehc-plan or monitoring."),
+) -> None:
+    """Create records/ID.yaml for a child, valid from the start (file mode 0600).
+
+    A child on SEN support or with an EHC plan needs a primary need code (use
+    NSA where there has been no specialist assessment). Never overwrites.
+
+    \b
+    Example:
+      sendcli new ava-b16 --name "Ava Example" --dob 2016-05-14 --year-group 5 --need SLCN --need SEMH
+    """
+    if not record_id or not _valid_id(record_id):
+        raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "
+                           "hyphens, starting with a letter or digit, at most 63 characters")
+    born = date_option(dob, "--dob")
+    child = NewChild(record_id=record_id, name=name.strip(), date_of_birth=born, setting=setting.value,
+                     year_group=_year_group(year_group), needs=_need_codes(need), status=status.value)
+    path = create_record(casebook(ctx), child, today())
+    typer.echo(f"created {path}")
+
+
+def _valid_id(record_id: str) -> bool:
+    from sendcli.core.rules import is_valid_record_id
+
+    return is_valid_record_id(record_id)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., metavar="ID"),
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text or json."),
+) -> None:
+    """The record at a glance: child, status, needs, open cycle and stage, outcomes, provision.
+
+    \b
+    Examples:
+      sendcli show ava-b16
+      sendcli show ava-b16 --format json
+    """
+    as_of = today()
+    verdict = read_record(casebook(ctx), record_id, as_of)
+    record = verdict.data
+    assert isinstance(record, dict)
+    warnings = [p for p in verdict.problems if p.severity != "error"]
+    if output_format is TextOrJson.json:
+        open_cycle = _open_cycle(record)
+        json.dump({"record": record,
+                   "provision_code": codes.provision_code(record["status"]),
+                   "open_cycle": open_cycle.get("number") if open_cycle else None,
+                   "stage": open_cycle.get("stage") if open_cycle else None,
+                   "warnings": [p.as_json() for p in warnings]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    _print_record(record, as_of, [f"{p.field}: {p.message}" for p in warnings])
+
+
+def _open_cycle(record: dict) -> dict | None:
+    cycles = record.get("cycles") or []
+    return cycles[-1] if cycles and cycles[-1].get("stage") != "closed" else None
+
+
+def _long(value: object) -> str:
+    day = parse_iso_date(value)
+    return f"{day.day} {day:%B %Y}" if day else "—"
+
+
+def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    child = record["child"]
+    status = record["status"]
+    name = escape(child["name"])
+    preferred = f" ({escape(child['preferred_name'])})" if child.get("preferred_name") else ""
+    console.print(f"[bold]{name}[/bold]{preferred}  [dim]{record['id']}[/dim]")
+    born = parse_iso_date(child["date_of_birth"])
+    year = f", year {child['year_group']}" if child.get("year_group") else ""
+    console.print(f"Born {_long(child['date_of_birth'])} (age {age_in_years(born, as_of)}) · "
+                  f"{child['setting']}{year}")
+    register = record.get("register") or {}
+    on_register = f" · on the register since {_long(register['entered'])}" if register.get("entered") else ""
+    console.print(f"Status: [bold]{status}[/bold] (census {codes.provision_code(status)}){on_register}")
+
+    needs = record.get("needs") or {}
+    if needs.get("primary"):
+        parts = [f"{needs['primary']} {codes.need_label(needs['primary'])} (primary)"]
+        parts += [f"{code} {codes.need_label(code)}" for code in needs.get("secondary") or []]
+        console.print("Needs: " + "; ".join(parts))
+    if needs.get("summary"):
+        console.print(f"  {escape(needs['summary'])}")
+    people = record.get("people") or []
+    if people:
+        console.print("People: " + ", ".join(f"{escape(p['name'])} ({p['role']})" for p in people))
+
+    cycle = _open_cycle(record)
+    cycles = record.get("cycles") or []
+    if cycle is None:
+        closed = f" ({len(cycles)} closed)" if cycles else ""
+        console.print(f"No open cycle{closed}.")
+    else:
+        plan = cycle.get("plan") or {}
+        review = f" · review date {_long(plan['review_date'])}" if plan.get("review_date") else ""
+        console.print(f"[bold]Cycle {cycle['number']}[/bold]: stage [bold]{cycle['stage']}[/bold], "
+                      f"opened {_long(cycle['opened'])}{review}")
+        if plan.get("outcomes"):
+            table = Table("id", "outcome", "success criteria", title="Outcomes", title_justify="left")
+            for outcome in plan["outcomes"]:
+                table.add_row(outcome["id"], escape(outcome["text"]), escape(outcome.get("criteria") or "—"))
+            console.print(table)
+        if plan.get("provision"):
+            table = Table("id", "kind", "provision", "how often", "staff", "serves",
+                          title="Provision", title_justify="left")
+            for item in plan["provision"]:
+                table.add_row(item["id"], item.get("kind") or "", escape(item["text"]),
+                              escape(item.get("frequency") or ""), escape(item.get("staff") or ""),
+                              " ".join(item.get("outcomes") or []))
+            console.print(table)
+    views, meetings = record.get("views") or [], record.get("meetings") or []
+    if views or meetings:
+        latest_view = f" (latest {_long(views[-1]['date'])})" if views else ""
+        latest_meeting = f" (latest {_long(meetings[-1]['date'])})" if meetings else ""
+        console.print(f"Views: {len(views)}{latest_view} · meetings with the family: "
+                      f"{len(meetings)}{latest_meeting}")
+    for warning in warnings:
+        console.print(f"[yellow]warning[/yellow]: {escape(warning)}")

@@ -1,0 +1,150 @@
+"""Creating casebooks and records, and reading one record for display.
+
+The library behind ``init``, ``new`` and ``show``: the CLI only parses
+options and prints. Every write is checked first, exactly as the file will
+be read back, and refused with its problems when invalid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sendcli.casebook import (
+    CACHE_DIR, SCHEMA_COMMENT, SCHEMA_COPY, Casebook, ensure_private_dir, write_atomic,
+)
+from sendcli.checking import (
+    CONFIG_FILE, RECORDS_DIR, FileCheck, Problem, check_record_bytes, read_bytes,
+)
+from sendcli.core import codes
+from sendcli.core.findings import ERROR
+from sendcli.errors import InvalidRecord, SendcliError
+from sendcli.schemas import schema_path
+
+SETTINGS_TEMPLATE = """\
+# sendcli casebook settings. Validated by sendcli check; see the README.
+name: {name}
+# local_authority: Example LA
+# due_soon_days: 14                  # the window of `sendcli due`
+# plan_within_days: 42               # a new cycle should reach "do" within 6 weeks
+# parent_meeting_interval_days: 122  # CoP 6.65: meet parents at least three times a year
+# retention_years: 31                # IRMS toolkit: date of birth + 31 years
+# git:
+#   commit: false                    # true: each write commits its record
+"""
+
+GITIGNORE_LINE = f"{CACHE_DIR}/"
+
+
+def init_casebook(folder: Path, name: str) -> list[Path]:
+    """Create ``sendcli.yaml``, ``records/``, ``.gitignore`` and the schema copy in ``folder``."""
+    config = folder / CONFIG_FILE
+    if config.exists():
+        raise SendcliError(f"{config} already exists: this folder is a casebook already")
+    ensure_private_dir(folder)
+    ensure_private_dir(folder / RECORDS_DIR)
+    ensure_private_dir(folder / SCHEMA_COPY.parent)
+    write_atomic(folder / SCHEMA_COPY, schema_path().read_bytes())
+    created = [folder / RECORDS_DIR, folder / SCHEMA_COPY]
+
+    gitignore = folder / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else ""
+    if GITIGNORE_LINE not in existing.splitlines():
+        separator = "" if not existing or existing.endswith("\n") else "\n"
+        header = "" if existing else "# sendcli's own cache: summaries of records, never committed\n"
+        write_atomic(gitignore, f"{existing}{separator}{header}{GITIGNORE_LINE}\n".encode())
+        created.append(gitignore)
+
+    from sendcli.writing import dump_yaml
+
+    # The name goes through the YAML writer so that any text stays text.
+    name_yaml = dump_yaml({"name": name}).split(":", 1)[1].strip()
+    write_atomic(config, SETTINGS_TEMPLATE.format(name=name_yaml).encode(), exclusive=True)
+    created.insert(0, config)
+    return created
+
+
+@dataclass
+class NewChild:
+    """What ``sendcli new`` is told about a child."""
+
+    record_id: str
+    name: str
+    date_of_birth: date
+    setting: str = "school"
+    year_group: str | None = None
+    needs: list[str] = field(default_factory=list)
+    status: str = codes.SEN_SUPPORT
+
+
+def new_record_text(child: NewChild, today: date) -> str:
+    """The new record in the layout of record.md."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from sendcli.writing import dump_yaml
+
+    child_fields: dict = {"name": child.name, "date_of_birth": child.date_of_birth, "setting": child.setting}
+    if child.year_group is not None:
+        child_fields["year_group"] = DoubleQuotedScalarString(child.year_group)
+    on_register = child.status in codes.STATUSES_NEEDING_PRIMARY_NEED
+    record = {
+        "schema_version": 1,
+        "id": child.record_id,
+        "status": child.status,
+        "child": child_fields,
+        "needs": {"primary": child.needs[0] if child.needs else None, "secondary": child.needs[1:]},
+        "register": {"entered": today if on_register else None, "left": None},
+        "people": [],
+        "views": [],
+        "meetings": [],
+        "cycles": [],
+        "closed": None,
+    }
+    return dump_yaml(record, header=SCHEMA_COMMENT)
+
+
+def create_record(casebook: Casebook, child: NewChild, today: date) -> Path:
+    """Write ``records/ID.yaml`` for a new child; refuse rather than overwrite or write invalid data."""
+    path = casebook.record_path(child.record_id)
+    if path.exists() or path.is_symlink():
+        raise SendcliError(f"record '{child.record_id}' already exists ({RECORDS_DIR}/{path.name}); "
+                           "sendcli never overwrites a record")
+    if child.date_of_birth > today:
+        raise SendcliError(f"the date of birth {child.date_of_birth} is in the future (today is {today})")
+    text = new_record_text(child, today)
+    verdict = check_record_bytes(text.encode(), f"{RECORDS_DIR}/{path.name}", today, child.record_id)
+    refuse_if_invalid(verdict, "the new record would not be valid")
+    ensure_private_dir(casebook.records_dir)
+    try:
+        write_atomic(path, text.encode("utf-8"), exclusive=True)
+    except FileExistsError:
+        raise SendcliError(f"record '{child.record_id}' already exists; sendcli never overwrites a record") from None
+    return path
+
+
+def refuse_if_invalid(verdict: FileCheck, message: str) -> None:
+    errors = [p for p in verdict.problems if p.severity == ERROR]
+    if errors:
+        raise InvalidRecord(message, [describe(p, with_place=False) for p in errors])
+
+
+def describe(problem: Problem, with_place: bool = True) -> str:
+    place = f"{problem.path}:{problem.line}:{problem.column}: " if with_place else ""
+    field_name = f"{problem.field}: " if problem.field else ""
+    return f"{place}{problem.severity}: {field_name}{problem.message} [{problem.rule}]"
+
+
+def read_record(casebook: Casebook, record_id: str, today: date) -> FileCheck:
+    """One record, checked; refused (exit 1) with its problems when it has errors."""
+    path = casebook.existing_record_path(record_id)
+    raw = read_bytes(path)
+    display = f"{RECORDS_DIR}/{path.name}"
+    if isinstance(raw, str):
+        raise InvalidRecord(f"{display}: {raw}")
+    verdict = check_record_bytes(raw, display, today, record_id)
+    errors = [p for p in verdict.problems if p.severity == ERROR]
+    if errors:
+        raise InvalidRecord(f"record '{record_id}' has problems; fix them first (sendcli check)",
+                            [describe(p) for p in errors])
+    return verdict

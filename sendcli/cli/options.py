@@ -21,6 +21,7 @@ def date_option(value: str | None, name: str) -> date | None:
         return None
     parsed = parse_iso_date(value)
     if parsed is None:
-        reason = "is not a real date" if len(value) == 10 and value[4::3] == "--" else "is not a date in the form YYYY-MM-DD"
-    raise typer.BadParameter(f"'{value}' {reason}", param_hint=name)
+        looks_like_a_date = len(value) == 10 and value[4] == "-" and value[7] == "-"
+        reason = "is not a real date" if looks_like_a_date else "is not a date in the form YYYY-MM-DD"
+        raise typer.BadParameter(f"'{value}' {reason}", param_hint=name)
     return parsed

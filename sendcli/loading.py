@@ -53,6 +53,9 @@ _DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*([eE][-+]?[0-9]+)?")
 #: Plain text that PyYAML keeps as a string but other readers do not: the
 #: YAML 1.1 booleans y/n, and YAML 1.2 octals and exponent-only floats.
 _READ_OTHERWISE_ELSEWHERE = re.compile(r"[yYnN]|0o[0-7]+|[-+]?[0-9]+[eE][-+]?[0-9]+")
+#: Line breaks in YAML 1.1 but not 1.2: unquoted or single-quoted, a 1.1
+#: reader folds them into spaces; double quotes escape them.
+_LINE_BREAKS_1_1 = re.compile("[\x85\u2028\u2029]")
 _LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
 
 
@@ -235,7 +238,7 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self._check_tag(node, STR, pointer)
             return text
-        plain = node.style is None
+        plain = not node.style  # libyaml gives "" for plain scalars, PyYAML None
         if tag in (STR, VALUE, TIMESTAMP):
             # Timestamps stay text: the schema's date format checks them.
             if plain and tag == STR and _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
@@ -281,7 +284,7 @@ def needs_quotes(text: str) -> bool:
     ``0123``, ``1:30``, ``2016-05-14``) and for what other readers would
     (``y``, ``0o17``, ``1e3``): such text must be written in quotes.
     """
-    if _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
+    if _READ_OTHERWISE_ELSEWHERE.fullmatch(text) or _LINE_BREAKS_1_1.search(text):
         return True
     return _RESOLVER.resolve(ScalarNode, text, (True, False)) != STR
 

@@ -152,7 +152,7 @@ def _type_message(value: object, wanted: object, root: Node | None, pointer: Poi
     expected = _expected(wanted)
     node = scalar_source(root, pointer)
     wants_text = wanted == "string" or (isinstance(wanted, list) and "string" in wanted)
-    if node is not None and node.style is None and wants_text:
+    if node is not None and not node.style and wants_text:
         written = node.value
         if value is None:
             if written in ("", "~"):

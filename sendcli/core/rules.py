@@ -46,6 +46,10 @@ def _items(value: object) -> list:
     return value if isinstance(value, list) else []
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _date_at(container: object, key: str) -> date | None:
     return parse_iso_date(_mapping(container).get(key))
 
@@ -84,7 +88,7 @@ def check_id_matches_file(record: dict, context: RuleContext) -> Iterator[Findin
 
 def check_census_needs(record: dict, context: RuleContext) -> Iterator[Finding]:
     """Census need-type rules (rules.md, "Census codes")."""
-    status = record.get("status")
+    status = _text(record.get("status"))
     needs = _mapping(record.get("needs"))
     primary = needs.get("primary")
     known = ", ".join(codes.NEED_CODES)
@@ -138,7 +142,7 @@ def check_outcome_areas(record: dict, context: RuleContext) -> Iterator[Finding]
 
 def check_status_and_closure(record: dict, context: RuleContext) -> Iterator[Finding]:
     """A closed record says when and why; only a closed record says so."""
-    status = record.get("status")
+    status = _text(record.get("status"))
     closed = record.get("closed")
     if status == codes.CLOSED and not isinstance(closed, dict):
         yield Finding(("closed",) if "closed" in record else ("status",),

@@ -1,0 +1,131 @@
+"""The YAML loader: hazards found with their place, nothing constructed that should not be."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sendcli.loading import MAX_RECORD_BYTES, load_yaml, locate, needs_quotes
+from sendcli.writing import dump_yaml
+
+
+def hazards(text: str | bytes):
+    loaded = load_yaml(text.encode() if isinstance(text, str) else text)
+    located = [(p.line, p.column, p.rule) for p in loaded.located]
+    found = [(locate(loaded.root, f.pointer, f.at_key), f.rule) for f in loaded.findings]
+    return located, found, loaded
+
+
+@pytest.mark.parametrize("value", ["no", "No", "NO", "off", "On", "yes", "y", "N", "1:30", "0123", "0x1F",
+                                   "1_000", ".inf", ".NaN", "0o17", "1e3"])
+def test_values_other_readers_read_otherwise_are_errors_at_their_place(value):
+    _, found, _ = hazards(f"name: Ava\ncontact: {value}\n")
+    assert found == [((2, 10), "yaml")]
+
+
+@pytest.mark.parametrize("value", ['"no"', "'0123'", "Ava", "true", "12", "3.5", "2016-05-14", "null", "~", "Null"])
+def test_values_every_reader_agrees_on_are_not_hazards(value):
+    located, found, _ = hazards(f"contact: {value}\n")
+    assert located == [] and found == []
+
+
+def test_dates_stay_the_text_written():
+    _, _, loaded = hazards("a: 2016-05-14\nb: 2016-02-30\n")
+    assert loaded.data == {"a": "2016-05-14", "b": "2016-02-30"}
+
+
+def test_duplicate_key_points_at_the_second():
+    _, found, loaded = hazards("child:\n  name: Ava\n  name: Bea\n")
+    assert found == [((3, 3), "yaml")]
+    assert loaded.data == {"child": {"name": "Ava"}}
+
+
+def test_python_tags_are_never_constructed(tmp_path):
+    marker = tmp_path / "pwned"
+    _, found, loaded = hazards(f"a: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert found == [((1, 4), "yaml")] and not marker.exists()
+    assert "python/object/apply" not in repr(loaded.data)
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for name, previous in zip("bcdefghi", "abcdefgh"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    _, found, _ = hazards("\n".join(lines) + "\n")
+    assert [rule for _, rule in found] == ["yaml"]
+
+
+def test_a_few_aliases_within_the_files_size_are_fine():
+    _, found, loaded = hazards("a: &x [1, 2]\nb: *x\n")
+    assert found == [] and loaded.data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_recursive_alias_is_an_error_not_a_hang():
+    _, found, _ = hazards("a: &x [1, *x]\n")
+    assert [rule for _, rule in found] == ["yaml"]
+
+
+@pytest.mark.parametrize("raw, where", [
+    (b"", (1, 1)),
+    (b"   \n\n", (1, 1)),
+    (b"# only a comment\n", (1, 1)),
+    (b"name: Ava\nsurname: Caf\xe9\n", (2, 13)),
+    (b"a:\n\tb: 1\n", (2, 1)),
+    (b"a: [1, 2\n", (2, 1)),
+    (b"a: b: c\n", (1, 5)),
+    (b"a: 1\n---\nb: 2\n", (2, 1)),
+    (b"a: \x00\n", (1, 4)),
+    (b"[" * 5000 + b"]" * 5000, (1, 1001)),
+])
+def test_unreadable_files_get_one_located_problem(raw, where):
+    located, found, _ = hazards(raw)
+    assert len(located) + len(found) == 1
+    assert (located[0][:2] if located else found[0][0]) == where
+
+
+def test_oversized_input_is_refused_unparsed():
+    located, _, loaded = hazards(b"a: b\n" * (MAX_RECORD_BYTES // 5 + 1))
+    assert located == [(1, 1, "file")] and loaded.root is None
+
+
+def test_byte_order_mark_is_accepted():
+    located, found, loaded = hazards("\ufeffname: Ava\n".encode())
+    assert (located, found, loaded.data) == ([], [], {"name": "Ava"})
+
+
+def test_locate_missing_field_points_at_the_enclosing_key():
+    _, _, loaded = hazards("id: x\nchild:\n  name: Ava\n")
+    assert locate(loaded.root, ("child", "date_of_birth")) == (2, 1)
+    assert locate(loaded.root, ("child", "name")) == (3, 9)
+    assert locate(loaded.root, ("child", "name"), at_key=True) == (3, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(raw):
+    load_yaml(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"#\n\t?,.01yYnN~%@`")), max_size=120))
+def test_arbitrary_yaml_like_text_never_raises(text):
+    load_yaml(text.encode())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30))
+def test_any_text_the_writer_emits_reads_back_as_that_text(text):
+    loaded = load_yaml(dump_yaml({"name": text}).encode())
+    assert loaded.located == [] and loaded.findings == []
+    assert loaded.data == {"name": text}
+
+
+@pytest.mark.parametrize("text", ["no", "Null", "0123", "1:30", "y", "2016-05-14", "5", "true", "~", ""])
+def test_writer_quotes_text_a_yaml_1_1_reader_would_misread(text):
+    assert needs_quotes(text)
+    assert dump_yaml({"a": text}) == f'a: "{text}"\n'
+
+
+def test_writer_leaves_plain_text_and_dates_plain():
+    assert dump_yaml({"a": "Ava Example", "b": date(2016, 5, 14), "c": None}) == \
+        "a: Ava Example\nb: 2016-05-14\nc: null\n"

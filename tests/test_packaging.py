@@ -1,0 +1,43 @@
+"""The wheel carries the schemas and templates; an installed sendcli works from any folder."""
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--disable-pip-version-check",
+                    "-w", str(out), str(REPO)], check=True, capture_output=True)
+    [built] = out.glob("sendcli-*.whl")
+    return built
+
+
+def test_wheel_carries_schemas_and_console_script(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sendcli/schemas/record.schema.json" in names
+    assert "sendcli/schemas/config.schema.json" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "sendcli = sendcli.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_checks_examples_from_another_folder(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+                    "--target", str(target), str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target), "SENDCLI_TODAY": "2026-11-28"}
+    where = subprocess.run([sys.executable, "-c", "import sendcli.schemas as s; print(s.schema_path())"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.startswith(str(target))  # the wheel's copy, not the source tree's
+    result = subprocess.run([sys.executable, "-m", "sendcli", "check", str(EXAMPLES)], cwd=elsewhere, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "checked 7 records: 7 valid" in result.stderr

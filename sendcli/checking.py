@@ -172,7 +172,7 @@ def path_targets(paths: Iterable[str]) -> Iterator[Target]:
     for given in paths:
         path = Path(given)
         if not path.is_dir():
-            yield Target(path, given)
+            yield Target(path, given, is_config=path.name == CONFIG_FILE)
             continue
         prefix = "" if given in (".", "./") else given.rstrip("/") + "/"
         if (path / CONFIG_FILE).is_file():

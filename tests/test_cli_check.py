@@ -118,3 +118,20 @@ def test_every_file_is_checked_and_every_problem_reported(example_casebook, run)
     assert data["checked"] == 9 and data["valid"] == 7
     assert [(p["path"], p["line"]) for p in data["problems"]] == [
         ("records/ava-b.yaml", 6), ("records/ava-b.yaml", 7), ("records/zz-top.yaml", 1)]
+
+
+def test_settings_file_given_by_name_is_checked_as_settings(example_casebook, run):
+    # pre-commit passes changed files by name, the settings file among them.
+    result = run("check", "sendcli.yaml", "records/ava-e16.yaml")
+    assert result.exit_code == 0 and "checked 1 record: 1 valid" in result.stderr
+    (example_casebook / "sendcli.yaml").write_text("name: X\nbogus: 1\n")
+    assert run("check", "sendcli.yaml").stdout.startswith("sendcli.yaml:2:1: error: bogus: unknown field")
+
+
+def test_pre_commit_hook_runs_check_on_records_and_settings():
+    import yaml
+    [hook] = yaml.safe_load((EXAMPLES.parent / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "sendcli-check" and hook["entry"] == "sendcli check"
+    import re
+    assert re.search(hook["files"], "records/ava-e16.yaml") and re.search(hook["files"], "sendcli.yaml")
+    assert not re.search(hook["files"], "notes/minutes.yaml")

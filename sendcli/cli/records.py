@@ -189,12 +189,12 @@ def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
                 table.add_row(outcome["id"], escape(outcome["text"]), escape(outcome.get("criteria") or "—"))
             console.print(table)
         if plan.get("provision"):
-            table = Table("id", "kind", "provision", "how often", "staff", "serves",
-                          title="Provision", title_justify="left")
+            table = Table("id", "provision", "how often, by whom", "serves", title="Provision",
+                          title_justify="left")
             for item in plan["provision"]:
-                table.add_row(item["id"], item.get("kind") or "", escape(item["text"]),
-                              escape(item.get("frequency") or ""), escape(item.get("staff") or ""),
-                              " ".join(item.get("outcomes") or []))
+                kind = f"\n[dim]{item['kind']}[/dim]" if item.get("kind") else ""
+                who = "\n".join(escape(item[key]) for key in ("frequency", "staff") if item.get(key))
+                table.add_row(item["id"], escape(item["text"]) + kind, who, " ".join(item.get("outcomes") or []))
             console.print(table)
     views, meetings = record.get("views") or [], record.get("meetings") or []
     if views or meetings:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
 from sendcli.core.rules import RuleContext, cross_field_findings
 from sendcli.loading import MAX_RECORD_BYTES, LoadedDocument, load_yaml, locate
-from sendcli.schemas import CONFIG_SCHEMA, RECORD_SCHEMA, schema_findings
+from sendcli.schemas import CONFIG_SCHEMA, RECORD_SCHEMA, misplaced_date_findings, schema_findings
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 CONFIG_FILE = "sendcli.yaml"
@@ -88,7 +88,7 @@ def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str 
     findings = list(loaded.findings)
     if loaded.located or not isinstance(loaded.data, dict):
         return FileCheck(display_path, _locate_all(display_path, loaded, findings))
-    findings.extend(_without_hazard_duplicates(schema_findings(loaded.data, loaded.root, RECORD_SCHEMA), findings))
+    findings.extend(_schema_and_date_findings(loaded, findings, RECORD_SCHEMA))
     findings.extend(_rule_findings(loaded.data, RuleContext(today=today, file_id=file_id), findings))
     return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
 
@@ -99,7 +99,7 @@ def check_config_bytes(raw: bytes, display_path: str) -> FileCheck:
     findings = list(loaded.findings)
     if loaded.located or not isinstance(loaded.data, dict):
         return FileCheck(display_path, _locate_all(display_path, loaded, findings))
-    findings.extend(_without_hazard_duplicates(schema_findings(loaded.data, loaded.root, CONFIG_SCHEMA), findings))
+    findings.extend(_schema_and_date_findings(loaded, findings, CONFIG_SCHEMA))
     return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
 
 
@@ -112,6 +112,15 @@ def check_record_file(path: Path, display_path: str, today: date) -> FileCheck:
 
 def record_id_of(path: Path) -> str:
     return path.name.rsplit(".", 1)[0]
+
+
+def _schema_and_date_findings(loaded: LoadedDocument, hazards: list[Finding], schema: str) -> list[Finding]:
+    """Schema errors, less those a YAML hazard already explains; then unquoted
+    dates where text is expected, where the schema has not said more."""
+    found = _without_hazard_duplicates(schema_findings(loaded.data, loaded.root, schema), hazards)
+    explained = {f.pointer for f in found}
+    found += [f for f in misplaced_date_findings(loaded.data, loaded.timestamps, schema) if f.pointer not in explained]
+    return found
 
 
 def _without_hazard_duplicates(schema: list[Finding], hazards: list[Finding]) -> list[Finding]:

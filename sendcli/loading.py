@@ -51,12 +51,12 @@ _PLAIN_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*([eE][-+]?[0-9]+)?")
 #: Plain text that PyYAML keeps as a string but other readers do not: the
-#: YAML 1.1 booleans y/n, and YAML 1.2 octals and exponent-only floats.
-_READ_OTHERWISE_ELSEWHERE = re.compile(r"[yYnN]|0o[0-7]+|[-+]?[0-9]+[eE][-+]?[0-9]+")
+#: YAML 1.1 booleans y/n, and YAML 1.2 integers (``07700900123``: not octal
+#: to 1.1, so text; a number to 1.2), octals and exponent-only floats.
+_READ_OTHERWISE_ELSEWHERE = re.compile(r"[yYnN]|0o[0-7]+|[-+]?[0-9]+|[-+]?[0-9]+[eE][-+]?[0-9]+")
 #: Line breaks in YAML 1.1 but not 1.2: unquoted or single-quoted, a 1.1
 #: reader folds them into spaces; double quotes escape them.
 _LINE_BREAKS_1_1 = re.compile("[\x85\u2028\u2029]")
-_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ class LoadedDocument:
     located: list[Located] = field(default_factory=list)
     #: Problems at a place in the document: duplicate keys, tags, YAML 1.1 values.
     findings: list[Finding] = field(default_factory=list)
+    #: Where an unquoted date stands (YAML 1.1 readers see a date object there).
+    timestamps: list[Pointer] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -100,21 +102,10 @@ def load_yaml(raw: bytes) -> LoadedDocument:
     text = _decode(raw, result)
     if text is None:
         return result
-    for match in _LEADING_TAB.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        result.located.append(Located(line, match.end() - match.start(),
-                                      "a tab is used for indentation; YAML indents with spaces only", "yaml"))
-    if result.located:
-        return result
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = error.problem or error.context or "the YAML could not be read"
-        if error.context and error.problem:
-            message = f"{error.problem} ({error.context})"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        result.located.append(Located(line, column, f"YAML syntax: {message}", "yaml"))
+        result.located.append(_syntax_problem(error, text))
         return result
     except yaml.YAMLError as error:  # a reader error without a mark
         result.located.append(Located(1, 1, f"YAML syntax: {type(error).__name__}", "yaml"))
@@ -128,8 +119,17 @@ def load_yaml(raw: bytes) -> LoadedDocument:
         return result
     result.root = root
     builder = _Builder(budget=len(text) + 64)
-    result.data = builder.build(root, ())
+    try:
+        result.data = builder.build(root, ())
+    except _Unreadable as stop:
+        # The document cannot be built whole: report it like a syntax error,
+        # at the alias that caused it, and check nothing else.
+        line, column = _alias_position(text, root, stop.pointer, builder.first_seen, stop.at_alias)
+        result.located.append(Located(line, column, stop.message, "yaml"))
+        result.data = None
+        return result
     result.findings.extend(builder.findings)
+    result.timestamps = builder.timestamps
     if not isinstance(root, MappingNode) and not builder.findings:
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         result.findings.append(Finding((), f"the file holds {kind}; a record is a mapping of fields "
@@ -137,10 +137,31 @@ def load_yaml(raw: bytes) -> LoadedDocument:
     return result
 
 
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Located:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "the YAML could not be read"
+    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
+        return Located(mark.line + 1, 1, "a tab is used for indentation; YAML indents with spaces only", "yaml")
+    context = error.context or ""
+    if context.startswith("while parsing a flow") and error.context_mark is not None:
+        # An unclosed [ or {: the place it opened is where the fix goes.
+        opened = error.context_mark
+        what = "list" if "sequence" in context else "mapping"
+        return Located(opened.line + 1, opened.column + 1, f"YAML syntax: this flow {what} is not closed "
+                       f"properly ({problem}, line {mark.line + 1})", "yaml")
+    message = f"{problem} ({context})" if context and error.problem else problem
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Located(line, column, f"YAML syntax: {message}", "yaml")
+
+
 def _decode(raw: bytes, result: LoadedDocument) -> str | None:
     if not raw.strip():
         result.located.append(Located(1, 1, "the file is empty: a record is a mapping of fields "
                                       "(schema_version, id, status, ...)", "file"))
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        result.located.append(Located(1, 1, "the file is saved as UTF-16; save it as UTF-8", "file"))
         return None
     try:
         text = raw.decode("utf-8")
@@ -161,35 +182,37 @@ def _decode(raw: bytes, result: LoadedDocument) -> str | None:
     return text
 
 
+class _Unreadable(Exception):
+    """The document cannot be built: an alias bomb, a recursive alias, absurd nesting."""
+
+    def __init__(self, pointer: Pointer, message: str, at_alias: bool) -> None:
+        super().__init__(message)
+        self.pointer, self.message, self.at_alias = pointer, message, at_alias
+
+
 class _Builder:
     """Builds Python values from a composed node tree, finding hazards on the way."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.findings: list[Finding] = []
+        #: Where each node was first built: a node met again elsewhere is met through an alias.
+        self.first_seen: dict[int, Pointer] = {}
+        self.timestamps: list[Pointer] = []
         self._open: set[int] = set()
-        self._exhausted = False
 
     def build(self, node: Node, pointer: Pointer) -> object:
         self.budget -= 1
         if self.budget < 0:
-            if not self._exhausted:
-                self._exhausted = True
-                self.findings.append(Finding(pointer, "anchors and aliases (& and *) expand this file far "
-                                             "beyond its size (an alias bomb); write the values out", "yaml"))
-            return None
+            raise _Unreadable(pointer, "anchors and aliases (& and *) expand this file far beyond its size "
+                              "(an alias bomb); write the values out", at_alias=True)
         if len(pointer) > MAX_DEPTH:
-            if not self._exhausted:
-                self._exhausted = True
-                self.findings.append(Finding(pointer, f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                                             "yaml"))
-            return None
+            raise _Unreadable(pointer, f"the YAML is nested more than {MAX_DEPTH} levels deep", at_alias=False)
+        self.first_seen.setdefault(id(node), pointer)
         if isinstance(node, ScalarNode):
             return self._scalar(node, pointer)
         if id(node) in self._open:
-            self.findings.append(Finding(pointer, "an alias refers to the mapping or list that contains it",
-                                         "yaml"))
-            return None
+            raise _Unreadable(pointer, "an alias refers to the mapping or list that contains it", at_alias=True)
         self._open.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -212,8 +235,8 @@ class _Builder:
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE:
-                self.findings.append(Finding(pointer, "merge keys (<<) are not allowed in records; "
-                                             "write the fields out", "yaml"))
+                self.findings.append(Finding((*pointer, key_node.value), "merge keys (<<) are not allowed in "
+                                             "records; write the fields out", "yaml", at_key=True))
                 continue
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (STR, INT, BOOL, NULL, FLOAT, TIMESTAMP):
                 self.findings.append(Finding(pointer, "a key must be plain text", "yaml"))
@@ -240,9 +263,14 @@ class _Builder:
             return text
         plain = not node.style  # libyaml gives "" for plain scalars, PyYAML None
         if tag in (STR, VALUE, TIMESTAMP):
-            # Timestamps stay text: the schema's date format checks them.
-            if plain and tag == STR and _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
-                self._ambiguous(pointer, text, "is read as a boolean or a number by some YAML readers")
+            # Timestamps stay text: the schema's date format checks them, and the
+            # checker flags those standing where text is expected.
+            if tag == TIMESTAMP:
+                self.timestamps.append(pointer)
+            elif plain and tag == STR and _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
+                why = ("means true or false to YAML 1.1 readers" if text in "yYnN"
+                       else "is read as a number by YAML 1.2 readers")
+                self._ambiguous(pointer, text, why)
             return text
         if tag == NULL:
             return None
@@ -275,6 +303,68 @@ def _short_tag(tag: str) -> str:
 
 def _kind(tag: str) -> str:
     return {INT: "number", FLOAT: "number", BOOL: "boolean", NULL: "null", TIMESTAMP: "date"}.get(tag, "value")
+
+
+def _alias_position(text: str, root: Node, pointer: Pointer, first_seen: dict[int, Pointer],
+                    at_alias: bool) -> tuple[int, int]:
+    """Where the alias behind an unreadable document stands in the text.
+
+    An alias shares its anchor's node, so the node tree cannot tell where the
+    alias itself is written: find the outermost place on ``pointer`` reached
+    through an alias, then the parser event at that place.
+    """
+    target = pointer
+    if at_alias:
+        node: Node | None = root
+        for depth, part in enumerate(pointer, start=1):
+            node = _child(node, part)
+            if node is None:
+                break
+            if first_seen.get(id(node)) != pointer[:depth]:
+                target = pointer[:depth]
+                break
+    return _event_position(text, target) or locate(root, pointer)
+
+
+def _child(node: Node | None, part: object) -> Node | None:
+    if isinstance(node, MappingNode):
+        return next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == part), None)
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def _event_position(text: str, target: Pointer) -> tuple[int, int] | None:
+    """1-based position of the parser event (an alias included) at ``target``."""
+    frames: list[list] = []  # [is_sequence, index or key, expecting_a_key]
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frames.pop()
+            _advance(frames)
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        if frames and not frames[-1][0] and frames[-1][2]:
+            frames[-1][1] = getattr(event, "value", None)
+            frames[-1][2] = False
+            if isinstance(event, yaml.CollectionStartEvent):
+                frames.append([isinstance(event, yaml.SequenceStartEvent), 0, True])
+            continue
+        if tuple(frame[1] for frame in frames) == target:
+            return event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            frames.append([isinstance(event, yaml.SequenceStartEvent), 0, True])
+        else:
+            _advance(frames)
+    return None
+
+
+def _advance(frames: list[list]) -> None:
+    if frames:
+        if frames[-1][0]:
+            frames[-1][1] += 1
+        else:
+            frames[-1][2] = True
 
 
 def needs_quotes(text: str) -> bool:

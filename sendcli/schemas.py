@@ -58,6 +58,47 @@ def validator(name: str = RECORD_SCHEMA) -> Validator:
     return Draft202012Validator(load_schema(name), format_checker=formats)
 
 
+@lru_cache(maxsize=None)
+def date_field_names(name: str = RECORD_SCHEMA) -> frozenset[str]:
+    """Every field name that holds a date somewhere in the schema."""
+    schema = load_schema(name)
+    found: set[str] = set()
+
+    def is_date(sub: dict) -> bool:
+        if "$ref" in sub:
+            sub = schema["$defs"][sub["$ref"].rsplit("/", 1)[-1]]
+        return sub.get("format") == "date"
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and is_date(sub):
+                    found.add(key)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return frozenset(found)
+
+
+def misplaced_date_findings(document: object, timestamps: list[Pointer], name: str = RECORD_SCHEMA) -> list[Finding]:
+    """An unquoted date where text is expected: YAML 1.1 readers see a date object there."""
+    dates = date_field_names(name)
+    findings = []
+    for pointer in timestamps:
+        if pointer and pointer[-1] in dates:
+            continue
+        value = document
+        for part in pointer:
+            value = value[part]  # the builder recorded this path in this very document
+        findings.append(Finding(pointer, f"'{value}' is read as a date by YAML 1.1 readers; put it in quotes "
+                                f"(\"{value}\") if you mean the text", "yaml"))
+    return findings
+
+
 def schema_findings(document: object, root: Node | None, name: str = RECORD_SCHEMA) -> list[Finding]:
     """Every schema error in ``document``, as findings with plain-English messages."""
     findings: dict[tuple, Finding] = {}
@@ -92,6 +133,8 @@ def _describe(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, (int, float)):
+        return str(value)
     text = str(value)
     return repr(text if len(text) <= 60 else text[:57] + "...")
 

@@ -10,6 +10,7 @@ in double quotes: the file means the same thing to every reader.
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 
 
@@ -34,7 +35,13 @@ def round_trip_yaml():
     def represent_none(representer, _):
         return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
+    def represent_float(representer, number: float):
+        # Money (the only decimals in a record): pounds and pence, 180.00.
+        text = f"{number:.2f}" if round(number, 2) == number else repr(number)
+        return representer.represent_scalar("tag:yaml.org,2002:float", text)
+
     RecordRepresenter.add_representer(str, represent_str)
+    RecordRepresenter.add_representer(float, represent_float)
     RecordRepresenter.add_representer(type(None), represent_none)
     handler = YAML(typ="rt")
     handler.Representer = RecordRepresenter
@@ -53,3 +60,140 @@ def dump_yaml(data: object, header: str | None = None) -> str:
 
 
 
+
+
+# -- round-trip edits -------------------------------------------------------------------
+
+#: record.md's key order: a key the tool adds goes where the layout puts it,
+#: before the first existing key that the layout puts after it.
+KEY_ORDER = {key: position for position, key in enumerate([
+    "schema_version", "id", "status", "child", "needs", "register", "people", "views", "meetings", "profile",
+    "cycles", "ehc", "closed",
+    "number", "opened", "stage", "history", "assess", "plan", "do", "review",
+    "evidence", "summary",
+    "agreed", "agreed_with", "review_date", "outcomes", "provision", "log",
+    "date", "attendees", "progress", "decision", "next_steps",
+    "entered", "left", "transferred",
+])}
+
+#: Lists whose items record.md writes one per line in flow style.
+FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people"})
+
+_MAPPING_KEY_ALONE = re.compile(r"^( *)[A-Za-z_][\w-]*:[ \t]*(#.*)?$")
+_MAPPING_KEY = re.compile(r"^( *)[A-Za-z_][\w-]*:")
+
+
+def _guess_mapping_indent(text: str) -> int:
+    lines = text.splitlines()
+    for index, line in enumerate(lines[:-1]):
+        parent = _MAPPING_KEY_ALONE.match(line)
+        child = _MAPPING_KEY.match(lines[index + 1])
+        if parent and child and len(child.group(1)) > len(parent.group(1)):
+            return len(child.group(1)) - len(parent.group(1))
+    return 2
+
+
+def _round_trip_for(text: str):
+    """A ruamel instance indenting as ``text`` does, so untouched lines stay byte-identical."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    handler = round_trip_yaml_fresh()
+    _, sequence_indent, dash_offset = load_yaml_guess_indent(text)
+    mapping_indent = _guess_mapping_indent(text)
+    if sequence_indent is None or dash_offset is None:
+        sequence_indent, dash_offset = mapping_indent + 2, mapping_indent
+    handler.indent(mapping=mapping_indent, sequence=sequence_indent, offset=dash_offset)
+    return handler
+
+
+def round_trip_yaml_fresh():
+    """A new instance (indentation differs per file), configured like :func:`round_trip_yaml`."""
+    base = round_trip_yaml()
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.Representer = base.Representer
+    handler.preserve_quotes = True
+    handler.width = 4096
+    return handler
+
+
+def apply_edits(text: str, edits) -> str:
+    """Apply the core's edits to the YAML ``text``, keeping everything else as it was."""
+    handler = _round_trip_for(text)
+    document = handler.load(text)
+    for edit in edits:
+        _apply(document, edit)
+    stream = io.StringIO()
+    handler.dump(document, stream)
+    return stream.getvalue()
+
+
+def _apply(document, edit) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    node = document
+    for key in edit.path[:-1]:
+        if isinstance(node, list):
+            node = node[key]
+            continue
+        if node.get(key) is None:
+            _insert(node, key, CommentedMap())
+        node = node[key]
+    last = edit.path[-1]
+    if not edit.append:
+        if isinstance(node, list):
+            node[last] = to_yaml_value(edit.value, last)
+        elif last in node:
+            node[last] = to_yaml_value(edit.value, last)
+        else:
+            _insert(node, last, to_yaml_value(edit.value, last))
+        return
+    sequence = node.get(last)
+    if sequence is None:
+        sequence = CommentedSeq()
+        _insert(node, last, sequence)
+    if not sequence:
+        sequence.fa.set_block_style()  # `views: []` becomes a block list once it has items
+    sibling = sequence[-1] if sequence else None
+    flow = sibling.fa.flow_style() if isinstance(sibling, CommentedMap) else last in FLOW_ITEM_LISTS
+    sequence.append(to_yaml_value(edit.value, last, flow_items=flow, item=True))
+
+
+def _insert(mapping, key: str, value) -> None:
+    rank = KEY_ORDER.get(key)
+    if rank is not None:
+        for position, existing in enumerate(mapping):
+            if KEY_ORDER.get(existing, -1) > rank:
+                mapping.insert(position, key, value)
+                return
+    mapping[key] = value
+
+
+def to_yaml_value(value, key, flow_items: bool | None = None, item: bool = False):
+    """Plain data from the core as ruamel nodes in record.md's layout.
+
+    Lists of plain values are written in flow style (``agreed_with: [parent,
+    child]``); lists of mappings one item per line, flow style for the
+    kinds record.md writes that way.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for child_key, child_value in value.items():
+            mapping[child_key] = to_yaml_value(child_value, child_key)
+        if item and flow_items:
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, list):
+        sequence = CommentedSeq()
+        scalars = all(not isinstance(v, (dict, list)) for v in value)
+        for child in value:
+            sequence.append(to_yaml_value(child, key, flow_items=key in FLOW_ITEM_LISTS, item=True))
+        if scalars:
+            sequence.fa.set_flow_style()
+        else:
+            sequence.fa.set_block_style()
+        return sequence
+    return value

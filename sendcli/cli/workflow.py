@@ -1,0 +1,295 @@
+"""The graduated approach from the terminal: ``cycle``, ``add``, ``close``, ``edit``, ``log``."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from sendcli.cli.app import app, casebook, today
+from sendcli.cli.options import date_option
+from sendcli.core import codes, workflow
+from sendcli.updating import update_record, wants_commit
+
+cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.", no_args_is_help=True)
+add_app = typer.Typer(help="Add views, evidence, outcomes, provision, notes and meetings without hand-editing.",
+                      no_args_is_help=True)
+app.add_typer(cycle_app, name="cycle")
+app.add_typer(add_app, name="add")
+
+
+def _choices(name: str, values) -> type[Enum]:
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
+
+
+Decision = _choices("Decision", workflow.DECISIONS)
+ViewFrom = _choices("ViewFrom", workflow.VIEW_SOURCES)
+Area = _choices("Area", codes.OUTCOME_AREAS)
+ProvisionKind = _choices("ProvisionKind", (
+    "learning-programme", "adult-support", "adapted-materials", "small-group", "observation", "participation",
+    "questioning", "peer-support", "one-to-one", "specialist", "other"))
+
+RECORD_ID = typer.Argument(..., metavar="ID", help="The record's ID.")
+DATE = typer.Option(None, "--date", metavar="DATE", help="When it happened, YYYY-MM-DD. Default: today.")
+COMMIT = typer.Option(None, "--commit/--no-commit", help="Commit the changed record alone to git. "
+                      "Default: git.commit in sendcli.yaml, else no.")
+
+
+def _run(ctx: typer.Context, record_id: str, what: str, step, commit: bool | None) -> None:
+    """Run one step on one record and say what changed (the new item's ID alone on stdout)."""
+    book = casebook(ctx)
+    written = update_record(book, record_id, step, today(), what, commit=wants_commit(book, commit))
+    change = written.change
+    for warning in change.warnings:
+        sys.stderr.write(f"sendcli: warning: {warning}\n")
+    committed = " (committed)" if written.committed else ""
+    if change.created_id:
+        typer.echo(change.created_id)
+        sys.stderr.write(f"{record_id}: {change.summary}{committed}\n")
+    else:
+        typer.echo(f"{record_id}: {change.summary}{committed}")
+
+
+def _on(value: str | None) -> object:
+    return date_option(value, "--date") or today()
+
+
+# -- cycle ----------------------------------------------------------------------------
+
+@cycle_app.command("open")
+def cycle_open(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+               carry_forward: bool = typer.Option(False, "--carry-forward",
+                                                  help="Copy the previous cycle's outcomes not achieved."),
+               commit: Optional[bool] = COMMIT) -> None:
+    """Start a new cycle in stage assess.
+
+    Refused while another cycle is open or the record is closed. A child on the
+    monitoring list goes onto SEN support.
+
+    \b
+    Examples:
+      sendcli cycle open ava-e16
+      sendcli cycle open ava-e16 --carry-forward --date 2027-01-06
+    """
+    on = _on(when)
+    _run(ctx, record_id, "open a cycle",
+         lambda record: workflow.open_cycle(record, on, today(), carry_forward), commit)
+
+
+@cycle_app.command("advance")
+def cycle_advance(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+                  review_date: Optional[str] = typer.Option(None, "--review-date", metavar="DATE",
+                                                            help="The plan's date for review (plan → do)."),
+                  agreed_with: Optional[list[str]] = typer.Option(
+                      None, "--agreed-with", metavar="WHO",
+                      help="Who agreed the plan: parent, carer, child, young-person, class-teacher, senco, ... "
+                           "(plan → do; repeat it)."),
+                  commit: Optional[bool] = COMMIT) -> None:
+    """Move the open cycle one stage on: assess → plan → do → review.
+
+    Each move has a gate (CoP 6.44-6.56). assess → plan: evidence, and views
+    from the child and a parent or carer (for a young person, their own view)
+    since the cycle opened. plan → do: outcomes with success criteria,
+    provision tied to them, a review date after today, agreed with the family.
+    A refusal lists every unmet requirement; nothing is written.
+
+    \b
+    Examples:
+      sendcli cycle advance ava-e16
+      sendcli cycle advance ava-e16 --review-date 2027-02-10 --agreed-with parent --agreed-with child
+    """
+    on = _on(when)
+    review_on = date_option(review_date, "--review-date")
+    who = tuple(_role(value, "--agreed-with") for value in agreed_with or [])
+    _run(ctx, record_id, "advance the cycle",
+         lambda record: workflow.advance_cycle(record, on, today(), review_on, who), commit)
+
+
+def _parse_progress(values: list[str]) -> dict[str, str]:
+    progress: dict[str, str] = {}
+    for value in values:
+        outcome_id, separator, rating = value.partition("=")
+        if not separator or rating not in workflow.RATINGS:
+            raise typer.BadParameter(f"'{value}' is not OUTCOME=RATING, RATING one of "
+                                     f"{', '.join(workflow.RATINGS)} (for example o1=achieved)",
+                                     param_hint="--progress")
+        if outcome_id in progress:
+            raise typer.BadParameter(f"outcome '{outcome_id}' is rated twice", param_hint="--progress")
+        progress[outcome_id] = rating
+    return progress
+
+
+def _role(value: str, option: str) -> str:
+    from sendcli.schemas import load_schema
+    import re
+
+    pattern = load_schema()["$defs"]["role"]["pattern"]
+    if not re.fullmatch(pattern, value):
+        raise typer.BadParameter(f"'{value}' is not a role: lower-case words joined by hyphens, such as "
+                                 "parent, young-person or class-teacher", param_hint=option)
+    return value
+
+
+@cycle_app.command("review")
+def cycle_review(ctx: typer.Context, record_id: str = RECORD_ID,
+                 decision: Decision = typer.Option(..., "--decision", help="What happens next."),
+                 progress: Optional[list[str]] = typer.Option(
+                     None, "--progress", metavar="OUTCOME=RATING",
+                     help="A rating for each outcome: achieved, partly-achieved or not-achieved."),
+                 attendee: Optional[list[str]] = typer.Option(None, "--attendee", metavar="WHO",
+                                                              help="Who took part (repeat it)."),
+                 when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Record the review of the cycle in stage review, and close the cycle.
+
+    Every outcome needs a rating, and the family must have taken part (an
+    attendee parent, carer or young person, or their view since the review
+    began). --decision exit takes the child off SEN support (status
+    monitoring). CoP 6.54-6.56.
+
+    \b
+    Example:
+      sendcli cycle review ava-e16 --decision continue --progress o1=achieved \\
+          --progress o2=partly-achieved --attendee parent --attendee child
+    """
+    on = _on(when)
+    ratings = _parse_progress(progress or [])
+    who = tuple(_role(value, "--attendee") for value in attendee or [])
+    _run(ctx, record_id, "record the review",
+         lambda record: workflow.review_cycle(record, on, today(), decision.value, ratings, who), commit)
+
+
+# -- close ------------------------------------------------------------------------------
+
+@app.command()
+def close(ctx: typer.Context, record_id: str = RECORD_ID,
+          reason: str = typer.Option(..., "--reason", metavar="TEXT",
+                                     help="Why: 'moved' for a child who left for another setting."),
+          when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Close the record: the child has left, or the record is otherwise finished.
+
+    Status becomes closed, with the date and reason; an open cycle is closed
+    with it (its history says why). From then on only retention applies.
+
+    \b
+    Example:
+      sendcli close ava-e16 --reason moved --date 2027-07-20
+    """
+    on = _on(when)
+    _run(ctx, record_id, "close the record", lambda record: workflow.close_record(record, on, today(), reason),
+         commit)
+
+
+# -- add --------------------------------------------------------------------------------
+
+@add_app.command("view")
+def add_view(ctx: typer.Context, record_id: str = RECORD_ID,
+             source: ViewFrom = typer.Option(..., "--from", help="Whose view it is."),
+             text: str = typer.Option(..., "--text", metavar="T", help="The view, in their words."),
+             by: Optional[str] = typer.Option(None, "--by", help="Who recorded it."),
+             how: Optional[str] = typer.Option(None, "--how", help="How it was gathered (drawing, talking mat...)."),
+             when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Record the view of the child, young person or family (CoP 6.45).
+
+    \b
+    Example:
+      sendcli add view ava-e16 --from child --how "drawing and talk" --text "I like working with Sam."
+    """
+    on = _on(when)
+    _run(ctx, record_id, "add a view",
+         lambda record: workflow.add_view(record, on, today(), source.value, text, by, how), commit)
+
+
+@add_app.command("evidence")
+def add_evidence(ctx: typer.Context, record_id: str = RECORD_ID,
+                 source: str = typer.Option(..., "--source", metavar="S",
+                                            help="Where it comes from: class-teacher, TA, assessment..."),
+                 text: str = typer.Option(..., "--text", metavar="T"),
+                 when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Add a piece of evidence to the open cycle's assessment.
+
+    \b
+    Example:
+      sendcli add evidence ava-e16 --source class-teacher --text "Reads 40 words a minute."
+    """
+    on = _on(when)
+    _run(ctx, record_id, "add evidence",
+         lambda record: workflow.add_evidence(record, on, today(), source, text), commit)
+
+
+@add_app.command("outcome")
+def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
+                text: str = typer.Option(..., "--text", metavar="T", help="What the child will achieve, by when."),
+                criteria: Optional[str] = typer.Option(None, "--criteria", metavar="T",
+                                                       help="How you will know it is achieved."),
+                area: Optional[Area] = typer.Option(None, "--area", help="The broad area of need."),
+                commit: Optional[bool] = COMMIT) -> None:
+    """Add an outcome to the open cycle's plan (stage assess or plan); prints its ID (o1, o2...).
+
+    \b
+    Example:
+      sendcli add outcome ava-e16 --area communication-and-interaction \\
+          --text "By February Ava will say /g/ at the start of words" --criteria "4 of 5 sessions"
+    """
+    _run(ctx, record_id, "add an outcome",
+         lambda record: workflow.add_outcome(record, text, criteria, area.value if area else None), commit)
+
+
+@add_app.command("provision")
+def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
+                  text: str = typer.Option(..., "--text", metavar="T", help="What the support is."),
+                  kind: Optional[ProvisionKind] = typer.Option(None, "--kind", help="The form of support."),
+                  frequency: Optional[str] = typer.Option(None, "--frequency", metavar="T",
+                                                          help="How often: '3 x 20 min weekly'."),
+                  minutes: Optional[int] = typer.Option(None, "--minutes-per-week", min=0,
+                                                        help="Weekly minutes, for the provision map."),
+                  staff: Optional[str] = typer.Option(None, "--staff", metavar="T", help="Who delivers it."),
+                  cost: Optional[float] = typer.Option(None, "--cost", metavar="GBP", min=0,
+                                                       help="Cost for the cycle, in pounds."),
+                  outcome: Optional[list[str]] = typer.Option(None, "--outcome", metavar="OID",
+                                                              help="An outcome it serves (repeat it)."),
+                  commit: Optional[bool] = COMMIT) -> None:
+    """Add provision to the open cycle's plan (stage assess or plan); prints its ID (p1, p2...).
+
+    \b
+    Example:
+      sendcli add provision ava-e16 --kind small-group --text "Talk Boost group" \\
+          --frequency "3 x 20 min weekly" --minutes-per-week 60 --staff TA --cost 180 --outcome o1
+    """
+    _run(ctx, record_id, "add provision",
+         lambda record: workflow.add_provision(record, text, kind.value if kind else None, frequency, minutes,
+                                               staff, cost, tuple(outcome or ())), commit)
+
+
+@add_app.command("note")
+def add_note(ctx: typer.Context, record_id: str = RECORD_ID,
+             text: str = typer.Option(..., "--text", metavar="T"),
+             by: Optional[str] = typer.Option(None, "--by", help="Who wrote it."),
+             when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Add a note to the open cycle's do log (stage do or review).
+
+    \b
+    Example:
+      sendcli add note ava-e16 --by TA --text "Used her talk card twice unprompted."
+    """
+    on = _on(when)
+    _run(ctx, record_id, "add a note", lambda record: workflow.add_note(record, on, today(), text, by), commit)
+
+
+@add_app.command("meeting")
+def add_meeting(ctx: typer.Context, record_id: str = RECORD_ID,
+                with_whom: list[str] = typer.Option(..., "--with", metavar="WHO",
+                                                    help="Who met: parent, carer, young-person... (repeat it)."),
+                text: str = typer.Option(..., "--text", metavar="T", help="What it was about."),
+                when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Record a meeting with the family (CoP 6.65: at least three a year).
+
+    \b
+    Example:
+      sendcli add meeting ava-e16 --with parent --text "Parents' evening: plan shared."
+    """
+    on = _on(when)
+    who = tuple(_role(value, "--with") for value in with_whom)
+    _run(ctx, record_id, "add a meeting",
+         lambda record: workflow.add_meeting(record, on, today(), who, text), commit)

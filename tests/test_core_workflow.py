@@ -1,0 +1,256 @@
+"""The cycle's gates (rules.md), each requirement refused and then met, on inline records."""
+
+import copy
+from datetime import date
+
+import pytest
+
+from sendcli.core import workflow
+from sendcli.core.workflow import Change, Edit, Refusal
+
+TODAY = date(2026, 11, 28)
+OPENED = "2026-09-10"
+
+
+def record(**changes):
+    base = {
+        "schema_version": 1, "id": "ava-e16", "status": "sen-support",
+        "child": {"name": "Ava Example", "date_of_birth": "2016-05-14", "setting": "school"},
+        "needs": {"primary": "SLCN", "secondary": []},
+        "register": {"entered": "2024-09-12", "left": None},
+        "views": [], "meetings": [], "cycles": [], "closed": None,
+    }
+    base.update(changes)
+    return base
+
+
+def cycle_in(stage, **parts):
+    history = [{"stage": "assess", "date": OPENED}]
+    for name, day in (("plan", "2026-09-20"), ("do", "2026-09-30"), ("review", "2026-11-20")):
+        if workflow.codes.STAGES.index(stage) >= workflow.codes.STAGES.index(name):
+            history.append({"stage": name, "date": day})
+    return {"number": 1, "opened": OPENED, "stage": stage, "history": history, **parts}
+
+
+def apply(data, change):
+    """Apply a Change to plain data, as the edge applies it to the file."""
+    data = copy.deepcopy(data)
+    for edit in change.edits:
+        node = data
+        for key in edit.path[:-1]:
+            if isinstance(node, dict) and node.get(key) is None:
+                node[key] = {}
+            node = node[key]
+        if edit.append:
+            node.setdefault(edit.path[-1], []).append(edit.value) if isinstance(node, dict) else None
+        else:
+            node[edit.path[-1]] = edit.value
+    return data
+
+
+def reasons(outcome):
+    assert isinstance(outcome, Refusal), outcome
+    return "\n".join(outcome.reasons)
+
+
+# -- cycle open ----------------------------------------------------------------------
+
+def test_open_starts_a_cycle_in_assess_with_its_history():
+    change = workflow.open_cycle(record(), date(2026, 9, 10), TODAY)
+    assert isinstance(change, Change)
+    cycle = apply(record(), change)["cycles"][0]
+    assert cycle == {"number": 1, "opened": date(2026, 9, 10), "stage": "assess",
+                     "history": [{"stage": "assess", "date": date(2026, 9, 10)}]}
+
+
+def test_open_refused_while_a_cycle_is_open_or_the_record_is_closed():
+    assert "still open" in reasons(workflow.open_cycle(record(cycles=[cycle_in("do")]), TODAY, TODAY))
+    closed = record(status="closed", closed={"date": "2026-10-01", "reason": "moved"})
+    assert "record is closed" in reasons(workflow.open_cycle(closed, TODAY, TODAY))
+
+
+def test_open_refuses_future_dates_and_dates_before_the_previous_cycle_ended():
+    assert "in the future" in reasons(workflow.open_cycle(record(), date(2026, 12, 1), TODAY))
+    previous = cycle_in("closed")
+    assert "before the previous cycle ended" in reasons(
+        workflow.open_cycle(record(cycles=[previous]), date(2026, 11, 1), TODAY))
+
+
+def test_open_on_monitoring_record_puts_the_child_on_sen_support():
+    monitoring = record(status="monitoring", register={"entered": "2024-09-12", "left": "2026-03-20"})
+    data = apply(monitoring, workflow.open_cycle(monitoring, TODAY, TODAY))
+    assert data["status"] == "sen-support"
+    assert data["register"] == {"entered": TODAY, "left": None}
+
+
+def test_carry_forward_copies_outcomes_not_achieved():
+    previous = cycle_in("closed", plan={"outcomes": [
+        {"id": "o1", "area": "cognition-and-learning", "text": "Read", "criteria": "C1"},
+        {"id": "o2", "text": "Write", "criteria": "C2"},
+        {"id": "o3", "text": "Count"}]},
+        review={"date": "2026-11-20", "decision": "continue", "progress": [
+            {"outcome": "o1", "rating": "partly-achieved"}, {"outcome": "o2", "rating": "achieved"},
+            {"outcome": "o3", "rating": "not-achieved"}]})
+    data = apply(record(cycles=[previous]), workflow.open_cycle(record(cycles=[previous]), TODAY, TODAY, True))
+    assert data["cycles"][1]["plan"]["outcomes"] == [
+        {"id": "o1", "area": "cognition-and-learning", "text": "Read", "criteria": "C1", "carried_from": 1},
+        {"id": "o2", "text": "Count", "carried_from": 1}]
+    assert "earlier cycle" in reasons(workflow.open_cycle(record(), TODAY, TODAY, True))
+
+
+# -- assess -> plan --------------------------------------------------------------------
+
+EVIDENCE = {"evidence": [{"date": "2026-09-12", "source": "class-teacher", "text": "Obs"}]}
+CHILD_VIEW = {"date": "2026-09-15", "from": "child", "text": "I like dogs"}
+PARENT_VIEW = {"date": "2026-09-16", "from": "parent", "text": "Anxious"}
+
+
+@pytest.mark.parametrize("missing, words", [
+    ("evidence", "no evidence"), ("child", "child's own"), ("parent", "parent or carer")])
+def test_assess_to_plan_needs_evidence_and_the_views_of_child_and_parent(missing, words):
+    views = [v for v, name in ((CHILD_VIEW, "child"), (PARENT_VIEW, "parent")) if name != missing]
+    cycle = cycle_in("assess", assess={} if missing == "evidence" else EVIDENCE)
+    refused = workflow.advance_cycle(record(views=views, cycles=[cycle]), TODAY, TODAY)
+    assert words in reasons(refused) and len(refused.reasons) == 1
+    met = record(views=[CHILD_VIEW, PARENT_VIEW], cycles=[cycle_in("assess", assess=EVIDENCE)])
+    assert isinstance(workflow.advance_cycle(met, TODAY, TODAY), Change)
+
+
+def test_views_from_before_the_cycle_opened_do_not_count():
+    old = [{**CHILD_VIEW, "date": "2026-09-01"}, {**PARENT_VIEW, "date": "2026-09-09"}]
+    refused = workflow.advance_cycle(record(views=old, cycles=[cycle_in("assess", assess=EVIDENCE)]), TODAY, TODAY)
+    assert len(refused.reasons) == 2
+
+
+def test_every_unmet_requirement_is_listed_at_once():
+    refused = workflow.advance_cycle(record(cycles=[cycle_in("assess")]), TODAY, TODAY)
+    assert len(refused.reasons) == 3
+
+
+def test_a_young_persons_own_view_replaces_the_parents():
+    # Born 2010-08-31: a young person from 26 June 2026, before the 16th birthday.
+    young = {"name": "Leo", "date_of_birth": "2010-08-31", "setting": "college"}
+    own_view = {"date": "2026-09-15", "from": "young-person", "text": "I want to drive"}
+    data = record(child=young, views=[own_view], cycles=[cycle_in("assess", assess=EVIDENCE)])
+    assert isinstance(workflow.advance_cycle(data, TODAY, TODAY), Change)
+    # An autumn-born 16-year-old is still a child until June: the parent's view is needed.
+    child = {"name": "Mo", "date_of_birth": "2010-09-01", "setting": "school"}
+    data = record(child=child, views=[{**own_view, "from": "child"}], cycles=[cycle_in("assess", assess=EVIDENCE)])
+    assert "parent or carer" in reasons(workflow.advance_cycle(data, TODAY, TODAY))
+
+
+# -- plan -> do --------------------------------------------------------------------------
+
+GOOD_PLAN = {"outcomes": [{"id": "o1", "text": "Say /g/", "criteria": "4 of 5"}],
+             "provision": [{"id": "p1", "text": "Talk Boost", "outcomes": ["o1"]}]}
+
+
+def plan_to_do(plan, review_date=date(2027, 2, 10), agreed=("parent",), child=None):
+    data = record(cycles=[cycle_in("plan", plan=plan)], **({"child": child} if child else {}))
+    return workflow.advance_cycle(data, TODAY, TODAY, review_date, agreed)
+
+
+@pytest.mark.parametrize("plan, kwargs, words", [
+    ({**GOOD_PLAN, "outcomes": []}, {}, "no outcomes"),
+    ({**GOOD_PLAN, "outcomes": [{"id": "o1", "text": "Say /g/"}]}, {}, "no success criteria"),
+    ({**GOOD_PLAN, "provision": []}, {}, "no provision"),
+    ({**GOOD_PLAN, "provision": [{"id": "p1", "text": "TB"}]}, {}, "not tied to an outcome"),
+    (GOOD_PLAN, {"review_date": None}, "no date for review"),
+    (GOOD_PLAN, {"review_date": TODAY}, "must come after"),
+    (GOOD_PLAN, {"agreed": ("class-teacher", "senco")}, "not agreed with a parent or carer"),
+])
+def test_plan_to_do_gate(plan, kwargs, words):
+    assert words in reasons(plan_to_do(plan, **kwargs))
+
+
+def test_plan_to_do_records_agreement_and_review_date():
+    data = apply(record(cycles=[cycle_in("plan", plan=GOOD_PLAN)]), plan_to_do(GOOD_PLAN, agreed=("parent", "child")))
+    plan = data["cycles"][0]["plan"]
+    assert (plan["agreed"], plan["agreed_with"], plan["review_date"]) == (TODAY, ["parent", "child"], date(2027, 2, 10))
+    assert data["cycles"][0]["stage"] == "do" and data["cycles"][0]["history"][-1] == {"stage": "do", "date": TODAY}
+
+
+def test_a_young_person_agrees_their_own_plan():
+    young = {"name": "Leo", "date_of_birth": "2009-10-03", "setting": "college"}
+    assert "not agreed with the young person" in reasons(plan_to_do(GOOD_PLAN, agreed=("parent",), child=young))
+    assert isinstance(plan_to_do(GOOD_PLAN, agreed=("young-person",), child=young), Change)
+
+
+# -- do -> review, review ---------------------------------------------------------------------
+
+def test_do_to_review_is_always_allowed_but_warns_when_early():
+    plan = {**GOOD_PLAN, "agreed": "2026-09-30", "review_date": "2026-12-10"}
+    change = workflow.advance_cycle(record(cycles=[cycle_in("do", plan=plan)]), TODAY, TODAY)
+    assert isinstance(change, Change) and "still ahead" in change.warnings[0]
+
+
+def reviewable(**kwargs):
+    plan = {**GOOD_PLAN, "outcomes": [{"id": "o1", "text": "A", "criteria": "C"}, {"id": "o2", "text": "B", "criteria": "C"}]}
+    return record(cycles=[cycle_in("review", plan=plan)], **kwargs)
+
+
+def test_review_needs_a_rating_for_every_outcome_and_the_family():
+    refused = workflow.review_cycle(reviewable(), TODAY, TODAY, "continue", {"o1": "achieved", "o9": "achieved"})
+    text = reasons(refused)
+    assert "outcome o2 has no rating" in text and "'o9' is not an outcome" in text and "took no part" in text
+    change = workflow.review_cycle(reviewable(), TODAY, TODAY, "continue",
+                                   {"o1": "achieved", "o2": "not-achieved"}, ("parent", "child"))
+    cycle = apply(reviewable(), change)["cycles"][0]
+    assert cycle["stage"] == "closed" and cycle["review"]["decision"] == "continue"
+    assert [p["rating"] for p in cycle["review"]["progress"]] == ["achieved", "not-achieved"]
+
+
+def test_a_family_view_since_the_review_began_counts_as_taking_part():
+    view = {"date": "2026-11-21", "from": "carer", "text": "Happy"}
+    change = workflow.review_cycle(reviewable(views=[view]), TODAY, TODAY, "continue",
+                                   {"o1": "achieved", "o2": "achieved"})
+    assert isinstance(change, Change)
+    early = {**view, "date": "2026-11-19"}
+    assert "took no part" in reasons(workflow.review_cycle(
+        reviewable(views=[early]), TODAY, TODAY, "continue", {"o1": "achieved", "o2": "achieved"}))
+
+
+def test_review_only_in_stage_review():
+    assert "only in stage review" in reasons(workflow.review_cycle(
+        record(cycles=[cycle_in("do", plan=GOOD_PLAN)]), TODAY, TODAY, "continue", {"o1": "achieved"}, ("parent",)))
+
+
+def test_exit_takes_the_child_off_sen_support():
+    change = workflow.review_cycle(reviewable(), TODAY, TODAY, "exit", {"o1": "achieved", "o2": "achieved"},
+                                   ("parent",))
+    data = apply(reviewable(), change)
+    assert data["status"] == "monitoring" and data["register"]["left"] == TODAY
+
+
+# -- close, add ---------------------------------------------------------------------------------
+
+def test_close_closes_the_open_cycle_with_a_note():
+    data = apply(record(cycles=[cycle_in("do")]), workflow.close_record(record(cycles=[cycle_in("do")]), TODAY,
+                                                                        TODAY, "moved"))
+    assert data["status"] == "closed" and data["closed"] == {"date": TODAY, "reason": "moved", "transferred": None}
+    assert data["cycles"][0]["history"][-1] == {"stage": "closed", "date": TODAY, "note": "record closed: moved"}
+    assert "already closed" in reasons(workflow.close_record({**data, "status": "closed"}, TODAY, TODAY, "x"))
+
+
+def test_outcomes_and_provision_only_while_planning_with_fresh_ids():
+    planning = record(cycles=[cycle_in("plan", plan=GOOD_PLAN)])
+    assert workflow.add_outcome(planning, "New").created_id == "o2"
+    assert workflow.add_provision(planning, "More", outcomes=("o1",)).created_id == "p2"
+    assert "'o7' is not an outcome" in reasons(workflow.add_provision(planning, "More", outcomes=("o7",)))
+    doing = record(cycles=[cycle_in("do", plan=GOOD_PLAN)])
+    assert "only through 'sendcli edit'" in reasons(workflow.add_outcome(doing, "Late"))
+    assert "no open cycle" in reasons(workflow.add_outcome(record(), "None"))
+
+
+def test_notes_only_once_the_plan_runs_and_never_before_the_cycle():
+    assert "stage do or review" in reasons(workflow.add_note(record(cycles=[cycle_in("plan")]), TODAY, TODAY, "n"))
+    doing = record(cycles=[cycle_in("do")])
+    assert isinstance(workflow.add_note(doing, TODAY, TODAY, "n"), Change)
+    assert "before cycle 1 opened" in reasons(workflow.add_note(doing, date(2026, 9, 1), TODAY, "n"))
+    assert "before cycle 1 opened" in reasons(workflow.add_evidence(doing, date(2026, 9, 1), TODAY, "TA", "e"))
+
+
+def test_views_and_meetings_are_dated_and_never_in_the_future():
+    change = workflow.add_meeting(record(), TODAY, TODAY, ("parent", "parent"), "Chat")
+    assert change.edits == [Edit(("meetings",), {"date": TODAY, "with": ["parent"], "text": "Chat"}, append=True)]
+    assert "in the future" in reasons(workflow.add_view(record(), date(2026, 12, 1), TODAY, "child", "Hi"))

@@ -102,10 +102,18 @@ def load_settings(root: Path) -> dict:
 # -- writing ----------------------------------------------------------------------
 
 def ensure_private_dir(path: Path) -> None:
-    """Create ``path`` (and parents) as 0700; tighten a folder the tool creates."""
-    if not path.is_dir():
-        path.mkdir(parents=True, mode=DIR_MODE, exist_ok=True)
-        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
+    """Create ``path`` and any missing parents as 0700, whatever the umask.
+
+    Folders that already exist are left as they are: they are the user's.
+    """
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
 def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> None:

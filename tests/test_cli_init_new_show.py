@@ -233,11 +233,15 @@ def test_usage_errors_exit_2(casebook, run, args):
     assert run(*args).exit_code == 2
 
 
-@pytest.mark.parametrize("command", [["init"], ["new"], ["show"], ["check"]])
+@pytest.mark.parametrize("command", [
+    ["init"], ["new"], ["show"], ["check"], ["edit"], ["log"], ["close"],
+    ["cycle", "open"], ["cycle", "advance"], ["cycle", "review"],
+    ["add", "view"], ["add", "evidence"], ["add", "outcome"], ["add", "provision"], ["add", "note"],
+    ["add", "meeting"]])
 def test_every_command_has_help_with_an_example(run, command):
     result = run(*command, "--help")
     assert result.exit_code == 0
-    assert "Example" in result.stdout and "sendcli " + command[0] in result.stdout
+    assert "Example" in result.stdout and "sendcli " + " ".join(command) in result.stdout
 
 
 def test_version(run):

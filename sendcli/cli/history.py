@@ -1,0 +1,88 @@
+"""``edit`` and ``log``: hand edits that are checked before they land, and git as the audit trail."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sendcli.cli.app import app, casebook, today
+from sendcli.cli.workflow import COMMIT, RECORD_ID
+from sendcli.checking import RECORDS_DIR
+from sendcli.errors import SendcliError
+from sendcli.records import describe
+from sendcli.updating import wants_commit
+
+
+def _interactive() -> bool:
+    """Whether someone is at a terminal to answer "edit again?"."""
+    return sys.stdin.isatty()
+
+
+def _editor_command() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise SendcliError("no editor: set VISUAL or EDITOR (for example: export EDITOR=nano)")
+    return shlex.split(editor)
+
+
+@app.command()
+def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] = COMMIT) -> None:
+    """Edit a record in $VISUAL or $EDITOR, safely.
+
+    You edit a private copy. On save it is checked: an invalid copy is shown
+    with its problems and never replaces the record; edit again or abandon
+    (without a terminal, it is abandoned and the copy kept).
+
+    \b
+    Example:
+      EDITOR=nano sendcli edit ava-e16
+    """
+    from sendcli.editing import edit_record
+
+    command = _editor_command()
+    interactive = _interactive()
+
+    def run_editor(path: Path) -> int:
+        try:
+            return subprocess.run([*command, str(path)], check=False).returncode
+        except FileNotFoundError:
+            raise SendcliError(f"the editor '{command[0]}' was not found; check VISUAL or EDITOR") from None
+
+    def again(problems) -> bool:
+        for problem in problems:
+            sys.stderr.write(describe(problem) + "\n")
+        return interactive and typer.confirm("The record is not valid. Edit it again?", default=True,
+                                             err=True)
+
+    book = casebook(ctx)
+    result = edit_record(book, record_id, today(), run_editor, again, commit=wants_commit(book, commit))
+    typer.echo(f"{record_id}: saved" if result.changed else f"{record_id}: no changes")
+
+
+@app.command()
+def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
+    """The record's history from git: date, author and message, newest first.
+
+    \b
+    Example:
+      sendcli log ava-e16
+    """
+    from sendcli.gitops import file_history
+
+    book = casebook(ctx)
+    path = book.record_path(record_id)
+    entries = file_history(book.root, path)
+    if not entries:
+        if not path.exists():
+            raise SendcliError(f"no record '{record_id}', and none in git history")
+        sys.stderr.write(f"{RECORDS_DIR}/{path.name} has not been committed yet\n")
+        return
+    width = max(len(entry.author) for entry in entries)
+    for entry in entries:
+        typer.echo(f"{entry.date}  {entry.author:<{width}}  {entry.message}")

@@ -21,6 +21,9 @@ demo: install
 	@echo "== sendcli check: every record of the example casebook =="
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli check
 	@echo
+	@echo "== sendcli due --all: every deadline, overdue, due soon and upcoming =="
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli due --all
+	@echo
 	@echo "== sendcli show ava-e16: one child at a glance =="
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli show ava-e16
 	@echo

@@ -74,7 +74,12 @@ KEY_ORDER = {key: position for position, key in enumerate([
     "agreed", "agreed_with", "review_date", "outcomes", "provision", "log",
     "date", "attendees", "progress", "decision", "next_steps",
     "entered", "left", "transferred",
+    "meeting", "report_sent", "la_decision", "amended_plan",
 ])}
+#: Mappings whose keys overlap others' (a cycle's review has a decision too).
+KEY_ORDER_IN = {"ehc": {key: position for position, key in enumerate([
+    "local_authority", "requested", "decision", "not_issued", "draft_plan", "final_plan", "reviews",
+    "phase_transfer", "exceptions"])}}
 
 #: Lists whose items record.md writes one per line in flow style.
 FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people"})
@@ -133,13 +138,14 @@ def _apply(document, edit) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     node = document
+    context = None  # the key of the mapping being edited
     for key in edit.path[:-1]:
         if isinstance(node, list):
             node = node[key]
             continue
         if node.get(key) is None:
-            _insert(node, key, CommentedMap())
-        node = node[key]
+            _insert(node, key, CommentedMap(), context)
+        node, context = node[key], key
     last = edit.path[-1]
     if not edit.append:
         if isinstance(node, list):
@@ -147,12 +153,12 @@ def _apply(document, edit) -> None:
         elif last in node:
             node[last] = to_yaml_value(edit.value, last)
         else:
-            _insert(node, last, to_yaml_value(edit.value, last))
+            _insert(node, last, to_yaml_value(edit.value, last), context)
         return
     sequence = node.get(last)
     if sequence is None:
         sequence = CommentedSeq()
-        _insert(node, last, sequence)
+        _insert(node, last, sequence, context)
     if not sequence:
         sequence.fa.set_block_style()  # `views: []` becomes a block list once it has items
     sibling = sequence[-1] if sequence else None
@@ -160,11 +166,12 @@ def _apply(document, edit) -> None:
     sequence.append(to_yaml_value(edit.value, last, flow_items=flow, item=True))
 
 
-def _insert(mapping, key: str, value) -> None:
-    rank = KEY_ORDER.get(key)
+def _insert(mapping, key: str, value, context: str | None = None) -> None:
+    order = KEY_ORDER_IN.get(context, KEY_ORDER)
+    rank = order.get(key)
     if rank is not None:
         for position, existing in enumerate(mapping):
-            if KEY_ORDER.get(existing, -1) > rank:
+            if order.get(existing, -1) > rank:
                 mapping.insert(position, key, value)
                 return
     mapping[key] = value

@@ -5,5 +5,6 @@ from sendcli.cli import check as _check  # noqa: F401  (registers its command)
 from sendcli.cli import records as _records  # noqa: F401
 from sendcli.cli import workflow as _workflow  # noqa: F401
 from sendcli.cli import history as _history  # noqa: F401
+from sendcli.cli import deadlines as _deadlines  # noqa: F401
 
 __all__ = ["app", "main"]

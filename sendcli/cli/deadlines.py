@@ -1,0 +1,270 @@
+"""``sendcli due`` (for cron) and ``sendcli ehc EVENT ID`` (the EHC timeline)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from sendcli.cli.app import app, casebook, today
+from sendcli.cli.workflow import COMMIT, DATE, RECORD_ID, _on, _run
+from sendcli.core.deadlines import EXCEPTION_REASONS, KINDS
+from sendcli.core import ehc
+
+Kind = Enum("Kind", {kind.replace("-", "_"): kind for kind in KINDS}, type=str)
+
+
+class DueFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    ics = "ics"
+
+
+class FailOn(str, Enum):
+    overdue = "overdue"
+    due_soon = "due-soon"
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    within: Optional[int] = typer.Option(None, "--within", metavar="DAYS", min=0,
+                                         help="The due-soon window. Default: due_soon_days in sendcli.yaml, else 14."),
+    show_all: bool = typer.Option(False, "--all", help="Upcoming items too, not only overdue and due soon."),
+    kind: Optional[list[Kind]] = typer.Option(None, "--kind", help="Only these kinds (repeat it)."),
+    output_format: DueFormat = typer.Option(DueFormat.text, "--format", help="text, json, csv or ics."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when any item is overdue "
+                                             "(due-soon: overdue or due soon). For cron."),
+    redact: bool = typer.Option(False, "--redact", help="Record IDs in place of names, for mail that leaves "
+                                                        "the school's systems."),
+) -> None:
+    """Every deadline across the casebook: overdue and due soon (--all: upcoming too).
+
+    Sorted by due date, then record. Plain text prints nothing at all when
+    nothing is due, so cron mails only when there is something to do. A record
+    with errors is reported as unreadable on stderr (exit 1); the others are
+    still listed.
+
+    \b
+    Examples:
+      sendcli due
+      sendcli due --all --format json
+      sendcli due --redact --fail-on overdue          # in a crontab
+      sendcli due --all --format ics > sen.ics        # a calendar feed
+    """
+    from sendcli.due import as_csv, as_ics, as_json, as_text_lines, collect
+
+    book = casebook(ctx)
+    report = collect(book.root, book.settings, today(), within, show_all,
+                     tuple(k.value for k in kind or ()), redact)
+    for unreadable in report.unreadable:
+        sys.stderr.write(f"sendcli: unreadable: {unreadable.path}:{unreadable.message}\n")
+    if output_format is DueFormat.json:
+        sys.stdout.write(as_json(report))
+    elif output_format is DueFormat.csv:
+        sys.stdout.write(as_csv(report))
+    elif output_format is DueFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(as_ics(report, book.settings.get("name", "sendcli deadlines")))
+        sys.stdout.flush()
+    elif report.items:
+        if sys.stdout.isatty():
+            _print_table(report)
+        else:
+            sys.stdout.write("".join(line + "\n" for line in as_text_lines(report)))
+
+    statuses = {report.status(item) for item in report.items}
+    failing = fail_on is not None and ("overdue" in statuses or
+                                       (fail_on is FailOn.due_soon and "due-soon" in statuses))
+    if report.unreadable or failing:
+        raise typer.Exit(1)
+
+
+def _print_table(report) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    colours = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green"}
+    table = Table("due", "days", "status", "record", "kind", "detail")
+    for item in report.items:
+        status = report.status(item)
+        who = item.record if report.redact else f"{item.record}\n{escape(item.name)}"
+        detail = escape(item.detail) + (f"\n[italic]exception: {escape(item.exception)}[/italic]"
+                                        if item.exception else "")
+        table.add_row(item.due.isoformat(), f"{item.days_left(report.as_of):+d}",
+                      f"[{colours[status]}]{status}[/]", who, item.kind, detail)
+    Console(highlight=False).print(table)
+
+
+# -- ehc ----------------------------------------------------------------------------------
+
+ehc_app = typer.Typer(help="The EHC needs assessment and plan: record each event of the statutory timeline.",
+                      no_args_is_help=True)
+app.add_typer(ehc_app, name="ehc")
+
+DecisionOutcome = Enum("DecisionOutcome", {o.replace("-", "_"): o for o in ehc.DECISION_OUTCOMES}, type=str)
+LaOutcome = Enum("LaOutcome", {o: o for o in ehc.LA_OUTCOMES}, type=str)
+TransferTo = Enum("TransferTo", {o.replace("-", "_"): o for o in ehc.TRANSFER_TO}, type=str)
+ExceptionReason = Enum("ExceptionReason", {o.replace("-", "_"): o for o in EXCEPTION_REASONS}, type=str)
+
+
+def _event(ctx: typer.Context, record_id: str, event: str, when: str | None, commit: bool | None, **options) -> None:
+    on = _on(when)
+    settings_la = casebook(ctx).settings.get("local_authority")
+    _run(ctx, record_id, f"record the EHC event '{event}'",
+         lambda record: ehc.record_event(record, event, on, today(), local_authority=settings_la, **options), commit)
+
+
+@ehc_app.command("request")
+def ehc_request(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+                commit: Optional[bool] = COMMIT) -> None:
+    """A request for an EHC needs assessment was made: the 6- and 20-week clocks start.
+
+    \b
+    Example:
+      sendcli ehc request theo-s20 --date 2026-10-02
+    """
+    _event(ctx, record_id, "request", when, commit)
+
+
+@ehc_app.command("decision")
+def ehc_decision(ctx: typer.Context, record_id: str = RECORD_ID,
+                 outcome: DecisionOutcome = typer.Option(..., "--outcome", help="assess or not-assess."),
+                 when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """The local authority decided whether to assess (due 6 weeks after the request, Regs 5(1)).
+
+    \b
+    Example:
+      sendcli ehc decision theo-s20 --outcome assess --date 2026-11-06
+    """
+    _event(ctx, record_id, "decision", when, commit, outcome=outcome.value)
+
+
+@ehc_app.command("not-issue")
+def ehc_not_issue(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+                  commit: Optional[bool] = COMMIT) -> None:
+    """After assessing, the local authority decided not to issue a plan.
+
+    \b
+    Example:
+      sendcli ehc not-issue theo-s20 --date 2027-01-20
+    """
+    _event(ctx, record_id, "not-issue", when, commit)
+
+
+@ehc_app.command("draft")
+def ehc_draft(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+              commit: Optional[bool] = COMMIT) -> None:
+    """The draft EHC plan was issued.
+
+    \b
+    Example:
+      sendcli ehc draft theo-s20 --date 2027-01-25
+    """
+    _event(ctx, record_id, "draft", when, commit)
+
+
+@ehc_app.command("final")
+def ehc_final(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+              commit: Optional[bool] = COMMIT) -> None:
+    """The final EHC plan was issued (due 20 weeks after the request, Regs 13(2)); status becomes ehc-plan.
+
+    \b
+    Example:
+      sendcli ehc final theo-s20 --date 2027-02-15
+    """
+    _event(ctx, record_id, "final", when, commit)
+
+
+@ehc_app.command("review")
+def ehc_review(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+               commit: Optional[bool] = COMMIT) -> None:
+    """An annual review meeting was held (within 12 months; 6 for under-fives, CoP 9.166, 9.178).
+
+    \b
+    Example:
+      sendcli ehc review kai-t12 --date 2027-01-20
+    """
+    _event(ctx, record_id, "review", when, commit)
+
+
+@ehc_app.command("report")
+def ehc_report(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+               commit: Optional[bool] = COMMIT) -> None:
+    """The report of the last review meeting was sent (within 2 weeks, Regs 20(7)).
+
+    \b
+    Example:
+      sendcli ehc report kai-t12 --date 2027-01-29
+    """
+    _event(ctx, record_id, "report", when, commit)
+
+
+@ehc_app.command("la-decision")
+def ehc_la_decision(ctx: typer.Context, record_id: str = RECORD_ID,
+                    outcome: LaOutcome = typer.Option(..., "--outcome", help="maintain, amend or cease."),
+                    when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """The local authority decided after the review (within 4 weeks, Regs 20(10)); cease ends the plan.
+
+    \b
+    Example:
+      sendcli ehc la-decision kai-t12 --outcome amend --date 2027-02-10
+    """
+    _event(ctx, record_id, "la-decision", when, commit, outcome=outcome.value)
+
+
+@ehc_app.command("amended")
+def ehc_amended(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+                commit: Optional[bool] = COMMIT) -> None:
+    """The amended plan was issued (within 12 weeks of the review meeting, Regs 22).
+
+    \b
+    Example:
+      sendcli ehc amended kai-t12 --date 2027-04-01
+    """
+    _event(ctx, record_id, "amended", when, commit)
+
+
+@ehc_app.command("transfer")
+def ehc_transfer(ctx: typer.Context, record_id: str = RECORD_ID,
+                 year: int = typer.Option(..., "--year", min=2000, max=2100, help="The year of the move."),
+                 to: TransferTo = typer.Option(..., "--to", help="school or post-16."),
+                 when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """A phase transfer is ahead: the plan must be amended by 15 February (31 March for post-16), Regs 18.
+
+    \b
+    Example:
+      sendcli ehc transfer riley-m15 --year 2027 --to school
+    """
+    _event(ctx, record_id, "transfer", when, commit, year=year, to=to.value)
+
+
+@ehc_app.command("transfer-amended")
+def ehc_transfer_amended(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+                         commit: Optional[bool] = COMMIT) -> None:
+    """The plan was amended for the phase transfer.
+
+    \b
+    Example:
+      sendcli ehc transfer-amended riley-m15 --date 2027-02-01
+    """
+    _event(ctx, record_id, "transfer-amended", when, commit)
+
+
+@ehc_app.command("exception")
+def ehc_exception(ctx: typer.Context, record_id: str = RECORD_ID,
+                  reason: ExceptionReason = typer.Option(..., "--reason", help="Why the time limit could not "
+                                                         "be met (Regs 5(4), 10(4), 13(3))."),
+                  note: Optional[str] = typer.Option(None, "--note", metavar="T", help="What happened."),
+                  when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Record an exception to the assessment's time limits: it explains a delay, never hides it.
+
+    \b
+    Example:
+      sendcli ehc exception theo-s20 --reason absence-from-area --note "Family abroad 5 weeks"
+    """
+    _event(ctx, record_id, "exception", when, commit, reason=reason.value, note=note)

@@ -1,0 +1,124 @@
+"""``sendcli due``'s engine: every deadline of the casebook, and its output formats.
+
+A record with any ``check`` error is *unreadable*: its deadlines are not
+computed, and it is reported — never skipped silently (cli.md, ``due``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from sendcli.checking import casebook_targets, check_targets
+from sendcli.core.deadlines import Deadline, DeadlineSettings, record_deadlines, select
+from sendcli.core.findings import ERROR
+
+CSV_HEADER = ("record", "name", "kind", "due", "days_left", "status", "detail")
+
+
+@dataclass
+class Unreadable:
+    path: str
+    message: str
+
+
+@dataclass
+class DueReport:
+    as_of: date
+    within_days: int
+    items: list[Deadline]
+    unreadable: list[Unreadable] = field(default_factory=list)
+    redact: bool = False
+
+    def status(self, item: Deadline) -> str:
+        return item.status(self.as_of, self.within_days)
+
+    def name(self, item: Deadline) -> str:
+        """The child's name, or the record ID where the output may leave the school."""
+        return item.record if self.redact else item.name
+
+
+def collect(root: Path, settings: dict, today: date, within_days: int | None = None, include_upcoming: bool = False,
+            kinds: tuple[str, ...] = (), redact: bool = False) -> DueReport:
+    """Check every record of the casebook and gather the deadlines to show."""
+    deadline_settings = DeadlineSettings.from_settings(settings)
+    window = deadline_settings.due_soon_days if within_days is None else within_days
+    found: list[Deadline] = []
+    unreadable: list[Unreadable] = []
+    for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
+        errors = [p for p in result.problems if p.severity == ERROR]
+        if errors:
+            first = errors[0]
+            unreadable.append(Unreadable(result.path, f"{first.line}:{first.column}: "
+                                         f"{first.field + ': ' if first.field else ''}{first.message}"))
+            continue
+        found.extend(record_deadlines(result.data, deadline_settings))  # type: ignore[arg-type]
+    return DueReport(today, window, select(found, today, window, include_upcoming, kinds), unreadable, redact)
+
+
+def item_json(report: DueReport, item: Deadline) -> dict:
+    data = {"record": item.record, "name": report.name(item), "kind": item.kind, "due": item.due.isoformat(),
+            "days_left": item.days_left(report.as_of), "status": report.status(item), "detail": item.detail}
+    if item.exception:
+        data["exception"] = item.exception
+    return data
+
+
+def as_json(report: DueReport) -> str:
+    return json.dumps({"as_of": report.as_of.isoformat(), "within_days": report.within_days,
+                       "items": [item_json(report, item) for item in report.items],
+                       "unreadable": [{"path": u.path, "message": u.message} for u in report.unreadable]},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(report: DueReport) -> str:
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for item in report.items:
+        detail = item.detail + (f" (exception: {item.exception})" if item.exception else "")
+        writer.writerow([item.record, report.name(item), item.kind, item.due.isoformat(),
+                         item.days_left(report.as_of), report.status(item), detail])
+    return stream.getvalue()
+
+
+def as_text_lines(report: DueReport) -> list[str]:
+    """Plain aligned lines, for pipes and cron mail."""
+    rows = []
+    for item in report.items:
+        who = item.record if report.redact else f"{item.record} ({item.name})"
+        note = f" [exception: {item.exception}]" if item.exception else ""
+        rows.append((item.due.isoformat(), f"{item.days_left(report.as_of):+d}", report.status(item), who,
+                     item.kind, item.detail + note))
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+
+
+def as_ics(report: DueReport, calendar_name: str = "sendcli deadlines") -> bytes:
+    """RFC 5545: one all-day event per item, with a UID stable per record, kind and due date."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//sendcli//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", calendar_name)
+    stamp = datetime(report.as_of.year, report.as_of.month, report.as_of.day, tzinfo=timezone.utc)
+    for item in report.items:
+        event = Event()
+        event.add("uid", f"{item.record}-{item.kind}-{item.due.isoformat()}@sendcli")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("summary", f"{item.kind}: {report.name(item)}")
+        description = item.detail + (f"\nException: {item.exception}" if item.exception else "")
+        event.add("description", description)
+        event.add("categories", [item.kind])
+        calendar.add_component(event)
+    return calendar.to_ical()

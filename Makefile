@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_TODAY := 2026-11-28
 
-.PHONY: install demo test clean
+.PHONY: install demo test docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -33,6 +33,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# docs/usage.md is generated from the commands' own help (tests/test_docs.py checks it).
+docs: install
+	$(BIN)/python -m sendcli.cli.usage > docs/usage.md
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

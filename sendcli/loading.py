@@ -107,7 +107,14 @@ def load_yaml(raw: bytes) -> LoadedDocument:
     except yaml.MarkedYAMLError as error:
         result.located.append(_syntax_problem(error, text))
         return result
-    except yaml.YAMLError as error:  # a reader error without a mark
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, without a mark
+        offset = min(error.position, len(text))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        result.located.append(Located(line, column, f"the file holds the control character 0x{error.character:02x}, "
+                                      "which YAML does not allow; delete it (it is usually invisible)", "file"))
+        return result
+    except yaml.YAMLError as error:
         result.located.append(Located(1, 1, f"YAML syntax: {type(error).__name__}", "yaml"))
         return result
     except RecursionError:
@@ -144,12 +151,13 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Located:
     if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
         return Located(mark.line + 1, 1, "a tab is used for indentation; YAML indents with spaces only", "yaml")
     context = error.context or ""
-    if context.startswith("while parsing a flow") and error.context_mark is not None:
+    if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")) \
+            and error.context_mark is not None:
         # An unclosed [ or {: the place it opened is where the fix goes.
         opened = error.context_mark
-        what = "list" if "sequence" in context else "mapping"
-        return Located(opened.line + 1, opened.column + 1, f"YAML syntax: this flow {what} is not closed "
-                       f"properly ({problem}, line {mark.line + 1})", "yaml")
+        what = "[ list" if "sequence" in context else "{ mapping"
+        return Located(opened.line + 1, opened.column + 1, f"YAML syntax: the {what} opened here is not "
+                       f"closed properly ({problem}, line {mark.line + 1})", "yaml")
     message = f"{problem} ({context})" if context and error.problem else problem
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Located(line, column, f"YAML syntax: {message}", "yaml")

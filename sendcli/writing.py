@@ -18,6 +18,17 @@ from functools import lru_cache
 from sendcli.loading import STR, needs_quotes
 
 
+class NewText(str):
+    """Text the tool is writing (as opposed to text already in the file)."""
+
+
+#: Text written without quotes: letters, digits, spaces and gentle punctuation,
+#: safe in block and flow context alike for every YAML reader. Anything else
+#: (a ``?``, ``:``, ``#``, comma, bracket, quote...) is written double-quoted:
+#: YAML 1.2 writers and 1.1 readers disagree on the corners of plain scalars.
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/()+-]*(?<![ ])")
+
+
 @lru_cache(maxsize=1)
 def round_trip_yaml():
     """A ruamel.yaml instance set up as record.md asks."""
@@ -28,9 +39,9 @@ def round_trip_yaml():
         def ignore_aliases(self, data: object) -> bool:
             return True  # no anchors for repeated values
 
-    def represent_str(representer, text: str):
-        style = '"' if needs_quotes(text) else None
-        return representer.represent_scalar(STR, text, style=style)
+    def represent_new_text(representer, text: str):
+        plain = _PLAIN_SAFE.fullmatch(text) is not None and not needs_quotes(text)
+        return representer.represent_scalar(STR, str(text), style=None if plain else '"')
 
     def represent_none(representer, _):
         return representer.represent_scalar("tag:yaml.org,2002:null", "null")
@@ -40,7 +51,8 @@ def round_trip_yaml():
         text = f"{number:.2f}" if round(number, 2) == number else repr(number)
         return representer.represent_scalar("tag:yaml.org,2002:float", text)
 
-    RecordRepresenter.add_representer(str, represent_str)
+    # Only text the tool writes is re-styled; the file's own scalars keep theirs.
+    RecordRepresenter.add_representer(NewText, represent_new_text)
     RecordRepresenter.add_representer(float, represent_float)
     RecordRepresenter.add_representer(type(None), represent_none)
     handler = YAML(typ="rt")
@@ -55,8 +67,16 @@ def dump_yaml(data: object, header: str | None = None) -> str:
     stream = io.StringIO()
     if header:
         stream.write(header + "\n")
-    round_trip_yaml().dump(data, stream)
+    round_trip_yaml().dump(_as_new(data), stream)
     return stream.getvalue()
+
+
+def _as_new(value):
+    if isinstance(value, dict):
+        return {key: _as_new(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_new(item) for item in value]
+    return NewText(value) if type(value) is str else value
 
 
 
@@ -203,4 +223,4 @@ def to_yaml_value(value, key, flow_items: bool | None = None, item: bool = False
         else:
             sequence.fa.set_block_style()
         return sequence
-    return value
+    return NewText(value) if type(value) is str else value

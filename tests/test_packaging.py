@@ -27,17 +27,22 @@ def test_wheel_carries_schemas_and_console_script(wheel):
     assert "sendcli = sendcli.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def test_installed_wheel_checks_examples_from_another_folder(wheel, tmp_path):
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
-                    "--target", str(target), str(wheel)], check=True, capture_output=True)
+def test_wheel_installs_into_a_fresh_venv_and_works_from_any_folder(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    installed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                                "--disable-pip-version-check", str(wheel)], capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(target), "SENDCLI_TODAY": "2026-11-28"}
-    where = subprocess.run([sys.executable, "-c", "import sendcli.schemas as s; print(s.schema_path())"],
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "SENDCLI_ROOT")}
+    env["SENDCLI_TODAY"] = "2026-11-28"
+    sendcli = str(venv / "bin" / "sendcli")
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import sendcli.schemas as s; print(s.schema_path())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
-    assert where.stdout.startswith(str(target))  # the wheel's copy, not the source tree's
-    result = subprocess.run([sys.executable, "-m", "sendcli", "check", str(EXAMPLES)], cwd=elsewhere, env=env,
-                            capture_output=True, text=True)
+    assert where.stdout.startswith(str(venv))  # the wheel's copy, not the source tree's
+    result = subprocess.run([sendcli, "check", str(EXAMPLES)], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "checked 7 records: 7 valid" in result.stderr
+    made = subprocess.run([sendcli, "init", "cb"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert made.returncode == 0 and (elsewhere / "cb" / "schemas" / "record.schema.json").exists()

@@ -45,6 +45,8 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
     """
     from sendcli.editing import edit_record
 
+    book = casebook(ctx)
+    book.existing_record_path(record_id)  # a bad ID or unknown record before anything else
     command = _editor_command()
     interactive = _interactive()
 
@@ -60,7 +62,6 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
         return interactive and typer.confirm("The record is not valid. Edit it again?", default=True,
                                              err=True)
 
-    book = casebook(ctx)
     result = edit_record(book, record_id, today(), run_editor, again, commit=wants_commit(book, commit))
     typer.echo(f"{record_id}: saved" if result.changed else f"{record_id}: no changes")
 

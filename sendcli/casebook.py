@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.checking import CONFIG_FILE, RECORDS_DIR, check_config_bytes, read_bytes
+from sendcli.checking import CONFIG_FILE, RECORDS_DIR, check_config_bytes, local_offer_ids, read_bytes
 from sendcli.core.rules import is_valid_record_id
 from sendcli.errors import CasebookNotFound, InvalidRecord, RecordNotFound, SendcliError, UsageProblem
 
@@ -50,6 +50,10 @@ class Casebook:
     @property
     def records_dir(self) -> Path:
         return self.root / RECORDS_DIR
+
+    @property
+    def local_offer_ids(self) -> frozenset[str] | None:
+        return local_offer_ids(self.root)
 
     def record_path(self, record_id: str) -> Path:
         """``records/ID.yaml``; an ID that could name any other path is refused."""

@@ -16,11 +16,14 @@ from pathlib import Path
 from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
 from sendcli.core.rules import RuleContext, cross_field_findings
 from sendcli.loading import MAX_RECORD_BYTES, LoadedDocument, load_yaml, locate
-from sendcli.schemas import CONFIG_SCHEMA, RECORD_SCHEMA, misplaced_date_findings, schema_findings
+from sendcli.schemas import CONFIG_SCHEMA, LOCAL_OFFER_SCHEMA, RECORD_SCHEMA, misplaced_date_findings, schema_findings
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 CONFIG_FILE = "sendcli.yaml"
+LOCAL_OFFER_FILE = "local-offer.yaml"
 RECORDS_DIR = "records"
+#: The casebook's own files, each with its schema.
+CASEBOOK_FILES = {CONFIG_FILE: CONFIG_SCHEMA, LOCAL_OFFER_FILE: LOCAL_OFFER_SCHEMA}
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class FileCheck:
     path: str
     problems: list[Problem]
     data: object = None
-    #: ``sendcli.yaml`` rather than a record.
+    #: ``sendcli.yaml`` or ``local-offer.yaml`` rather than a record.
     is_config: bool = False
 
     @property
@@ -82,32 +85,50 @@ def read_bytes(path: Path) -> bytes | str:
         return f"the file cannot be read ({error.strerror or type(error).__name__})"
 
 
-def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str | None) -> FileCheck:
+def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str | None,
+                       local_offer_ids: frozenset[str] | None = None) -> FileCheck:
     """Check one record's bytes: YAML hazards, schema, then the cross-field rules."""
     loaded = load_yaml(raw)
     findings = list(loaded.findings)
     if loaded.located or not isinstance(loaded.data, dict):
         return FileCheck(display_path, _locate_all(display_path, loaded, findings))
     findings.extend(_schema_and_date_findings(loaded, findings, RECORD_SCHEMA))
-    findings.extend(_rule_findings(loaded.data, RuleContext(today=today, file_id=file_id), findings))
+    context = RuleContext(today=today, file_id=file_id, local_offer_ids=local_offer_ids)
+    findings.extend(_rule_findings(loaded.data, context, findings))
     return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
 
 
-def check_config_bytes(raw: bytes, display_path: str) -> FileCheck:
-    """Check ``sendcli.yaml`` against its schema."""
+def check_config_bytes(raw: bytes, display_path: str, schema: str = CONFIG_SCHEMA) -> FileCheck:
+    """Check one of the casebook's own files (``sendcli.yaml``, ``local-offer.yaml``) against its schema."""
     loaded = load_yaml(raw)
     findings = list(loaded.findings)
     if loaded.located or not isinstance(loaded.data, dict):
-        return FileCheck(display_path, _locate_all(display_path, loaded, findings))
-    findings.extend(_schema_and_date_findings(loaded, findings, CONFIG_SCHEMA))
-    return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
+        return FileCheck(display_path, _locate_all(display_path, loaded, findings), is_config=True)
+    findings.extend(_schema_and_date_findings(loaded, findings, schema))
+    return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data, is_config=True)
 
 
-def check_record_file(path: Path, display_path: str, today: date) -> FileCheck:
+def check_record_file(path: Path, display_path: str, today: date,
+                      local_offer_ids: frozenset[str] | None = None) -> FileCheck:
     raw = read_bytes(path)
     if isinstance(raw, str):
         return FileCheck(display_path, [Problem(display_path, 1, 1, ERROR, "file", "", raw)])
-    return check_record_bytes(raw, display_path, today, file_id=record_id_of(path))
+    return check_record_bytes(raw, display_path, today, record_id_of(path), local_offer_ids)
+
+
+def local_offer_ids(root: Path) -> frozenset[str] | None:
+    """The service IDs of the casebook's local-offer.yaml; None where there is none, or it cannot be read
+    (its own check reports why)."""
+    path = root / LOCAL_OFFER_FILE
+    if not path.is_file():
+        return None
+    raw = read_bytes(path)
+    if isinstance(raw, str):
+        return None
+    checked = check_config_bytes(raw, LOCAL_OFFER_FILE, LOCAL_OFFER_SCHEMA)
+    if checked.has_errors:
+        return None
+    return frozenset(service["id"] for service in checked.data["services"])  # type: ignore[index]
 
 
 def record_id_of(path: Path) -> str:
@@ -159,20 +180,27 @@ class Target:
 
     path: Path
     display: str
-    is_config: bool = False
+    #: For the casebook's own files: the schema to check against (records: None).
+    schema: str | None = None
+    #: For records in a casebook: the Local Offer services their provision may name.
+    local_offer_ids: frozenset[str] | None = None
+
+    @property
+    def is_config(self) -> bool:
+        return self.schema is not None
 
 
 def casebook_targets(root: Path, display_prefix: str = "") -> list[Target]:
-    """A casebook's settings file and every record in its ``records/`` folder."""
-    targets = []
-    config = root / CONFIG_FILE
-    if config.exists():
-        targets.append(Target(config, display_prefix + CONFIG_FILE, is_config=True))
+    """A casebook's own files and every record in its ``records/`` folder."""
+    targets = [Target(root / name, display_prefix + name, schema=schema)
+               for name, schema in CASEBOOK_FILES.items() if (root / name).exists()]
+    services = local_offer_ids(root)
     records = root / RECORDS_DIR
     if records.is_dir():
         for entry in sorted(os.scandir(records), key=lambda e: e.name):
             if entry.name.endswith(RECORD_SUFFIXES) and not entry.name.startswith("."):
-                targets.append(Target(Path(entry.path), f"{display_prefix}{RECORDS_DIR}/{entry.name}"))
+                targets.append(Target(Path(entry.path), f"{display_prefix}{RECORDS_DIR}/{entry.name}",
+                                      local_offer_ids=services))
     return targets
 
 
@@ -181,7 +209,7 @@ def path_targets(paths: Iterable[str]) -> Iterator[Target]:
     for given in paths:
         path = Path(given)
         if not path.is_dir():
-            yield Target(path, given, is_config=path.name == CONFIG_FILE)
+            yield Target(path, given, schema=CASEBOOK_FILES.get(path.name))
             continue
         prefix = "" if given in (".", "./") else given.rstrip("/") + "/"
         if (path / CONFIG_FILE).is_file():
@@ -198,14 +226,12 @@ def path_targets(paths: Iterable[str]) -> Iterator[Target]:
 def check_targets(targets: Iterable[Target], today: date) -> Iterator[FileCheck]:
     """Check each target in turn, streaming: one document in memory at a time."""
     for target in targets:
-        if target.is_config:
+        if target.schema is not None:
             raw = read_bytes(target.path)
             if isinstance(raw, str):
                 yield FileCheck(target.display, [Problem(target.display, 1, 1, ERROR, "file", "", raw)],
                                 is_config=True)
             else:
-                result = check_config_bytes(raw, target.display)
-                result.is_config = True
-                yield result
+                yield check_config_bytes(raw, target.display, target.schema)
         else:
-            yield check_record_file(target.path, target.display, today)
+            yield check_record_file(target.path, target.display, today, target.local_offer_ids)

@@ -59,7 +59,8 @@ def edit_record(casebook: Casebook, record_id: str, today: date, run_editor: Cal
         if edited == original:
             copy.unlink()
             return EditResult(False, path)
-        problems = [p for p in check_record_bytes(edited, display, today, record_id).problems if p.severity == ERROR]
+        verdict = check_record_bytes(edited, display, today, record_id, casebook.local_offer_ids)
+        problems = [p for p in verdict.problems if p.severity == ERROR]
         if not problems:
             break
         if not again(problems):

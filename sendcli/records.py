@@ -142,7 +142,7 @@ def read_record(casebook: Casebook, record_id: str, today: date) -> FileCheck:
     display = f"{RECORDS_DIR}/{path.name}"
     if isinstance(raw, str):
         raise InvalidRecord(f"{display}: {raw}")
-    verdict = check_record_bytes(raw, display, today, record_id)
+    verdict = check_record_bytes(raw, display, today, record_id, casebook.local_offer_ids)
     errors = [p for p in verdict.problems if p.severity == ERROR]
     if errors:
         raise InvalidRecord(f"record '{record_id}' has problems; fix them first (sendcli check)",

@@ -67,17 +67,18 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
     if commit:
         gitops.require_repository(casebook.root)
     display = f"{RECORDS_DIR}/{path.name}"
+    services = casebook.local_offer_ids
     with record_lock(casebook.root / CACHE_DIR / "locks", record_id, lock_timeout(casebook)):
         raw = read_bytes(path)
         if isinstance(raw, str):
             raise InvalidRecord(f"{display}: {raw}")
-        before = check_record_bytes(raw, display, today, record_id)
+        before = check_record_bytes(raw, display, today, record_id, services)
         _refuse_errors(before.problems, f"record '{record_id}' has problems; fix them first (sendcli check)")
         outcome = step(before.data)  # type: ignore[arg-type]
         if isinstance(outcome, Refusal):
             raise StepRefused(f"{record_id}: cannot {what} yet:", [f"- {reason}" for reason in outcome.reasons])
         text = apply_edits(raw.decode("utf-8-sig"), outcome.edits)
-        after = check_record_bytes(text.encode("utf-8"), display, today, record_id)
+        after = check_record_bytes(text.encode("utf-8"), display, today, record_id, services)
         _refuse_errors(after.problems, f"{record_id}: refused: the change would make the record invalid")
         write_atomic(path, text.encode("utf-8"))
         if commit:

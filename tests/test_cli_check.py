@@ -135,3 +135,23 @@ def test_pre_commit_hook_runs_check_on_records_and_settings():
     import re
     assert re.search(hook["files"], "records/ava-e16.yaml") and re.search(hook["files"], "sendcli.yaml")
     assert not re.search(hook["files"], "notes/minutes.yaml")
+
+
+def test_local_offer_is_checked_and_provision_names_resolve(example_casebook, run):
+    assert run("check").exit_code == 0
+    record = example_casebook / "records" / "kai-t12.yaml"
+    record.write_text(record.read_text().replace("local_offer: autism-outreach", "local_offer: autism-outreech"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert "local_offer: 'autism-outreech' is not a service of local-offer.yaml" in result.stdout
+    assert "[references]" in result.stdout
+    (example_casebook / "local-offer.yaml").write_text("services:\n  - {id: autism-outreech, nme: X}\n")
+    result = run("check")
+    assert "local-offer.yaml:2:27: error: services[0].nme: unknown field 'nme' (did you mean 'name'?)" in result.stdout
+    # While local-offer.yaml itself is broken, names are not resolved (no cascade of errors).
+    assert "kai-t12" not in result.stdout
+
+
+def test_without_a_local_offer_file_names_are_not_resolved(example_casebook, run):
+    (example_casebook / "local-offer.yaml").unlink()
+    assert run("check").exit_code == 0

@@ -31,6 +31,8 @@ class RuleContext:
     today: date
     #: The record's file name without ``.yaml`` (None where there is no file).
     file_id: str | None = None
+    #: The service IDs of the casebook's local-offer.yaml (None: no such file, nothing to resolve).
+    local_offer_ids: frozenset[str] | None = None
 
 
 Rule = Callable[[dict, RuleContext], Iterable[Finding]]
@@ -231,6 +233,13 @@ def check_references(record: dict, context: RuleContext) -> Iterator[Finding]:
                     yield Finding(("cycles", c, "plan", "provision", p, "outcomes", r),
                                   f"provision {pid or p + 1} serves outcome '{ref}', which is not an "
                                   "outcome of this cycle", "references")
+            service = provision.get("local_offer")
+            if isinstance(service, str) and context.local_offer_ids is not None \
+                    and service not in context.local_offer_ids:
+                known = ", ".join(sorted(context.local_offer_ids)) or "none"
+                yield Finding(("cycles", c, "plan", "provision", p, "local_offer"),
+                              f"'{service}' is not a service of local-offer.yaml (its services: {known})",
+                              "references")
         review = _mapping(cycle.get("review"))
         for g, progress in _enumerate_mappings(review.get("progress")):
             ref = progress.get("outcome")

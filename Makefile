@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_TODAY := 2026-11-28
 
-.PHONY: install demo test docs clean
+.PHONY: install demo test browser-test docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
@@ -27,12 +27,22 @@ demo: install
 	@echo "== sendcli show ava-e16: one child at a glance =="
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli show ava-e16
 	@echo
+	@echo "== sendcli report: the SEN support plan and one-page profile, ready to print =="
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ava-e16 --output ../demo-output/ava-e16.plan.html
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ava-e16 --template profile --output ../demo-output/ava-e16.profile.html
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ava-e16 --template parent --format md --output ../demo-output/ava-e16.parent.md
+	@echo "Open demo-output/ava-e16.plan.html and demo-output/ava-e16.profile.html in a browser (or print them)."
+	@echo
 	@echo "== sendcli check on a record with problems =="
 	@SENDCLI_TODAY=$(DEMO_TODAY) $(BIN)/sendcli check tests/data/broken/several-problems.yaml; \
 		echo "(exit $$?: problems found, as expected)"
 
 test: install
 	$(BIN)/python -m pytest
+
+# Reports in a real headless Chromium: needs Debian's chromium and poppler-utils.
+browser-test: install
+	$(BIN)/python -m pytest -m browser
 
 # docs/usage.md is generated from the commands' own help (tests/test_docs.py checks it).
 docs: install

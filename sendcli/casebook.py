@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.checking import CONFIG_FILE, RECORDS_DIR, check_config_bytes, local_offer_ids, read_bytes
+from sendcli.checking import (
+    CONFIG_FILE, LOCAL_OFFER_FILE, RECORDS_DIR, casebook_targets, check_config_bytes, check_targets, local_offer_ids,
+    read_bytes,
+)
+from sendcli.core.findings import ERROR
+from sendcli.schemas import LOCAL_OFFER_SCHEMA
 from sendcli.core.rules import is_valid_record_id
 from sendcli.errors import CasebookNotFound, InvalidRecord, RecordNotFound, SendcliError, UsageProblem
 
@@ -67,6 +72,38 @@ class Casebook:
         if not path.is_file():
             raise RecordNotFound(f"no record '{record_id}' in {self.records_dir}")
         return path
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A record with errors: reported, never skipped silently (cli.md, ``due``)."""
+
+    path: str
+    message: str
+
+
+def readable_records(root: Path, today: date) -> tuple[list[dict], list[Unreadable]]:
+    """Every record of the casebook that checks without errors, and those that do not."""
+    records: list[dict] = []
+    unreadable: list[Unreadable] = []
+    for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
+        errors = [p for p in result.problems if p.severity == ERROR]
+        if errors:
+            first = errors[0]
+            unreadable.append(Unreadable(result.path, f"{first.line}:{first.column}: "
+                                         f"{first.field + ': ' if first.field else ''}{first.message}"))
+        else:
+            records.append(result.data)  # type: ignore[arg-type]
+    return records, unreadable
+
+
+def local_offer_services(root: Path) -> dict[str, dict]:
+    """The services of local-offer.yaml by ID (empty where there is none or it has errors)."""
+    if local_offer_ids(root) is None:
+        return {}
+    raw = read_bytes(root / LOCAL_OFFER_FILE)
+    checked = check_config_bytes(raw, LOCAL_OFFER_FILE, LOCAL_OFFER_SCHEMA)  # type: ignore[arg-type]
+    return {service["id"]: service for service in (checked.data or {}).get("services", [])}  # type: ignore[union-attr]
 
 
 def find_root(explicit: str | None, start: Path) -> Path:

@@ -13,17 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sendcli.checking import casebook_targets, check_targets
+from sendcli.casebook import Unreadable, readable_records
 from sendcli.core.deadlines import Deadline, DeadlineSettings, record_deadlines, select
-from sendcli.core.findings import ERROR
 
 CSV_HEADER = ("record", "name", "kind", "due", "days_left", "status", "detail")
-
-
-@dataclass
-class Unreadable:
-    path: str
-    message: str
 
 
 @dataclass
@@ -47,16 +40,8 @@ def collect(root: Path, settings: dict, today: date, within_days: int | None = N
     """Check every record of the casebook and gather the deadlines to show."""
     deadline_settings = DeadlineSettings.from_settings(settings)
     window = deadline_settings.due_soon_days if within_days is None else within_days
-    found: list[Deadline] = []
-    unreadable: list[Unreadable] = []
-    for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
-        errors = [p for p in result.problems if p.severity == ERROR]
-        if errors:
-            first = errors[0]
-            unreadable.append(Unreadable(result.path, f"{first.line}:{first.column}: "
-                                         f"{first.field + ': ' if first.field else ''}{first.message}"))
-            continue
-        found.extend(record_deadlines(result.data, deadline_settings))  # type: ignore[arg-type]
+    records, unreadable = readable_records(root, today)
+    found = [deadline for record in records for deadline in record_deadlines(record, deadline_settings)]
     return DueReport(today, window, select(found, today, window, include_upcoming, kinds), unreadable, redact)
 
 

@@ -23,6 +23,9 @@ def test_wheel_carries_schemas_and_console_script(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "sendcli/schemas/record.schema.json" in names
     assert "sendcli/schemas/config.schema.json" in names
+    assert "sendcli/schemas/local-offer.schema.json" in names
+    assert {"sendcli/templates/_base.html.j2", "sendcli/templates/plan.html.j2", "sendcli/templates/profile.md.j2",
+            "sendcli/templates/stats.html.j2"} <= set(names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "sendcli = sendcli.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -44,5 +47,8 @@ def test_wheel_installs_into_a_fresh_venv_and_works_from_any_folder(wheel, tmp_p
     result = subprocess.run([sendcli, "check", str(EXAMPLES)], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "checked 7 records: 7 valid" in result.stderr
+    report = subprocess.run([sendcli, "--root", str(EXAMPLES), "report", "ava-e16", "--template", "profile"],
+                            cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert report.returncode == 0 and report.stdout.startswith("<!DOCTYPE html>"), report.stderr
     made = subprocess.run([sendcli, "init", "cb"], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert made.returncode == 0 and (elsewhere / "cb" / "schemas" / "record.schema.json").exists()

@@ -1,0 +1,198 @@
+"""``report``, ``register``, ``provision-map`` and ``stats``."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sendcli.cli.app import app, casebook, today
+from sendcli.errors import UsageProblem
+
+
+class Template(str, Enum):
+    plan = "plan"
+    review = "review"
+    parent = "parent"
+    profile = "profile"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    md = "md"
+
+
+class TableFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+REDACT = typer.Option(False, "--redact", help="No names, dates of birth or contact details: initials or IDs "
+                                              "instead, for output that leaves the school.")
+
+
+def _write(text: str, output: Path | None) -> None:
+    """To stdout, or privately to a file (0600: a report holds personal data)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from sendcli.casebook import ensure_private_dir, write_atomic
+
+    ensure_private_dir(output.parent)
+    write_atomic(output, text.encode("utf-8"))
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    record_id: Optional[str] = typer.Argument(None, metavar="ID", help="The record (leave out with --all)."),
+    template: Template = typer.Option(Template.plan, "--template", help="plan, review, parent or profile."),
+    output_format: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html or md."),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE (mode 0600)."),
+    all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR",
+                                              help="With --all: the folder for ID.TEMPLATE.FORMAT files."),
+    redact: bool = REDACT,
+) -> None:
+    """Render a record through a template: the SEN support plan, the review, a summary for the family,
+    or a one-page profile.
+
+    HTML is one self-contained, print-ready A4 file. A casebook's own
+    templates/NAME.FORMAT.j2 overrides the built-in one (see the README for
+    the context each template receives).
+
+    \b
+    Examples:
+      sendcli report ava-e16 --output ava-plan.html
+      sendcli report ava-e16 --template parent --format md
+      sendcli report --all --template profile --output-dir profiles/
+    """
+    from sendcli.records import read_record
+    from sendcli.reporting import NothingToReport, output_path_for, record_report
+
+    book = casebook(ctx)
+    as_of = today()
+    if all_records:
+        if record_id is not None or output is not None:
+            raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")
+        if output_dir is None:
+            raise UsageProblem("--all needs --output-dir DIR")
+        from sendcli.casebook import readable_records
+
+        records, unreadable = readable_records(book.root, as_of)
+        for item in unreadable:
+            sys.stderr.write(f"sendcli: unreadable: {item.path}:{item.message}\n")
+        written = skipped = 0
+        for record in _progress(records, f"Rendering {template.value} reports"):
+            try:
+                text = record_report(book, record, template.value, output_format.value, as_of, redact)
+            except NothingToReport as why:
+                sys.stderr.write(f"sendcli: skipped: {why.message}\n")
+                skipped += 1
+                continue
+            _write(text, output_path_for(output_dir, record["id"], template.value, output_format.value))
+            written += 1
+        sys.stderr.write(f"wrote {written} report{'s' * (written != 1)} to {output_dir}"
+                         f"{f'; {skipped} skipped' if skipped else ''}\n")
+        if unreadable:
+            raise typer.Exit(1)
+        return
+    if record_id is None:
+        raise UsageProblem("give a record ID, or --all with --output-dir")
+    record = read_record(book, record_id, as_of).data
+    text = record_report(book, record, template.value, output_format.value, as_of, redact)  # type: ignore[arg-type]
+    _write(text, output)
+    if output is not None:
+        sys.stderr.write(f"wrote {output}\n")
+
+
+def _progress(items: list, description: str):
+    """A Rich progress bar on a terminal; nothing extra when piped."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description=description, console=None, transient=True)
+
+
+def _casebook_records(ctx: typer.Context):
+    from sendcli.casebook import readable_records
+
+    book = casebook(ctx)
+    as_of = today()
+    records, unreadable = readable_records(book.root, as_of)
+    for item in unreadable:
+        sys.stderr.write(f"sendcli: unreadable: {item.path}:{item.message}\n")
+    return book, as_of, records, bool(unreadable)
+
+
+@app.command()
+def register(ctx: typer.Context,
+             output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
+             output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE (0600)."),
+             redact: bool = REDACT) -> None:
+    """The SEN register: one row per record, with the census provision code (K/E/N) and need codes.
+
+    \b
+    Examples:
+      sendcli register
+      sendcli register --format csv > register.csv
+    """
+    from sendcli.reporting import register_report
+
+    book, as_of, records, had_unreadable = _casebook_records(ctx)
+    _write(register_report(book, records, output_format.value, as_of, redact), output)
+    if had_unreadable:
+        raise typer.Exit(1)
+
+
+@app.command("provision-map")
+def provision_map(ctx: typer.Context,
+                  output_format: TableFormat = typer.Option(TableFormat.text, "--format",
+                                                            help="text, csv, json or html."),
+                  output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE (0600)."),
+                  redact: bool = REDACT) -> None:
+    """Every provision in open cycles, with weekly minutes and cost, totalled by kind and by staff.
+
+    \b
+    Examples:
+      sendcli provision-map
+      sendcli provision-map --format html --output provision-map.html
+    """
+    from sendcli.reporting import provision_map_report
+
+    book, as_of, records, had_unreadable = _casebook_records(ctx)
+    _write(provision_map_report(book, records, output_format.value, as_of, redact), output)
+    if had_unreadable:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(ctx: typer.Context,
+          output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
+          output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE.")) -> None:
+    """Anonymised figures for the governors' SEN information report.
+
+    Counts by status, need, area and year group; no names, no IDs; any count
+    under 5 is shown as <5.
+
+    \b
+    Examples:
+      sendcli stats
+      sendcli stats --format html --output sen-figures.html
+    """
+    from sendcli.reporting import stats_report
+
+    book, as_of, records, had_unreadable = _casebook_records(ctx)
+    _write(stats_report(book, records, output_format.value, as_of), output)
+    if had_unreadable:
+        raise typer.Exit(1)
+
+
+

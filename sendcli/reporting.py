@@ -1,0 +1,127 @@
+"""Reports people read: per child through templates, casebook-wide as rows in any format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from sendcli.casebook import Casebook, local_offer_services
+from sendcli.core import codes
+from sendcli.core.reports import (
+    REGISTER_COLUMNS, grand_total, provision_rows, register_row, stats, totals_by,
+)
+from sendcli.errors import SendcliError
+from sendcli.rendering import AREA_WORDS, record_context, render
+
+PROVISION_COLUMNS = ("record", "name", "cycle", "provision", "kind", "text", "staff", "frequency", "minutes_per_week",
+                     "cost", "local_offer")
+
+
+class NothingToReport(SendcliError):
+    pass
+
+
+def record_report(casebook: Casebook, record: dict, template: str, output_format: str, today: date,
+                  redacted: bool = False) -> str:
+    """One child's report; refused when the record has nothing for that template yet."""
+    context = record_context(record, today, casebook.settings, local_offer_services(casebook.root), redacted)
+    if template == "review" and context["reviewed"] is None:
+        raise NothingToReport(f"{record['id']}: no review is recorded yet (sendcli cycle review)")
+    if template == "plan" and context["cycle"] is None:
+        raise NothingToReport(f"{record['id']}: no cycle has been opened yet (sendcli cycle open)")
+    return render(template, output_format, context, casebook.root)
+
+
+def _page_context(casebook: Casebook, today: date) -> dict:
+    return {"today": today, "settings": casebook.settings, "setting_name": casebook.settings.get("name", "")}
+
+
+def _csv(columns, rows) -> str:
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[row.get(column, "") if row.get(column) is not None else "" for column in columns]
+                      for row in rows])
+    return stream.getvalue()
+
+
+def _text_table(columns, rows) -> str:
+    cells = [[str(row.get(c) if row.get(c) is not None else "") for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def register_report(casebook: Casebook, records: list[dict], output_format: str, today: date,
+                    redacted: bool = False) -> str:
+    rows = [register_row(r) for r in sorted(records, key=lambda r: r["id"])]
+    if redacted:
+        rows = [{**row, "name": row["record"]} for row in rows]
+    if output_format == "json":
+        return json.dumps({"as_of": today.isoformat(), "records": rows}, ensure_ascii=False, indent=2) + "\n"
+    if output_format == "csv":
+        return _csv(REGISTER_COLUMNS, rows)
+    if output_format == "html":
+        return render("register", "html", {**_page_context(casebook, today), "rows": rows}, casebook.root)
+    return _text_table(("record", "name", "status", "provision_code", "primary_need", "secondary_needs",
+                        "year_group", "entered", "left"), rows)
+
+
+def provision_map_report(casebook: Casebook, records: list[dict], output_format: str, today: date,
+                         redacted: bool = False) -> str:
+    rows = provision_rows(records)
+    if redacted:
+        rows = [type(row)(**{**asdict(row), "name": row.record}) for row in rows]
+    by_kind, by_staff, total = totals_by(rows, "kind"), totals_by(rows, "staff"), grand_total(rows)
+    if output_format == "json":
+        return json.dumps({"as_of": today.isoformat(), "provision": [asdict(r) for r in rows],
+                           "by_kind": [asdict(t) for t in by_kind], "by_staff": [asdict(t) for t in by_staff],
+                           "total": asdict(total)}, ensure_ascii=False, indent=2) + "\n"
+    if output_format == "csv":
+        return _csv(PROVISION_COLUMNS, [asdict(r) for r in rows])
+    if output_format == "html":
+        return render("provision-map", "html", {**_page_context(casebook, today), "rows": rows, "by_kind": by_kind,
+                                                "by_staff": by_staff, "total": total}, casebook.root)
+    out = [_text_table(("kind", "staff", "record", "provision", "minutes_per_week", "cost", "text"),
+                       [asdict(r) for r in rows])]
+    for title, groups in (("by kind", by_kind), ("by staff", by_staff)):
+        table = [{"group": g.label, "count": g.count, "minutes_per_week": g.minutes_per_week,
+                  "cost": f"{g.cost:.2f}"} for g in [*groups, total]]
+        out.append(f"\n{title}\n" + _text_table(("group", "count", "minutes_per_week", "cost"), table))
+    return "".join(out)
+
+
+STAT_LABELS = {**{n.code: f"{n.label} ({n.code})" for n in codes.NEED_TYPES}, **AREA_WORDS,
+               codes.UNCATEGORISED: "Uncategorised", "K": "K: SEN support", "E": "E: EHC plan",
+               "sen-support": "SEN support", "ehc-plan": "EHC plan"}
+
+
+def stats_report(casebook: Casebook, records: list[dict], output_format: str, today: date) -> str:
+    """Anonymised: no names or IDs anywhere, counts under 5 shown as <5."""
+    figures = stats(records, today)
+    data = figures.as_json()
+    if output_format == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    groups = [(name[3:], data[name]) for name in ("by_status", "by_provision_code", "by_primary_need", "by_area",
+                                                  "by_year_group")]
+    if output_format == "csv":
+        rows = [{"group": "total", "key": "all", "count": data["total"]}]
+        rows += [{"group": group, "key": key, "count": count} for group, counts in groups for key, count in counts.items()]
+        return _csv(("group", "key", "count"), rows)
+    if output_format == "html":
+        return render("stats", "html", {**_page_context(casebook, today), "stats": figures, "labels": STAT_LABELS},
+                      casebook.root)
+    out = [f"On SEN support or with an EHC plan: {data['total']} (counts under 5 shown as <5)\n"]
+    for group, counts in groups:
+        out.append(f"\nby {group.replace('_', ' ')}\n")
+        out += [f"  {STAT_LABELS.get(key, key):<60} {count}\n" for key, count in counts.items()]
+    return "".join(out)
+
+
+def output_path_for(folder: Path, record_id: str, template: str, output_format: str) -> Path:
+    return folder / f"{record_id}.{template}.{output_format}"

@@ -1,0 +1,102 @@
+"""Every HTML report through a real headless Chromium, to PDF and PNG (make browser-test).
+
+Kept out of ``make test`` for users without Chromium (marker ``browser``); .ci/run
+installs Debian's chromium and poppler-utils and runs it.
+"""
+
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--hide-scrollbars"]
+
+REPORTS = [("ava-e16", "plan"), ("ava-e16", "review"), ("ava-e16", "parent"), ("ava-e16", "profile"),
+           ("kai-t12", "plan"), ("kai-t12", "profile"), ("leo-p09", "parent"), ("leo-p09", "profile"),
+           ("ivy-s23", "profile"), ("theo-s20", "review")]
+VIEWS = ["register", "provision-map", "stats"]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if CHROMIUM is None or shutil.which("pdfinfo") is None:
+        pytest.fail("make browser-test needs chromium and poppler-utils (apt-get install chromium poppler-utils)")
+    return tmp_path_factory.mktemp("chromium-profile")
+
+
+def chromium(profile: Path, *args: str) -> None:
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], check=True, capture_output=True,
+                   timeout=120)
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def ink_fraction_of_pdf_page(pdf: Path, page: int, tmp: Path) -> float:
+    """The share of a rendered page's pixels that are not white (a plain PGM, parsed here)."""
+    base = tmp / f"page{page}"
+    subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", str(page), "-l", str(page), str(pdf), str(base)],
+                   check=True, capture_output=True)
+    [pgm] = tmp.glob(f"page{page}*.pgm")
+    data = pgm.read_bytes()
+    header, pixels = data.split(b"\n", 3)[:3], data.split(b"\n", 3)[3]
+    assert header[0] == b"P5"
+    return sum(1 for value in pixels if value < 200) / len(pixels)
+
+
+def png_is_not_blank(png: Path) -> bool:
+    """Chromium's screenshot has varied pixels: its filtered scanlines are not all zero."""
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat = 8, b""
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        if kind == b"IDAT":
+            idat += data[position + 8:position + 8 + length]
+        position += 12 + length
+    raw = zlib.decompress(idat)
+    return sum(1 for byte in raw if byte not in (0, 255)) / len(raw) > 0.001
+
+
+@pytest.mark.parametrize("record_id, template", REPORTS, ids=[f"{r}-{t}" for r, t in REPORTS])
+def test_report_prints_and_shows(browser, example_casebook, run, tmp_path, record_id, template):
+    html = tmp_path / f"{record_id}.{template}.html"
+    assert run("report", record_id, "--template", template, "--output", str(html)).exit_code == 0
+    pdf, png = tmp_path / "out.pdf", tmp_path / "out.png"
+    chromium(browser, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    chromium(browser, "--window-size=1240,1754", f"--screenshot={png}", html.as_uri())
+    pages = pdf_pages(pdf)
+    if template == "profile":
+        assert pages == 1, "a one-page profile must fit on one A4 page"
+    assert 1 <= pages <= 4
+    text = pdf_text(pdf)
+    title = {"plan": "SEN support plan", "review": "Review of the SEN support plan", "parent": "How we are helping",
+             "profile": "One-page profile"}[template]
+    assert title in text
+    for page in range(1, pages + 1):
+        assert ink_fraction_of_pdf_page(pdf, page, tmp_path) > 0.002, f"page {page} is blank"
+    assert png_is_not_blank(png)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_casebook_view_prints(browser, example_casebook, run, tmp_path, view):
+    html = tmp_path / f"{view}.html"
+    assert run(view, "--format", "html", "--output", str(html)).exit_code == 0
+    pdf = tmp_path / "out.pdf"
+    chromium(browser, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    assert pdf_pages(pdf) >= 1
+    assert ink_fraction_of_pdf_page(pdf, 1, tmp_path) > 0.002

@@ -76,6 +76,9 @@ class NewChild:
     year_group: str | None = None
     needs: list[str] = field(default_factory=list)
     status: str = codes.SEN_SUPPORT
+    admission_number: str | None = None
+    #: When they joined the SEN register (default: today, for SEN support and EHC plans).
+    entered: date | None = None
 
 
 def new_record_text(child: NewChild, today: date) -> str:
@@ -87,6 +90,8 @@ def new_record_text(child: NewChild, today: date) -> str:
     child_fields: dict = {"name": child.name, "date_of_birth": child.date_of_birth, "setting": child.setting}
     if child.year_group is not None:
         child_fields["year_group"] = DoubleQuotedScalarString(child.year_group)
+    if child.admission_number is not None:
+        child_fields["admission_number"] = DoubleQuotedScalarString(child.admission_number)
     on_register = child.status in codes.STATUSES_NEEDING_PRIMARY_NEED
     record = {
         "schema_version": 1,
@@ -94,7 +99,7 @@ def new_record_text(child: NewChild, today: date) -> str:
         "status": child.status,
         "child": child_fields,
         "needs": {"primary": child.needs[0] if child.needs else None, "secondary": child.needs[1:]},
-        "register": {"entered": today if on_register else None, "left": None},
+        "register": {"entered": (child.entered or today) if on_register else None, "left": None},
         "people": [],
         "views": [],
         "meetings": [],

@@ -237,7 +237,7 @@ def test_usage_errors_exit_2(casebook, run, args):
     ["init"], ["new"], ["show"], ["check"], ["edit"], ["log"], ["close"],
     ["cycle", "open"], ["cycle", "advance"], ["cycle", "review"],
     ["add", "view"], ["add", "evidence"], ["add", "outcome"], ["add", "provision"], ["add", "note"],
-    ["add", "meeting"], ["due"], ["report"], ["register"], ["provision-map"], ["stats"], *[["ehc", event] for event in (
+    ["add", "meeting"], ["due"], ["report"], ["register"], ["provision-map"], ["stats"], ["import"], ["transfer"], *[["ehc", event] for event in (
         "request", "decision", "not-issue", "draft", "final", "review", "report", "la-decision", "amended",
         "transfer", "transfer-amended", "exception")]])
 def test_every_command_has_help_with_an_example(run, command):

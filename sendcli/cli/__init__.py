@@ -7,5 +7,6 @@ from sendcli.cli import workflow as _workflow  # noqa: F401
 from sendcli.cli import history as _history  # noqa: F401
 from sendcli.cli import deadlines as _deadlines  # noqa: F401
 from sendcli.cli import reports as _reports  # noqa: F401
+from sendcli.cli import adoption as _adoption  # noqa: F401
 
 __all__ = ["app", "main"]

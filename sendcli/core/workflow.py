@@ -443,3 +443,15 @@ def add_note(record: dict, on: date, today: date, text: str, by: str | None = No
     item["text"] = text
     return Change([Edit(("cycles", index, "do", "log"), item, append=True)],
                   f"cycle {cycle['number']}: note added")
+
+
+# -- transfer ---------------------------------------------------------------------------------
+
+def mark_transferred(record: dict, on: date) -> Outcome:
+    """The transfer pack was made: the ``file-transfer`` deadline is met (closed.transferred)."""
+    closed = record.get("closed") or {}
+    if record.get("status") != codes.CLOSED:
+        return Refusal(["only a closed record records its transfer (sendcli close ID --reason moved)"])
+    if closed.get("transferred"):
+        return Refusal([f"the record was already transferred on {closed['transferred']}"])
+    return Change([Edit(("closed", "transferred"), on)], "transfer pack made; file-transfer done")

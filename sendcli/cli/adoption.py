@@ -1,0 +1,102 @@
+"""``import`` (a school's SEN register from its MIS) and ``transfer`` (a pack for the next setting)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from sendcli.cli.app import app, casebook, today
+from sendcli.cli.workflow import COMMIT, RECORD_ID
+from sendcli.core.importing import PRESETS
+from sendcli.updating import wants_commit
+
+Preset = Enum("Preset", {name: name for name in PRESETS}, type=str)
+
+
+@app.command("import")
+def import_register(
+    ctx: typer.Context,
+    csv_file: Path = typer.Argument(..., metavar="CSV", help="The SEN register exported from the MIS as CSV."),
+    map_file: Optional[Path] = typer.Option(None, "--map", metavar="FILE",
+                                            help="A YAML file mapping fields to your column headers."),
+    preset: Optional[Preset] = typer.Option(None, "--preset", help="A known export layout."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be created; write nothing."),
+    all_or_nothing: bool = typer.Option(False, "--all-or-nothing",
+                                        help="Write nothing if any row is bad (default: import the good rows)."),
+) -> None:
+    """Create records from a school's SEN register exported as CSV.
+
+    The header row is matched against the usual export layouts (UPN or Adno,
+    Legal Surname, Forename, Date of Birth or DOB, Year, SEN Status or SEN
+    Provision K/E/N, Primary Need or SEN Type Rank 1, Secondary Need, Start
+    Date), ignoring case and spaces; or give --preset or --map. Dates as
+    YYYY-MM-DD or DD/MM/YYYY. UTF-8 (with or without BOM) or Windows-1252.
+    A pupil already in the casebook is skipped, never overwritten; each bad
+    row is reported with its row number and column (exit 1).
+
+    \b
+    Examples:
+      sendcli import sen-register.csv --dry-run
+      sendcli import sen-register.csv
+      sendcli import export.csv --map columns.yaml --all-or-nothing
+    """
+    from sendcli.importing import plan_import, read_mapping, write_plan
+
+    if map_file is not None and preset is not None:
+        raise typer.BadParameter("give --map or --preset, not both", param_hint="--map")
+    book = casebook(ctx)
+    as_of = today()
+    mapping = read_mapping(map_file) if map_file is not None else None
+    plan = plan_import(book, csv_file, as_of, preset.value if preset else None, mapping)
+    sys.stderr.write(f"{csv_file}: {plan.encoding}, read with {plan.layout.name}\n")
+    for problem in plan.problems + plan.warnings:
+        sys.stderr.write(f"{csv_file}: row {problem.row}, column '{problem.column}': {problem.severity}: "
+                         f"{problem.message}\n")
+    for row, reason in plan.skipped:
+        sys.stderr.write(f"{csv_file}: row {row}: skipped: {reason}\n")
+    write = not dry_run and not (all_or_nothing and plan.problems)
+    verb = "create" if write else "would create"
+    for record_id, pupil in plan.to_create:
+        needs = " ".join(pupil.needs) or "-"
+        typer.echo(f"{verb:<12}  row {pupil.row:<4}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
+                   f"{pupil.year_group or '-':<3}  {pupil.name}")
+    if write:
+        write_plan(book, plan, as_of)
+    summary = (f"{len(plan.to_create)} {'created' if write else 'to create'}, {len(plan.skipped)} skipped, "
+               f"{len({p.row for p in plan.problems})} bad row(s)")
+    if all_or_nothing and plan.problems:
+        summary += "; nothing written (--all-or-nothing)"
+    sys.stderr.write(summary + "\n")
+    if plan.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
+             output: Path = typer.Option(..., "--output", metavar="DIR", help="The folder for the pack."),
+             commit: Optional[bool] = COMMIT) -> None:
+    """A transfer pack for the child's next school or college.
+
+    The record file, its rendered plan, review and profile, and manifest.json
+    with a SHA-256 of each file. For a record closed with --reason moved, this
+    meets the file-transfer deadline (15 school days): closed.transferred is
+    set to today.
+
+    \b
+    Example:
+      sendcli transfer ava-e16 --output transfer/ava-e16
+    """
+    from sendcli.transferring import make_pack
+
+    book = casebook(ctx)
+    pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit))
+    for name in pack.files:
+        typer.echo(str(pack.folder / name))
+    for note in pack.notes:
+        sys.stderr.write(f"sendcli: note: {note}\n")
+    if pack.transferred:
+        sys.stderr.write(f"{record_id}: transfer recorded; the file-transfer deadline is met\n")

@@ -1,0 +1,67 @@
+"""``sendcli transfer``: the record and its reports, for the child's next school or college.
+
+Education (Pupil Information) (England) Regulations 2005, reg 9: the file
+goes to the new school within 15 school days of the child leaving. The pack
+holds the record file, the rendered plan, review and profile, and a manifest
+with a SHA-256 of each file, so the receiving school can check nothing was
+changed on the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sendcli.casebook import Casebook, ensure_private_dir, write_atomic
+from sendcli.core import codes
+from sendcli.core.workflow import mark_transferred
+from sendcli.errors import SendcliError
+from sendcli.records import read_record
+from sendcli.reporting import NothingToReport, record_report
+from sendcli.updating import update_record
+
+
+@dataclass(frozen=True)
+class Pack:
+    folder: Path
+    files: list[str]
+    notes: list[str]
+    transferred: bool
+
+
+def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit: bool = False) -> Pack:
+    """Write the pack into ``folder`` (0700, files 0600); never overwrite a file already there."""
+    record = read_record(book, record_id, today).data
+    assert isinstance(record, dict)
+    contents: dict[str, bytes] = {f"{record_id}.yaml": book.existing_record_path(record_id).read_bytes()}
+    notes = []
+    for template in ("plan", "review", "profile"):
+        try:
+            contents[f"{record_id}.{template}.html"] = record_report(book, record, template, "html", today).encode()
+        except NothingToReport as why:
+            notes.append(why.message)
+    clashes = [name for name in [*contents, "manifest.json"] if (folder / name).exists()]
+    if clashes:
+        raise SendcliError(f"{folder} already holds {', '.join(clashes)}; give an empty or new folder")
+    manifest = {
+        "record": record_id,
+        "made": today.isoformat(),
+        "from": book.settings.get("name", ""),
+        "files": [{"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, data in contents.items()],
+        "notes": notes,
+    }
+    contents["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    ensure_private_dir(folder)
+    for name, data in contents.items():
+        write_atomic(folder / name, data, exclusive=True)
+    closed = record.get("closed") or {}
+    transferred = False
+    if record.get("status") == codes.CLOSED and not closed.get("transferred"):
+        update_record(book, record_id, lambda current: mark_transferred(current, today), today,
+                      "record the transfer", commit=commit)
+        transferred = True
+    return Pack(folder, list(contents), notes, transferred)

@@ -12,7 +12,6 @@ import typer
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.workflow import COMMIT, RECORD_ID
 from sendcli.core.importing import PRESETS
-from sendcli.updating import wants_commit
 
 Preset = Enum("Preset", {name: name for name in PRESETS}, type=str)
 
@@ -91,6 +90,7 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli transfer ava-e16 --output transfer/ava-e16
     """
     from sendcli.transferring import make_pack
+    from sendcli.updating import wants_commit
 
     book = casebook(ctx)
     pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit))

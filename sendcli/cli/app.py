@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup
 
 from sendcli import __version__
-from sendcli.casebook import Casebook, open_casebook, parse_today
 from sendcli.errors import SendcliError
+
+if TYPE_CHECKING:  # the casebook edge loads YAML and schemas: only for commands that need it
+    from sendcli.casebook import Casebook
 
 INTERNAL_ERROR = 3
 
@@ -43,6 +45,8 @@ class SendcliGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence
             if ctx.params.get("debug"):
+                import traceback
+
                 traceback.print_exc()
             else:
                 sys.stderr.write(f"sendcli: internal error ({type(error).__name__}); this is a bug. "
@@ -95,11 +99,15 @@ def options(ctx: typer.Context) -> Options:
 
 
 def casebook(ctx: typer.Context) -> Casebook:
+    from sendcli.casebook import open_casebook
+
     return open_casebook(options(ctx).root, Path.cwd())
 
 
 def today() -> date:
     """The date every command works from: SENDCLI_TODAY, else the system clock."""
+    from sendcli.casebook import parse_today
+
     return parse_today(os.environ.get("SENDCLI_TODAY"), date.today())
 
 

@@ -9,11 +9,13 @@ from typing import Optional
 
 import typer
 
-from sendcli.checking import Problem, casebook_targets, check_targets, path_targets
+from typing import TYPE_CHECKING
+
 from sendcli.cli.app import app, options, today
 from sendcli.cli.options import TextOrJson
-from sendcli.casebook import find_root
-from sendcli.core.findings import ERROR
+
+if TYPE_CHECKING:
+    from sendcli.checking import Problem
 
 
 def format_problem(problem: Problem) -> str:
@@ -44,6 +46,10 @@ def check(
       sendcli check records/ava-b.yaml   # one file; no casebook needed
       sendcli check --format json examples/
     """
+    from sendcli.casebook import find_root
+    from sendcli.checking import casebook_targets, check_targets, path_targets
+    from sendcli.core.findings import ERROR
+
     as_of = today()
     if paths:
         targets = list(path_targets(paths))

@@ -13,10 +13,7 @@ import typer
 
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.workflow import COMMIT, RECORD_ID
-from sendcli.checking import RECORDS_DIR
 from sendcli.errors import SendcliError
-from sendcli.records import describe
-from sendcli.updating import wants_commit
 
 
 def _interactive() -> bool:
@@ -56,6 +53,9 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
         except FileNotFoundError:
             raise SendcliError(f"the editor '{command[0]}' was not found; check VISUAL or EDITOR") from None
 
+    from sendcli.records import describe
+    from sendcli.updating import wants_commit
+
     def again(problems) -> bool:
         for problem in problems:
             sys.stderr.write(describe(problem) + "\n")
@@ -74,6 +74,7 @@ def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
     Example:
       sendcli log ava-e16
     """
+    from sendcli.checking import RECORDS_DIR
     from sendcli.gitops import file_history
 
     book = casebook(ctx)

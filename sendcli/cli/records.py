@@ -16,7 +16,6 @@ from sendcli.cli.options import TextOrJson, date_option
 from sendcli.core import codes
 from sendcli.core.dates import age_in_years, parse_iso_date
 from sendcli.errors import UsageProblem
-from sendcli.records import NewChild, create_record, init_casebook, read_record
 
 Setting = Enum("Setting", {s.replace("-", "_"): s for s in codes.SETTINGS}, type=str)
 NewStatus = Enum("NewStatus", {s.replace("-", "_"): s for s in codes.STATUSES if s != codes.CLOSED}, type=str)
@@ -35,6 +34,8 @@ def init(
     Example:
       sendcli init casebook --name "Example Primary"
     """
+    from sendcli.records import init_casebook
+
     created = init_casebook(folder, name or folder.resolve().name)
     for path in created:
         typer.echo(f"created {path}")
@@ -89,6 +90,8 @@ def new(
     if not record_id or not _valid_id(record_id):
         raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "
                            "hyphens, starting with a letter or digit, at most 63 characters")
+    from sendcli.records import NewChild, create_record
+
     born = date_option(dob, "--dob")
     child = NewChild(record_id=record_id, name=name.strip(), date_of_birth=born, setting=setting.value,
                      year_group=_year_group(year_group), needs=_need_codes(need), status=status.value)
@@ -115,6 +118,8 @@ def show(
       sendcli show ava-b16
       sendcli show ava-b16 --format json
     """
+    from sendcli.records import read_record
+
     as_of = today()
     verdict = read_record(casebook(ctx), record_id, as_of)
     record = verdict.data

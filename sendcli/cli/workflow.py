@@ -11,7 +11,6 @@ import typer
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.options import date_option
 from sendcli.core import codes, workflow
-from sendcli.updating import update_record, wants_commit
 
 cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.", no_args_is_help=True)
 add_app = typer.Typer(help="Add views, evidence, outcomes, provision, notes and meetings without hand-editing.",
@@ -39,6 +38,8 @@ COMMIT = typer.Option(None, "--commit/--no-commit", help="Commit the changed rec
 
 def _run(ctx: typer.Context, record_id: str, what: str, step, commit: bool | None) -> None:
     """Run one step on one record and say what changed (the new item's ID alone on stdout)."""
+    from sendcli.updating import update_record, wants_commit
+
     book = casebook(ctx)
     written = update_record(book, record_id, step, today(), what, commit=wants_commit(book, commit))
     change = written.change

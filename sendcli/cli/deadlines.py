@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.workflow import COMMIT, DATE, RECORD_ID, _on, _run
@@ -102,8 +103,15 @@ def _print_table(report) -> None:
 
 # -- ehc ----------------------------------------------------------------------------------
 
-ehc_app = typer.Typer(help="The EHC needs assessment and plan: record each event of the statutory timeline.",
-                      no_args_is_help=True)
+class _TimelineOrder(TyperGroup):
+    """``sendcli ehc --help`` lists the events in the order they happen."""
+
+    def list_commands(self, ctx):
+        return sorted(super().list_commands(ctx), key=ehc.EVENTS.index)
+
+
+ehc_app = typer.Typer(cls=_TimelineOrder, no_args_is_help=True,
+                      help="The EHC needs assessment and plan: record each event of the statutory timeline.")
 app.add_typer(ehc_app, name="ehc")
 
 DecisionOutcome = Enum("DecisionOutcome", {o.replace("-", "_"): o for o in ehc.DECISION_OUTCOMES}, type=str)
@@ -119,16 +127,38 @@ def _event(ctx: typer.Context, record_id: str, event: str, when: str | None, com
          lambda record: ehc.record_event(record, event, on, today(), local_authority=settings_la, **options), commit)
 
 
-@ehc_app.command("request")
-def ehc_request(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-                commit: Optional[bool] = COMMIT) -> None:
-    """A request for an EHC needs assessment was made: the 6- and 20-week clocks start.
+#: Events that need nothing but a date: (what happened, an example), in the order they come.
+SIMPLE_EVENTS = {
+    "request": ("A request for an EHC needs assessment was made: the 6- and 20-week clocks start.",
+               "sendcli ehc request theo-s20 --date 2026-10-02"),
+    "not-issue": ("After assessing, the local authority decided not to issue a plan.",
+                 "sendcli ehc not-issue theo-s20 --date 2027-01-20"),
+    "draft": ("The draft EHC plan was issued.",
+             "sendcli ehc draft theo-s20 --date 2027-01-25"),
+    "final": ("The final EHC plan was issued (due 20 weeks after the request, Regs 13(2)); status becomes ehc-plan.",
+             "sendcli ehc final theo-s20 --date 2027-02-15"),
+    "review": ("An annual review meeting was held (within 12 months; 6 for under-fives, CoP 9.166, 9.178).",
+              "sendcli ehc review kai-t12 --date 2027-01-20"),
+    "report": ("The report of the last review meeting was sent (within 2 weeks, Regs 20(7)).",
+              "sendcli ehc report kai-t12 --date 2027-01-29"),
+    "amended": ("The amended plan was issued (within 12 weeks of the review meeting, Regs 22).",
+               "sendcli ehc amended kai-t12 --date 2027-04-01"),
+    "transfer-amended": ("The plan was amended for the phase transfer.",
+                        "sendcli ehc transfer-amended riley-m15 --date 2027-02-01"),
+}
 
-    \b
-    Example:
-      sendcli ehc request theo-s20 --date 2026-10-02
-    """
-    _event(ctx, record_id, "request", when, commit)
+
+def _simple_event(event: str, summary: str, example: str) -> None:
+    def command(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
+                commit: Optional[bool] = COMMIT) -> None:
+        _event(ctx, record_id, event, when, commit)
+
+    command.__doc__ = f"{summary}\n\n\b\nExample:\n  {example}\n"
+    ehc_app.command(event)(command)
+
+
+for _name, (_summary, _example) in SIMPLE_EVENTS.items():
+    _simple_event(_name, _summary, _example)
 
 
 @ehc_app.command("decision")
@@ -144,66 +174,6 @@ def ehc_decision(ctx: typer.Context, record_id: str = RECORD_ID,
     _event(ctx, record_id, "decision", when, commit, outcome=outcome.value)
 
 
-@ehc_app.command("not-issue")
-def ehc_not_issue(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-                  commit: Optional[bool] = COMMIT) -> None:
-    """After assessing, the local authority decided not to issue a plan.
-
-    \b
-    Example:
-      sendcli ehc not-issue theo-s20 --date 2027-01-20
-    """
-    _event(ctx, record_id, "not-issue", when, commit)
-
-
-@ehc_app.command("draft")
-def ehc_draft(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-              commit: Optional[bool] = COMMIT) -> None:
-    """The draft EHC plan was issued.
-
-    \b
-    Example:
-      sendcli ehc draft theo-s20 --date 2027-01-25
-    """
-    _event(ctx, record_id, "draft", when, commit)
-
-
-@ehc_app.command("final")
-def ehc_final(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-              commit: Optional[bool] = COMMIT) -> None:
-    """The final EHC plan was issued (due 20 weeks after the request, Regs 13(2)); status becomes ehc-plan.
-
-    \b
-    Example:
-      sendcli ehc final theo-s20 --date 2027-02-15
-    """
-    _event(ctx, record_id, "final", when, commit)
-
-
-@ehc_app.command("review")
-def ehc_review(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-               commit: Optional[bool] = COMMIT) -> None:
-    """An annual review meeting was held (within 12 months; 6 for under-fives, CoP 9.166, 9.178).
-
-    \b
-    Example:
-      sendcli ehc review kai-t12 --date 2027-01-20
-    """
-    _event(ctx, record_id, "review", when, commit)
-
-
-@ehc_app.command("report")
-def ehc_report(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-               commit: Optional[bool] = COMMIT) -> None:
-    """The report of the last review meeting was sent (within 2 weeks, Regs 20(7)).
-
-    \b
-    Example:
-      sendcli ehc report kai-t12 --date 2027-01-29
-    """
-    _event(ctx, record_id, "report", when, commit)
-
-
 @ehc_app.command("la-decision")
 def ehc_la_decision(ctx: typer.Context, record_id: str = RECORD_ID,
                     outcome: LaOutcome = typer.Option(..., "--outcome", help="maintain, amend or cease."),
@@ -215,18 +185,6 @@ def ehc_la_decision(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli ehc la-decision kai-t12 --outcome amend --date 2027-02-10
     """
     _event(ctx, record_id, "la-decision", when, commit, outcome=outcome.value)
-
-
-@ehc_app.command("amended")
-def ehc_amended(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-                commit: Optional[bool] = COMMIT) -> None:
-    """The amended plan was issued (within 12 weeks of the review meeting, Regs 22).
-
-    \b
-    Example:
-      sendcli ehc amended kai-t12 --date 2027-04-01
-    """
-    _event(ctx, record_id, "amended", when, commit)
 
 
 @ehc_app.command("transfer")
@@ -241,18 +199,6 @@ def ehc_transfer(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli ehc transfer riley-m15 --year 2027 --to school
     """
     _event(ctx, record_id, "transfer", when, commit, year=year, to=to.value)
-
-
-@ehc_app.command("transfer-amended")
-def ehc_transfer_amended(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[str] = DATE,
-                         commit: Optional[bool] = COMMIT) -> None:
-    """The plan was amended for the phase transfer.
-
-    \b
-    Example:
-      sendcli ehc transfer-amended riley-m15 --date 2027-02-01
-    """
-    _event(ctx, record_id, "transfer-amended", when, commit)
 
 
 @ehc_app.command("exception")

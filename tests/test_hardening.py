@@ -33,6 +33,8 @@ READERS = [
     ["cycle", "open", "{id}"], ["cycle", "advance", "{id}"],
     ["cycle", "review", "{id}", "--decision", "continue"],
     ["ehc", "request", "{id}"], ["close", "{id}", "--reason", "moved"],
+    ["report", "{id}"], ["report", "{id}", "--template", "parent", "--format", "md"],
+    ["transfer", "{id}", "--output", "pack"],
 ]
 
 
@@ -163,3 +165,33 @@ def test_a_write_keeps_every_comment_and_value_it_did_not_mean_to_change(comment
         assert f"# {comment.strip() or 'x'}" in after
     kept = [line for line in after.splitlines() if "2026-09-20, from: child" not in line]
     assert kept == before.splitlines()  # every other line byte for byte
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"#\n?,.01yYnN~%@`\t")),
+                                         max_size=200).map(str.encode))
+def test_the_whole_check_never_raises_on_arbitrary_input(raw):
+    verdict = check_record_bytes(raw, "x.yaml", date(2026, 11, 28), "x")
+    for problem in verdict.problems:
+        assert problem.line >= 1 and problem.column >= 1 and problem.message
+
+
+def _records_like():
+    """Arbitrary edits of a valid record's values: the rules and schema see every shape and still never raise."""
+    base = load_yaml((DATA / "golden" / "bea-t17.yaml").read_bytes()).data
+    keys = ["status", "child", "needs", "register", "views", "cycles", "closed", "id"]
+    values = st.none() | st.booleans() | st.integers() | st.text(max_size=10) | st.lists(st.text(max_size=5)) \
+        | st.dictionaries(st.text(max_size=5), st.text(max_size=5))
+    return st.dictionaries(st.sampled_from(keys), values, max_size=4).map(lambda change: {**base, **change})
+
+
+@settings(max_examples=200, deadline=None)
+@given(_records_like())
+def test_check_never_raises_on_a_record_of_any_shape(document):
+    from sendcli.writing import dump_yaml
+
+    try:
+        text = dump_yaml(document)
+    except Exception:  # noqa: BLE001 - hypothesis may build what YAML cannot write; not our question
+        return
+    check_record_bytes(text.encode(), "bea-t17.yaml", date(2026, 11, 28), "bea-t17")

@@ -176,10 +176,13 @@ def _apply(document, edit) -> None:
             _insert(node, last, to_yaml_value(edit.value, last), context)
         return
     sequence = node.get(last)
+    scalar_item = not isinstance(edit.value, (dict, list))
     if sequence is None:
         sequence = CommentedSeq()
         _insert(node, last, sequence, context)
-    if not sequence:
+        if scalar_item:
+            sequence.fa.set_flow_style()  # a new list of plain values: agreed_with: [parent, child]
+    if not sequence and not scalar_item:
         sequence.fa.set_block_style()  # `views: []` becomes a block list once it has items
     sibling = sequence[-1] if sequence else None
     flow = sibling.fa.flow_style() if isinstance(sibling, CommentedMap) else last in FLOW_ITEM_LISTS

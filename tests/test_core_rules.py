@@ -55,6 +55,8 @@ def cycle(record):
     (lambda r: r["needs"].update(secondary=["SEMH", "SEMH"]), ("needs.secondary[1]", "census", ERROR)),
     (lambda r: r["needs"].update(secondary=["ZZZ"]), ("needs.secondary[0]", "census", ERROR)),
     (lambda r: r.update(status="ehc-plan", needs={"primary": "NSA"}), ("needs.primary", "census", ERROR)),
+    (lambda r: r.update(status="ehc-plan", needs={"primary": "NSA"}, ehc={"final_plan": "2025-01-01"}),
+     ("needs.primary", "census", ERROR)),
     (lambda r: cycle(r)["plan"]["outcomes"][0].update(area="maths"),
      ("cycles[0].plan.outcomes[0].area", "census", ERROR)),
     (lambda r: r.update(status="closed"), ("closed", "status", ERROR)),
@@ -87,6 +89,16 @@ def cycle(record):
 ])
 def test_each_rule_fires_where_it_should(change, expected):
     assert expected in findings_for(change)
+
+
+@pytest.mark.parametrize("status, closed", [("monitoring", None), ("closed", {"date": "2026-10-01", "reason": "moved"})])
+def test_nsa_stays_valid_after_a_child_leaves_sen_support(status, closed):
+    def left(record):
+        record.update(status=status, needs={"primary": "NSA", "secondary": []}, closed=closed)
+        if status == "closed":
+            cycle(record)["stage"] = "closed"
+            cycle(record)["history"].append({"stage": "closed", "date": "2026-10-01"})
+    assert not [f for f in findings_for(left) if f[1] == "census"]
 
 
 def test_two_open_cycles_the_earlier_is_flagged():

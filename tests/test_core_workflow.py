@@ -80,7 +80,9 @@ def test_open_on_monitoring_record_puts_the_child_on_sen_support():
     monitoring = record(status="monitoring", register={"entered": "2024-09-12", "left": "2026-03-20"})
     data = apply(monitoring, workflow.open_cycle(monitoring, TODAY, TODAY))
     assert data["status"] == "sen-support"
-    assert data["register"] == {"entered": TODAY, "left": None}
+    assert data["register"] == {"entered": "2024-09-12", "left": None}  # rules.md: entered set only if empty
+    never = record(status="monitoring", register={"entered": None, "left": None})
+    assert apply(never, workflow.open_cycle(never, TODAY, TODAY))["register"]["entered"] == TODAY
 
 
 def test_carry_forward_copies_outcomes_not_achieved():
@@ -254,3 +256,37 @@ def test_views_and_meetings_are_dated_and_never_in_the_future():
     change = workflow.add_meeting(record(), TODAY, TODAY, ("parent", "parent"), "Chat")
     assert change.edits == [Edit(("meetings",), {"date": TODAY, "with": ["parent"], "text": "Chat"}, append=True)]
     assert "in the future" in reasons(workflow.add_view(record(), date(2026, 12, 1), TODAY, "child", "Hi"))
+
+
+def test_exit_is_refused_for_an_ehc_plan():
+    data = reviewable(status="ehc-plan", ehc={"final_plan": "2025-01-01"})
+    refused = workflow.review_cycle(data, TODAY, TODAY, "exit", {"o1": "achieved", "o2": "achieved"}, ("parent",))
+    assert "local authority ceases it" in reasons(refused)
+
+
+def test_a_backdated_step_does_not_count_what_came_later():
+    late = [{**CHILD_VIEW, "date": "2026-11-20"}, {**PARENT_VIEW, "date": "2026-11-20"}]
+    cycle = cycle_in("assess", assess={"evidence": [{"date": "2026-11-20", "source": "TA", "text": "x"}]})
+    refused = workflow.advance_cycle(record(views=late, cycles=[cycle]), date(2026, 10, 5), TODAY)
+    assert len(refused.reasons) == 3
+    assert isinstance(workflow.advance_cycle(record(views=late, cycles=[cycle]), date(2026, 11, 21), TODAY), Change)
+
+
+def test_review_date_and_agreement_belong_to_plan_to_do():
+    doing = record(cycles=[cycle_in("do", plan=GOOD_PLAN)])
+    assert "belong to the move plan" in reasons(workflow.advance_cycle(doing, TODAY, TODAY, date(2027, 1, 15)))
+
+
+def test_new_roles_are_appended_and_an_unchanged_review_date_is_left_alone():
+    plan = {**GOOD_PLAN, "agreed_with": ["parent"], "review_date": "2027-02-10"}
+    change = workflow.advance_cycle(record(cycles=[cycle_in("plan", plan=plan)]), TODAY, TODAY, None,
+                                    ("parent", "child"))
+    paths = [(e.path[-1], e.value, e.append) for e in change.edits]
+    assert ("agreed_with", "child", True) in paths and ("agreed_with", "parent", True) not in paths
+    assert not any(p[0] == "review_date" for p in paths)
+
+
+def test_a_review_cannot_be_dated_before_the_cycle_entered_review():
+    refused = workflow.review_cycle(reviewable(), date(2026, 11, 19), TODAY, "continue",
+                                    {"o1": "achieved", "o2": "achieved"}, ("parent",))
+    assert "before the cycle entered review" in reasons(refused)

@@ -98,9 +98,11 @@ def check_census_needs(record: dict, context: RuleContext) -> Iterator[Finding]:
     if isinstance(primary, str):
         if primary not in codes.NEEDS_BY_CODE:
             yield Finding(("needs", "primary"), f"'{primary}' is not a census need code ({known})", "census")
-        elif primary == codes.NO_SPECIALIST_ASSESSMENT and status != codes.SEN_SUPPORT:
-            yield Finding(("needs", "primary"), "NSA (no specialist assessment) is used only for "
-                          "pupils on SEN support (census)", "census")
+        elif primary == codes.NO_SPECIALIST_ASSESSMENT and status == codes.EHC_PLAN:
+            # Census: NSA is for SEN support; a child who has left support (monitoring,
+            # closed) keeps the code they had, so closing or exiting never needs a new one.
+            yield Finding(("needs", "primary"), "NSA (no specialist assessment) is not used with an EHC plan: "
+                          "an EHC needs assessment has assessed the type of need (census)", "census")
     elif primary is None and status in codes.STATUSES_NEEDING_PRIMARY_NEED:
         where = ("needs", "primary") if "primary" in needs else ("needs",) if "needs" in record else ("status",)
         yield Finding(where, f"a pupil with status '{status}' needs a primary need type for the "

@@ -81,9 +81,10 @@ def _family_words(record: dict, on: date) -> str:
     return "the young person" if is_young_person(_date_of_birth(record), on) else "a parent or carer"
 
 
-def _views_since(record: dict, since: date, sources: frozenset[str]) -> list[dict]:
+def _views_since(record: dict, since: date, sources: frozenset[str], until: date = date.max) -> list[dict]:
+    """Views from ``sources`` dated from ``since`` to ``until``: a gate is judged on the date of the step."""
     return [view for view in record.get("views") or []
-            if view.get("from") in sources and (parse_iso_date(view.get("date")) or date.min) >= since]
+            if view.get("from") in sources and since <= (parse_iso_date(view.get("date")) or date.min) <= until]
 
 
 def _next_id(prefix: str, items: list[dict]) -> str:
@@ -112,7 +113,7 @@ def _needs_open_cycle(record: dict, what: str, stages: tuple[str, ...] | None = 
         return Refusal([f"there is no open cycle to {what}; start one with: sendcli cycle open {record['id']}"])
     cycle = record["cycles"][index]
     if stages is not None and cycle["stage"] not in stages:
-        return Refusal([f"cycle {cycle['number']} is in stage {cycle['stage']}: {what} is possible only in "
+        return Refusal([f"cycle {cycle['number']} is in stage {cycle['stage']}; this is possible only in "
                         f"stage {' or '.join(stages)}"])
     return index, cycle
 
@@ -155,9 +156,9 @@ def open_cycle(record: dict, on: date, today: date, carry_forward: bool = False)
         # A child on the monitoring list goes onto SEN support (rules.md, "cycle open").
         edits.append(Edit(("status",), codes.SEN_SUPPORT))
         register = record.get("register") or {}
-        if not register.get("entered") or register.get("left"):
+        if not register.get("entered"):  # rules.md: set if empty
             edits.append(Edit(("register", "entered"), on))
-        if register.get("left"):
+        if register.get("left"):  # back on the register
             edits.append(Edit(("register", "left"), None))
         summary += "; now on SEN support"
     return Change(edits, summary)
@@ -187,6 +188,9 @@ def advance_cycle(record: dict, on: date, today: date, review_date: date | None 
     base = ("cycles", index)
     edits: list[Edit] = []
     warnings: list[str] = []
+    if stage != "plan" and (review_date is not None or agreed_with):
+        reasons.append(f"--review-date and --agreed-with belong to the move plan → do; cycle {cycle['number']} "
+                       f"is in {stage} (to change a review date, use sendcli edit)")
     if stage == "assess":
         next_stage = "plan"
         reasons += _assess_to_plan_unmet(record, cycle, on)
@@ -210,15 +214,17 @@ def _assess_to_plan_unmet(record: dict, cycle: dict, on: date) -> list[str]:
     """CoP 6.45: the assessment draws on evidence and the views of the pupil and parents."""
     opened = parse_iso_date(cycle["opened"]) or date.min
     unmet = []
-    if not (cycle.get("assess") or {}).get("evidence"):
+    evidence = [item for item in (cycle.get("assess") or {}).get("evidence") or []
+                if (parse_iso_date(item.get("date")) or date.max) <= on]
+    if not evidence:
         unmet.append("no evidence is recorded in this cycle's assessment (CoP 6.45): "
                      f"sendcli add evidence {record['id']} --source ... --text ...")
-    if not _views_since(record, opened, PUPIL_VIEW_SOURCES):
+    if not _views_since(record, opened, PUPIL_VIEW_SOURCES, on):
         who = "young person's" if is_young_person(_date_of_birth(record), on) else "child's"
         source = YOUNG_PERSON if who == "young person's" else "child"
         unmet.append(f"no view from the {who} own perspective since the cycle opened on {opened} (CoP 6.45): "
                      f"sendcli add view {record['id']} --from {source} --text ...")
-    if not is_young_person(_date_of_birth(record), on) and not _views_since(record, opened, PARENT_ROLES):
+    if not is_young_person(_date_of_birth(record), on) and not _views_since(record, opened, PARENT_ROLES, on):
         unmet.append(f"no view from a parent or carer since the cycle opened on {opened} (CoP 6.45): "
                      f"sendcli add view {record['id']} --from parent --text ...")
     return unmet
@@ -251,13 +257,16 @@ def _plan_to_do(record: dict, cycle: dict, base: tuple, on: date, review_date: d
     elif planned <= on:
         unmet.append(f"the review date {planned} must come after the plan is agreed ({on})")
     family = family_roles(record, on)
-    agreed = list(dict.fromkeys([*(plan.get("agreed_with") or []), *agreed_with]))
-    if not family & set(agreed):
+    already = list(plan.get("agreed_with") or [])
+    added = [who for who in dict.fromkeys(agreed_with) if who not in already]
+    if not family & set(already + added):
         unmet.append(f"the plan is not agreed with {_family_words(record, on)} (CoP 6.43, 6.48): give "
                      f"--agreed-with {sorted(family)[0] if family != PARENT_ROLES else 'parent'}")
-    edits = [Edit((*base, "plan", "agreed"), on), Edit((*base, "plan", "agreed_with"), agreed)]
-    if planned is not None:
-        edits.append(Edit((*base, "plan", "review_date"), planned))
+    edits = [Edit((*base, "plan", "agreed"), on)]
+    # Append new roles one by one: the list the user wrote (and its comments) stays as it is.
+    edits += [Edit((*base, "plan", "agreed_with"), who, append=True) for who in added]
+    if review_date is not None and review_date != parse_iso_date(plan.get("review_date")):
+        edits.append(Edit((*base, "plan", "review_date"), review_date))
     return unmet, edits
 
 
@@ -283,10 +292,15 @@ def review_cycle(record: dict, on: date, today: date, decision: str, progress: d
     entered_review = max((parse_iso_date(h.get("date")) or date.min for h in cycle.get("history") or []
                           if h.get("stage") == "review"), default=on)
     family = family_roles(record, on)
-    if not family & set(attendees) and not _views_since(record, entered_review, family):
+    if on < entered_review:
+        reasons.append(f"the date {on} is before the cycle entered review ({entered_review})")
+    if not family & set(attendees) and not _views_since(record, entered_review, family, on):
         reasons.append(f"{_family_words(record, on)} took no part: give --attendee "
                        f"{'young-person' if YOUNG_PERSON in family else 'parent'}, or record their view "
                        f"since {entered_review} (CoP 6.54-6.56)")
+    if decision == "exit" and record.get("status") == codes.EHC_PLAN:
+        reasons.append("an EHC plan ends only when the local authority ceases it (sendcli ehc la-decision "
+                       "--outcome cease); choose continue or revise for this cycle")
     if reasons:
         return Refusal(reasons)
     base = ("cycles", index)
@@ -318,7 +332,8 @@ def close_record(record: dict, on: date, today: date, reason: str) -> Outcome:
         reasons.append("give a reason (--reason moved, for a child who has left for another setting)")
     index = open_cycle_index(record)
     if index is not None:
-        last_move = parse_iso_date(record["cycles"][index]["history"][-1].get("date"))
+        history = record["cycles"][index].get("history") or [{}]
+        last_move = parse_iso_date(history[-1].get("date"))
         if last_move and on < last_move:
             reasons.append(f"the date {on} is before the open cycle's last move ({last_move})")
     if reasons:

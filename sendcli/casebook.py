@@ -82,16 +82,21 @@ class Unreadable:
     message: str
 
 
-def readable_records(root: Path, today: date) -> tuple[list[dict], list[Unreadable]]:
-    """Every record of the casebook that checks without errors, and those that do not."""
+def readable_records(root: Path, today: date, redact: bool = False) -> tuple[list[dict], list[Unreadable]]:
+    """Every record of the casebook that checks without errors, and those that do not.
+
+    With ``redact``, an unreadable record's message names only the place and the rule:
+    the message itself may quote the record's content.
+    """
     records: list[dict] = []
     unreadable: list[Unreadable] = []
     for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
         errors = [p for p in result.problems if p.severity == ERROR]
         if errors:
             first = errors[0]
-            unreadable.append(Unreadable(result.path, f"{first.line}:{first.column}: "
-                                         f"{first.field + ': ' if first.field else ''}{first.message}"))
+            detail = (f"a [{first.rule}] error; run sendcli check" if redact
+                      else f"{first.field + ': ' if first.field else ''}{first.message}")
+            unreadable.append(Unreadable(result.path, f"{first.line}:{first.column}: {detail}"))
         else:
             records.append(result.data)  # type: ignore[arg-type]
     return records, unreadable

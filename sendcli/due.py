@@ -40,8 +40,15 @@ def collect(root: Path, settings: dict, today: date, within_days: int | None = N
     """Check every record of the casebook and gather the deadlines to show."""
     deadline_settings = DeadlineSettings.from_settings(settings)
     window = deadline_settings.due_soon_days if within_days is None else within_days
-    records, unreadable = readable_records(root, today)
-    found = [deadline for record in records for deadline in record_deadlines(record, deadline_settings)]
+    records, unreadable = readable_records(root, today, redact)
+    found: list[Deadline] = []
+    for record in records:
+        try:
+            found.extend(record_deadlines(record, deadline_settings))
+        except (OverflowError, ValueError):
+            # A date the rules accept but the arithmetic cannot reach: reported, never a crashed cron run.
+            unreadable.append(Unreadable(f"records/{record['id']}.yaml", "its deadlines could not be worked out "
+                                         "(a date far in the future?); check its dates"))
     return DueReport(today, window, select(found, today, window, include_upcoming, kinds), unreadable, redact)
 
 

@@ -179,3 +179,37 @@ def test_an_exception_shows_on_its_item_and_keeps_it_overdue(casebook, run):
     [decision] = [i for i in data["items"] if i["kind"] == "ehc-decision"]
     assert decision["status"] == "overdue" and "Family abroad" in decision["exception"]
     assert run("due", "--fail-on", "overdue").exit_code == 1
+
+
+# -- review regressions: nothing drops out of due, nothing crashes it ---------------------------------
+
+def test_a_running_cycle_without_a_review_date_is_an_error_not_a_silent_gap(example_casebook, run):
+    path = example_casebook / "records" / "ivy-s23.yaml"
+    path.write_text(path.read_text().replace("      review_date: 2026-12-08\n", "", 1))
+    result = run("check")
+    assert result.exit_code == 1 and "its plan has no review date (plan.review_date) [cycles]" in result.stdout
+    assert "unreadable: records/ivy-s23.yaml" in run("due").stderr
+
+
+def test_an_implausible_date_is_an_error_and_never_crashes_due(example_casebook, run):
+    path = example_casebook / "records" / "ava-e16.yaml"
+    path.write_text(path.read_text().replace("entered: ", "entered: 9999-12-30 #", 1))
+    assert "not a plausible date" in run("check").stdout
+    result = run("due", "--format", "json")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert len(json.loads(result.stdout)["items"]) >= 2  # the others are still reported
+
+
+def test_a_closure_that_never_ends_does_not_hang_or_crash(example_casebook, run):
+    settings = example_casebook / "sendcli.yaml"
+    settings.write_text(settings.read_text() + "closures:\n  - {from: 2026-12-01, to: 9999-12-31}\n")
+    assert run("close", "kai-t12", "--reason", "moved").exit_code == 0
+    result = run("due", "--all", "--format", "json")
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+
+
+def test_redacted_due_names_no_values_of_an_unreadable_record(example_casebook, run):
+    path = example_casebook / "records" / "ava-e16.yaml"
+    path.write_text(path.read_text().replace("role: parent", "role: Sam Vee", 1))
+    result = run("due", "--redact", "--format", "json")
+    assert "Sam Vee" not in result.stderr + result.stdout and "run sendcli check" in result.stderr

@@ -89,7 +89,9 @@ def school_days_after(start: date, count: int, closures: Iterable[tuple[date, da
     ranges = tuple(closures)
     day = start
     remaining = count
-    while remaining > 0:
+    # A closure that never ends would make this loop for ever: ten years of days is the bound.
+    last_day = start + timedelta(days=3653)
+    while remaining > 0 and day < last_day:
         day += timedelta(days=1)
         if day.weekday() < 5 and not any(first <= day <= last for first, last in ranges):
             remaining -= 1

@@ -177,6 +177,19 @@ def check_cycle_sequence(record: dict, context: RuleContext) -> Iterator[Finding
                           "cycle exists: only the last cycle may be open", "cycles")
 
 
+def check_running_cycle_has_a_plan(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """A cycle in do or review runs an agreed plan with a date for review (CoP 6.48):
+    without one it would drop out of ``sendcli due`` unnoticed."""
+    for c, cycle in _cycles(record):
+        if cycle.get("stage") in ("do", "review"):
+            plan = _mapping(cycle.get("plan"))
+            for key, what in (("agreed", "date of agreement"), ("review_date", "review date")):
+                if not plan.get(key):
+                    yield Finding(("cycles", c, "plan", key) if "plan" in cycle else ("cycles", c, "stage"),
+                                  f"cycle {cycle.get('number')} is in stage {cycle['stage']} but its plan has no "
+                                  f"{what} (plan.{key})", "cycles")
+
+
 def check_cycle_history(record: dict, context: RuleContext) -> Iterator[Finding]:
     """The history starts at assess on the opening date and moves one stage at a time."""
     for c, cycle in _cycles(record):
@@ -310,6 +323,22 @@ def _ehc_events(ehc: dict) -> Iterator[tuple[Pointer, date]]:
             yield ("exceptions", index, "date"), day
 
 
+#: Dates outside these years are typing slips (9999-12-31), and would overflow deadline arithmetic.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def check_dates_are_plausible(record: dict, context: RuleContext) -> Iterator[Finding]:
+    planned = []
+    for c, cycle in _cycles(record):
+        if (day := _date_at(cycle.get("plan"), "review_date")) is not None:
+            planned.append((("cycles", c, "plan", "review_date"), day))
+    born = _date_at(record.get("child"), "date_of_birth")
+    everything = [*_recorded_events(record), *planned, *([(("child", "date_of_birth"), born)] if born else [])]
+    for pointer, day in everything:
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            yield Finding(pointer, f"{day} is not a plausible date (years {EARLIEST_YEAR} to {LATEST_YEAR})", "dates")
+
+
 def check_date_of_birth(record: dict, context: RuleContext) -> Iterator[Finding]:
     born = _date_at(record.get("child"), "date_of_birth")
     if born is None:
@@ -415,7 +444,9 @@ RULES: tuple[Rule, ...] = (
     check_status_and_closure,
     check_cycle_sequence,
     check_cycle_history,
+    check_running_cycle_has_a_plan,
     check_references,
+    check_dates_are_plausible,
     check_date_of_birth,
     check_events_not_in_future,
     check_register_dates,

@@ -20,10 +20,10 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
         raise GitProblem("git is not installed, or not on the PATH") from None
 
 
-def require_repository(root: Path) -> None:
+def require_repository(root: Path, hint: str = "run 'git init' there, or leave out --commit") -> None:
     result = _git(root, "rev-parse", "--is-inside-work-tree")
     if result.returncode != 0 or result.stdout.strip() != "true":
-        raise GitProblem(f"{root} is not in a git repository (run 'git init' there, or leave out --commit)")
+        raise GitProblem(f"{root} is not in a git repository ({hint})")
 
 
 def commit_file(root: Path, path: Path, message: str) -> None:
@@ -47,7 +47,7 @@ class LogEntry:
 
 def file_history(root: Path, path: Path) -> list[LogEntry]:
     """``git log`` of one file, newest first, following renames."""
-    require_repository(root)
+    require_repository(root, "run 'git init' there and commit the casebook to keep its history")
     result = _git(root, "log", "--follow", "--date=short", "--format=%ad%x1f%an%x1f%s", "--",
                   str(path.resolve()))
     if result.returncode != 0:

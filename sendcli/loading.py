@@ -53,7 +53,8 @@ _DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*([eE][-+]?[0-9]+)?")
 #: Plain text that PyYAML keeps as a string but other readers do not: the
 #: YAML 1.1 booleans y/n, and YAML 1.2 integers (``07700900123``: not octal
 #: to 1.1, so text; a number to 1.2), octals and exponent-only floats.
-_READ_OTHERWISE_ELSEWHERE = re.compile(r"[yYnN]|0o[0-7]+|[-+]?[0-9]+|[-+]?[0-9]+[eE][-+]?[0-9]+")
+_READ_OTHERWISE_ELSEWHERE = re.compile(
+    r"[yYnN]|0o[0-7]+|[-+]?[0-9]+|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?[0-9]*\.[0-9]+[eE][-+]?[0-9]+|=")
 #: Line breaks in YAML 1.1 but not 1.2: unquoted or single-quoted, a 1.1
 #: reader folds them into spaces; double quotes escape them.
 _LINE_BREAKS_1_1 = re.compile("[\x85\u2028\u2029]")
@@ -275,6 +276,8 @@ class _Builder:
             # checker flags those standing where text is expected.
             if tag == TIMESTAMP:
                 self.timestamps.append(pointer)
+            elif plain and tag == VALUE:  # a lone '=': PyYAML's own safe_load cannot read it
+                self._ambiguous(pointer, text, "is a YAML 1.1 'value' key that other readers refuse")
             elif plain and tag == STR and _READ_OTHERWISE_ELSEWHERE.fullmatch(text):
                 why = ("means true or false to YAML 1.1 readers" if text in "yYnN"
                        else "is read as a number by YAML 1.2 readers")

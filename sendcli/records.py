@@ -42,6 +42,9 @@ def init_casebook(folder: Path, name: str) -> list[Path]:
     config = folder / CONFIG_FILE
     if config.exists():
         raise SendcliError(f"{config} already exists: this folder is a casebook already")
+    for path in (folder, folder / RECORDS_DIR, folder / SCHEMA_COPY.parent):
+        if path.exists() and not path.is_dir():
+            raise SendcliError(f"{path} is a file; a casebook needs a folder there")
     ensure_private_dir(folder)
     ensure_private_dir(folder / RECORDS_DIR)
     ensure_private_dir(folder / SCHEMA_COPY.parent)

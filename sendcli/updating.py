@@ -79,14 +79,15 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
             raise StepRefused(f"{record_id}: cannot {what} yet:", [f"- {reason}" for reason in outcome.reasons])
         text = apply_edits(raw.decode("utf-8-sig"), outcome.edits)
         after = check_record_bytes(text.encode("utf-8"), display, today, record_id, services)
-        _refuse_errors(after.problems, f"{record_id}: refused: the change would make the record invalid")
+        _refuse_errors(after.problems, f"{record_id}: refused: the change would make the record invalid",
+                       with_place=False)  # the changed file was never written: its lines mean nothing
         write_atomic(path, text.encode("utf-8"))
         if commit:
             gitops.commit_file(casebook.root, path, f"{record_id}: {outcome.summary}")
     return Written(path, outcome, commit)
 
 
-def _refuse_errors(problems, message: str) -> None:
+def _refuse_errors(problems, message: str, with_place: bool = True) -> None:
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
-        raise InvalidRecord(message, [describe(p) for p in errors])
+        raise InvalidRecord(message, [describe(p, with_place=with_place) for p in errors])

@@ -246,6 +246,12 @@ def test_every_command_has_help_with_an_example(run, command):
     assert "Example" in result.stdout and "sendcli " + " ".join(command) in result.stdout
 
 
+@pytest.mark.parametrize("group", [[], ["cycle"], ["add"], ["ehc"]])
+def test_group_help_has_examples_too(run, group):
+    result = run(*group, "--help")
+    assert result.exit_code == 0 and "Examples" in result.stdout
+
+
 def test_version(run):
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.startswith("sendcli ")

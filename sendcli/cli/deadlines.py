@@ -111,7 +111,9 @@ class _TimelineOrder(TyperGroup):
 
 
 ehc_app = typer.Typer(cls=_TimelineOrder, no_args_is_help=True,
-                      help="The EHC needs assessment and plan: record each event of the statutory timeline.")
+                      help="The EHC needs assessment and plan: record each event of the statutory timeline."
+                           "\n\n\b\nExamples:\n  sendcli ehc request theo-s20 --date 2026-10-02\n"
+                           "  sendcli ehc decision theo-s20 --outcome assess")
 app.add_typer(ehc_app, name="ehc")
 
 DecisionOutcome = Enum("DecisionOutcome", {o.replace("-", "_"): o for o in ehc.DECISION_OUTCOMES}, type=str)

@@ -25,7 +25,10 @@ def _editor_command() -> list[str]:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise SendcliError("no editor: set VISUAL or EDITOR (for example: export EDITOR=nano)")
-    return shlex.split(editor)
+    try:
+        return shlex.split(editor)
+    except ValueError:
+        raise SendcliError(f"VISUAL or EDITOR cannot be read as a command ({editor!r}): check its quotes") from None
 
 
 @app.command()

@@ -77,6 +77,8 @@ def new(
     need: Optional[list[str]] = typer.Option(None, "--need", metavar="CODE",
                                              help="DfE census need code; repeat it: the first is the primary need."),
     status: NewStatus = typer.Option("sen-support", "--status", help="sen-support, ehc-plan or monitoring."),
+    commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help="Commit the new record alone to git. "
+                                          "Default: git.commit in sendcli.yaml, else no."),
 ) -> None:
     """Create records/ID.yaml for a child, valid from the start (file mode 0600).
 
@@ -95,8 +97,17 @@ def new(
     born = date_option(dob, "--dob")
     child = NewChild(record_id=record_id, name=name.strip(), date_of_birth=born, setting=setting.value,
                      year_group=_year_group(year_group), needs=_need_codes(need), status=status.value)
-    path = create_record(casebook(ctx), child, today())
-    typer.echo(f"created {path}")
+    from sendcli import gitops
+    from sendcli.updating import wants_commit
+
+    book = casebook(ctx)
+    committing = wants_commit(book, commit)
+    if committing:
+        gitops.require_repository(book.root)
+    path = create_record(book, child, today())
+    if committing:
+        gitops.commit_file(book.root, path, f"{record_id}: new record")
+    typer.echo(f"created {path}{' (committed)' if committing else ''}")
 
 
 def _valid_id(record_id: str) -> bool:
@@ -121,21 +132,34 @@ def show(
     from sendcli.records import read_record
 
     as_of = today()
-    verdict = read_record(casebook(ctx), record_id, as_of)
+    book = casebook(ctx)
+    verdict = read_record(book, record_id, as_of)
     record = verdict.data
     assert isinstance(record, dict)
     warnings = [p for p in verdict.problems if p.severity != "error"]
+    from sendcli.core.deadlines import DeadlineSettings, record_deadlines
+
+    settings = DeadlineSettings.from_settings(book.settings)
+    deadlines = sorted(record_deadlines(record, settings), key=lambda d: d.due)
     if output_format is TextOrJson.json:
         open_cycle = _open_cycle(record)
         json.dump({"record": record,
                    "provision_code": codes.provision_code(record["status"]),
                    "open_cycle": open_cycle.get("number") if open_cycle else None,
                    "stage": open_cycle.get("stage") if open_cycle else None,
+                   "deadlines": [{"kind": d.kind, "due": d.due.isoformat(), "days_left": d.days_left(as_of),
+                                  "status": d.status(as_of, settings.due_soon_days), "detail": d.detail,
+                                  **({"exception": d.exception} if d.exception else {})} for d in deadlines],
                    "warnings": [p.as_json() for p in warnings]},
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
     _print_record(record, as_of, [f"{p.field}: {p.message}" for p in warnings])
+    if deadlines:
+        print("Next deadlines:")
+        for item in deadlines[:5]:
+            status = item.status(as_of, settings.due_soon_days)
+            print(f"  {item.due.isoformat()}  {item.days_left(as_of):+d}  {status:<8}  {item.kind}: {item.detail}")
 
 
 def _open_cycle(record: dict) -> dict | None:

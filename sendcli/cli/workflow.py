@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import Enum
 from typing import Optional
@@ -12,9 +13,11 @@ from sendcli.cli.app import app, casebook, today
 from sendcli.cli.options import date_option
 from sendcli.core import codes, workflow
 
-cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.", no_args_is_help=True)
-add_app = typer.Typer(help="Add views, evidence, outcomes, provision, notes and meetings without hand-editing.",
-                      no_args_is_help=True)
+cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.\n\n\b\nExamples:\n"
+                        "  sendcli cycle open ava-e16\n  sendcli cycle advance ava-e16", no_args_is_help=True)
+add_app = typer.Typer(help="Add views, evidence, outcomes, provision, notes and meetings without hand-editing."
+                      "\n\n\b\nExamples:\n  sendcli add view ava-e16 --from child --text \"I like Lego club\"\n"
+                      "  sendcli add outcome ava-e16 --text \"...\" --criteria \"...\"", no_args_is_help=True)
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(add_app, name="add")
 
@@ -225,7 +228,7 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
                 criteria: Optional[str] = typer.Option(None, "--criteria", metavar="T",
                                                        help="How you will know it is achieved."),
                 area: Optional[Area] = typer.Option(None, "--area", help="The broad area of need."),
-                commit: Optional[bool] = COMMIT) -> None:
+                when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
     """Add an outcome to the open cycle's plan (stage assess or plan); prints its ID (o1, o2...).
 
     \b
@@ -233,8 +236,9 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli add outcome ava-e16 --area communication-and-interaction \\
           --text "By February Ava will say /g/ at the start of words" --criteria "4 of 5 sessions"
     """
+    on = _on(when)
     _run(ctx, record_id, "add an outcome",
-         lambda record: workflow.add_outcome(record, text, criteria, area.value if area else None), commit)
+         lambda record: workflow.add_outcome(record, text, criteria, area.value if area else None, on, today()), commit)
 
 
 @add_app.command("provision")
@@ -250,7 +254,7 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
                                                        help="Cost for the cycle, in pounds."),
                   outcome: Optional[list[str]] = typer.Option(None, "--outcome", metavar="OID",
                                                               help="An outcome it serves (repeat it)."),
-                  commit: Optional[bool] = COMMIT) -> None:
+                  when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
     """Add provision to the open cycle's plan (stage assess or plan); prints its ID (p1, p2...).
 
     \b
@@ -258,9 +262,12 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli add provision ava-e16 --kind small-group --text "Talk Boost group" \\
           --frequency "3 x 20 min weekly" --minutes-per-week 60 --staff TA --cost 180 --outcome o1
     """
+    if cost is not None and not math.isfinite(cost):
+        raise typer.BadParameter(f"'{cost}' is not an amount of money", param_hint="--cost")
+    on = _on(when)
     _run(ctx, record_id, "add provision",
          lambda record: workflow.add_provision(record, text, kind.value if kind else None, frequency, minutes,
-                                               staff, cost, tuple(outcome or ())), commit)
+                                               staff, cost, tuple(outcome or ()), on, today()), commit)
 
 
 @add_app.command("note")

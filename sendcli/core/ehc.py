@@ -48,7 +48,7 @@ def record_event(record: dict, event: str, on: date, today: date, *, outcome: st
     final = parse_iso_date(ehc.get("final_plan"))
 
     if record.get("status") == codes.CLOSED:
-        return Refusal(["the record is closed"])
+        return Refusal(["the record is closed: EHC events are no longer recorded on it"])
 
     if event == "request":
         if requested:
@@ -160,6 +160,9 @@ def record_event(record: dict, event: str, on: date, today: date, *, outcome: st
     if event == "transfer":
         if year is None or to not in TRANSFER_TO:
             return Refusal(["give --year YYYY and --to school or post-16"])
+        reasons = _refuse_dates(on, today, final, "the final plan")
+        if reasons:
+            return Refusal(reasons)
         transfer = {"year": year, "to": to, "amended": None}
         return Change([Edit(("ehc", "phase_transfer"), transfer)], f"EHC phase transfer to {to} in {year}")
 

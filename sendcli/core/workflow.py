@@ -391,12 +391,15 @@ def add_evidence(record: dict, on: date, today: date, source: str, text: str) ->
                   f"cycle {cycle['number']}: evidence from {source} added")
 
 
-def add_outcome(record: dict, text: str, criteria: str | None = None, area: str | None = None) -> Outcome:
+def add_outcome(record: dict, text: str, criteria: str | None = None, area: str | None = None,
+                on: date | None = None, today: date | None = None) -> Outcome:
     found = _needs_open_cycle(record, "add an outcome to", PLANNING_STAGES)
     if isinstance(found, Refusal):
         found.reasons.extend(_after_agreement_hint(record))
         return found
     index, cycle = found
+    if on is not None and today is not None and (reasons := _check_step_date(record, on, today, cycle)):
+        return Refusal(reasons)  # outcomes carry no date in the format, but a wrong one is still refused
     outcomes = (cycle.get("plan") or {}).get("outcomes") or []
     outcome_id = _next_id("o", outcomes)
     item: dict = {"id": outcome_id}
@@ -411,12 +414,14 @@ def add_outcome(record: dict, text: str, criteria: str | None = None, area: str 
 
 def add_provision(record: dict, text: str, kind: str | None = None, frequency: str | None = None,
                   minutes_per_week: int | None = None, staff: str | None = None, cost: float | None = None,
-                  outcomes: tuple[str, ...] = ()) -> Outcome:
+                  outcomes: tuple[str, ...] = (), on: date | None = None, today: date | None = None) -> Outcome:
     found = _needs_open_cycle(record, "add provision to", PLANNING_STAGES)
     if isinstance(found, Refusal):
         found.reasons.extend(_after_agreement_hint(record))
         return found
     index, cycle = found
+    if on is not None and today is not None and (reasons := _check_step_date(record, on, today, cycle)):
+        return Refusal(reasons)
     plan = cycle.get("plan") or {}
     known = [o.get("id") for o in plan.get("outcomes") or []]
     unknown = [ref for ref in outcomes if ref not in known]

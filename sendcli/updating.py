@@ -77,7 +77,7 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
         outcome = step(before.data)  # type: ignore[arg-type]
         if isinstance(outcome, Refusal):
             raise StepRefused(f"{record_id}: cannot {what} yet:", [f"- {reason}" for reason in outcome.reasons])
-        text = apply_edits(raw.decode("utf-8-sig"), outcome.edits)
+        text = apply_edits(raw.decode("utf-8"), outcome.edits)
         after = check_record_bytes(text.encode("utf-8"), display, today, record_id, services)
         _refuse_errors(after.problems, f"{record_id}: refused: the change would make the record invalid",
                        with_place=False)  # the changed file was never written: its lines mean nothing

@@ -59,7 +59,7 @@ def round_trip_yaml():
     handler.Representer = RecordRepresenter
     handler.indent(mapping=2, sequence=4, offset=2)
     handler.preserve_quotes = True
-    handler.width = 4096
+    handler.width = 1 << 30  # never fold a long line
     return handler
 
 
@@ -139,19 +139,40 @@ def round_trip_yaml_fresh():
     handler = YAML(typ="rt")
     handler.Representer = base.Representer
     handler.preserve_quotes = True
-    handler.width = 4096
+    handler.width = 1 << 30  # never fold a long line
     return handler
 
 
+_DOCUMENT_START = re.compile(r"\A((?:[ \t]*(?:#[^\n]*)?\n)*---[ \t]*(?:#[^\n]*)?\n)")
+_DOCUMENT_END = re.compile(r"(\n\.\.\.[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*)\Z")
+
+
 def apply_edits(text: str, edits) -> str:
-    """Apply the core's edits to the YAML ``text``, keeping everything else as it was."""
-    handler = _round_trip_for(text)
-    document = handler.load(text)
+    """Apply the core's edits to the YAML ``text``, keeping everything else as it was.
+
+    What ruamel.yaml does not keep by itself is set aside and put back: a byte
+    order mark, Windows line endings, and the lines around the document
+    markers (``---`` with the comments above it, a closing ``...``).
+    """
+    bom = text.startswith("\ufeff")
+    text = text.lstrip("\ufeff")
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
+    head = _DOCUMENT_START.match(text)
+    prefix = head.group(1) if head else ""
+    tail = _DOCUMENT_END.search(text[len(prefix):])
+    suffix = tail.group(1)[1:] if tail else ""
+    body = text[len(prefix):len(text) - len(suffix)] if suffix else text[len(prefix):]
+    handler = _round_trip_for(body)
+    document = handler.load(body)
     for edit in edits:
         _apply(document, edit)
     stream = io.StringIO()
     handler.dump(document, stream)
-    return stream.getvalue()
+    result = prefix + stream.getvalue() + suffix
+    if crlf:
+        result = result.replace("\n", "\r\n")
+    return ("\ufeff" if bom else "") + result
 
 
 def _apply(document, edit) -> None:

@@ -402,3 +402,25 @@ def test_a_lock_left_by_a_killed_process_does_not_block(ava):
     assert writer.wait(timeout=60) == 0
     assert time.monotonic() - started < 5  # it did not wait out the bound
     assert data(ava, "ava-e16")["views"][-1]["text"] == "after the crash"
+
+
+@pytest.mark.parametrize("dress", ["crlf", "bom", "markers", "long-line"])
+def test_what_ruamel_would_drop_is_kept(casebook, run, dress):
+    text = GOLDEN.read_text()
+    if dress == "markers":
+        text = "# Bea's record\n---\n" + text + "...\n# end of record\n"
+    if dress == "long-line":
+        text = text.replace("summary: Decoding is the main barrier.", "summary: " + ("Decoding is hard. " * 300).strip())
+    raw = text.encode()
+    if dress == "crlf":
+        raw = text.replace("\n", "\r\n").encode()
+    if dress == "bom":
+        raw = b"\xef\xbb\xbf" + raw
+    path = casebook / "records" / "bea-t17.yaml"
+    path.write_bytes(raw)
+    assert run("check", "records/bea-t17.yaml").exit_code == 0
+    assert run("add", "view", "bea-t17", "--from", "child", "--text", "Hi", env=at("2026-09-20")).exit_code == 0
+    after = path.read_bytes()
+    newline = b"\r\n" if dress == "crlf" else b"\n"
+    added = b"  - {date: 2026-09-20, from: child, text: Hi}" + newline
+    assert after.replace(added, b"", 1) == raw

@@ -118,6 +118,19 @@ def _needs_open_cycle(record: dict, what: str, stages: tuple[str, ...] | None = 
     return index, cycle
 
 
+def _open_cycle_on(record: dict, what: str, on: date | None, today: date | None,
+                   stages: tuple[str, ...] | None = None) -> tuple[int, dict] | Refusal:
+    """The open cycle, in one of ``stages``, for a step dated ``on`` (not in the future, not before it opened)."""
+    found = _needs_open_cycle(record, what, stages)
+    if isinstance(found, Refusal):
+        if stages == PLANNING_STAGES:
+            found.reasons.extend(_after_agreement_hint(record))
+        return found
+    if on is not None and today is not None and (reasons := _check_step_date(record, on, today, found[1])):
+        return Refusal(reasons)
+    return found
+
+
 # -- cycle open -------------------------------------------------------------------------
 
 def open_cycle(record: dict, on: date, today: date, carry_forward: bool = False) -> Outcome:
@@ -379,13 +392,10 @@ def add_meeting(record: dict, on: date, today: date, with_whom: tuple[str, ...],
 
 
 def add_evidence(record: dict, on: date, today: date, source: str, text: str) -> Outcome:
-    found = _needs_open_cycle(record, "add evidence to")
+    found = _open_cycle_on(record, "add evidence to", on, today)
     if isinstance(found, Refusal):
         return found
     index, cycle = found
-    reasons = _check_step_date(record, on, today, cycle)
-    if reasons:
-        return Refusal(reasons)
     item = {"date": on, "source": source, "text": text}
     return Change([Edit(("cycles", index, "assess", "evidence"), item, append=True)],
                   f"cycle {cycle['number']}: evidence from {source} added")
@@ -393,13 +403,11 @@ def add_evidence(record: dict, on: date, today: date, source: str, text: str) ->
 
 def add_outcome(record: dict, text: str, criteria: str | None = None, area: str | None = None,
                 on: date | None = None, today: date | None = None) -> Outcome:
-    found = _needs_open_cycle(record, "add an outcome to", PLANNING_STAGES)
+    # Outcomes carry no date in the format, but a wrong one is still refused.
+    found = _open_cycle_on(record, "add an outcome to", on, today, PLANNING_STAGES)
     if isinstance(found, Refusal):
-        found.reasons.extend(_after_agreement_hint(record))
         return found
     index, cycle = found
-    if on is not None and today is not None and (reasons := _check_step_date(record, on, today, cycle)):
-        return Refusal(reasons)  # outcomes carry no date in the format, but a wrong one is still refused
     outcomes = (cycle.get("plan") or {}).get("outcomes") or []
     outcome_id = _next_id("o", outcomes)
     item: dict = {"id": outcome_id}
@@ -415,13 +423,10 @@ def add_outcome(record: dict, text: str, criteria: str | None = None, area: str 
 def add_provision(record: dict, text: str, kind: str | None = None, frequency: str | None = None,
                   minutes_per_week: int | None = None, staff: str | None = None, cost: float | None = None,
                   outcomes: tuple[str, ...] = (), on: date | None = None, today: date | None = None) -> Outcome:
-    found = _needs_open_cycle(record, "add provision to", PLANNING_STAGES)
+    found = _open_cycle_on(record, "add provision to", on, today, PLANNING_STAGES)
     if isinstance(found, Refusal):
-        found.reasons.extend(_after_agreement_hint(record))
         return found
     index, cycle = found
-    if on is not None and today is not None and (reasons := _check_step_date(record, on, today, cycle)):
-        return Refusal(reasons)
     plan = cycle.get("plan") or {}
     known = [o.get("id") for o in plan.get("outcomes") or []]
     unknown = [ref for ref in outcomes if ref not in known]
@@ -450,13 +455,10 @@ def _after_agreement_hint(record: dict) -> list[str]:
 
 def add_note(record: dict, on: date, today: date, text: str, by: str | None = None) -> Outcome:
     """The do log: what happened while the provision ran."""
-    found = _needs_open_cycle(record, "add a note to", ("do", "review"))
+    found = _open_cycle_on(record, "add a note to", on, today, ("do", "review"))
     if isinstance(found, Refusal):
         return found
     index, cycle = found
-    reasons = _check_step_date(record, on, today, cycle)
-    if reasons:
-        return Refusal(reasons)
     item: dict = {"date": on}
     if by:
         item["by"] = by

@@ -1,6 +1,5 @@
 """Every deadline kind of rules.md, table-driven: due dates, boundaries, answering events, exceptions."""
 
-import copy
 from datetime import date
 
 import pytest

@@ -2,7 +2,6 @@
 example, and docs/usage.md is what the commands say about themselves."""
 
 import re
-from pathlib import Path
 
 import pytest
 import typer

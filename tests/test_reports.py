@@ -8,11 +8,10 @@ import os
 import re
 import stat
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, REPO
+from conftest import REPO
 from sendcli.core.reports import stats, suppress, weekly_minutes
 
 GOLDEN = REPO / "tests" / "data" / "golden" / "reports"

@@ -16,7 +16,7 @@ from datetime import date
 
 from sendcli.core import codes
 from sendcli.core.dates import parse_iso_date
-from sendcli.core.findings import ERROR, WARNING, Finding, Pointer
+from sendcli.core.findings import WARNING, Finding, Pointer
 
 #: Record IDs (cli.md): pseudonymous, lower case, safe as a file name.
 RECORD_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sendcli.checking import (
-    CONFIG_FILE, LOCAL_OFFER_FILE, RECORDS_DIR, casebook_targets, check_config_bytes, check_targets, local_offer_ids,
-    read_bytes,
+    CONFIG_FILE, RECORDS_DIR, casebook_targets, check_config_bytes, check_targets, local_offer_ids, read_bytes,
+    read_local_offer,
 )
 from sendcli.core.findings import ERROR
-from sendcli.schemas import LOCAL_OFFER_SCHEMA
 from sendcli.core.rules import is_valid_record_id
 from sendcli.errors import CasebookNotFound, InvalidRecord, RecordNotFound, SendcliError, UsageProblem
 
@@ -82,33 +82,36 @@ class Unreadable:
     message: str
 
 
-def readable_records(root: Path, today: date, redact: bool = False) -> tuple[list[dict], list[Unreadable]]:
-    """Every record of the casebook that checks without errors, and those that do not.
+def each_record(root: Path, today: date, redact: bool = False) -> Iterator[dict | Unreadable]:
+    """Every record of the casebook in turn: its data when it checks without errors, else why not.
 
+    Streamed, one document in memory at a time (quality.md: never hold every document).
     With ``redact``, an unreadable record's message names only the place and the rule:
     the message itself may quote the record's content.
     """
-    records: list[dict] = []
-    unreadable: list[Unreadable] = []
     for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
         errors = [p for p in result.problems if p.severity == ERROR]
         if errors:
             first = errors[0]
             detail = (f"a [{first.rule}] error; run sendcli check" if redact
                       else f"{first.field + ': ' if first.field else ''}{first.message}")
-            unreadable.append(Unreadable(result.path, f"{first.line}:{first.column}: {detail}"))
+            yield Unreadable(result.path, f"{first.line}:{first.column}: {detail}")
         else:
-            records.append(result.data)  # type: ignore[arg-type]
+            yield result.data  # type: ignore[misc]
+
+
+def readable_records(root: Path, today: date, redact: bool = False) -> tuple[list[dict], list[Unreadable]]:
+    """All of :func:`each_record` at once, for the reports that need every record together."""
+    records: list[dict] = []
+    unreadable: list[Unreadable] = []
+    for item in each_record(root, today, redact):
+        (unreadable if isinstance(item, Unreadable) else records).append(item)  # type: ignore[arg-type]
     return records, unreadable
 
 
 def local_offer_services(root: Path) -> dict[str, dict]:
     """The services of local-offer.yaml by ID (empty where there is none or it has errors)."""
-    if local_offer_ids(root) is None:
-        return {}
-    raw = read_bytes(root / LOCAL_OFFER_FILE)
-    checked = check_config_bytes(raw, LOCAL_OFFER_FILE, LOCAL_OFFER_SCHEMA)  # type: ignore[arg-type]
-    return {service["id"]: service for service in (checked.data or {}).get("services", [])}  # type: ignore[union-attr]
+    return read_local_offer(root) or {}
 
 
 def find_root(explicit: str | None, start: Path) -> Path:

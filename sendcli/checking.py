@@ -116,9 +116,9 @@ def check_record_file(path: Path, display_path: str, today: date,
     return check_record_bytes(raw, display_path, today, record_id_of(path), local_offer_ids)
 
 
-def local_offer_ids(root: Path) -> frozenset[str] | None:
-    """The service IDs of the casebook's local-offer.yaml; None where there is none, or it cannot be read
-    (its own check reports why)."""
+def read_local_offer(root: Path) -> dict[str, dict] | None:
+    """The services of the casebook's local-offer.yaml by ID; None where there is none, or it
+    cannot be read (its own check reports why)."""
     path = root / LOCAL_OFFER_FILE
     if not path.is_file():
         return None
@@ -128,7 +128,13 @@ def local_offer_ids(root: Path) -> frozenset[str] | None:
     checked = check_config_bytes(raw, LOCAL_OFFER_FILE, LOCAL_OFFER_SCHEMA)
     if checked.has_errors:
         return None
-    return frozenset(service["id"] for service in checked.data["services"])  # type: ignore[index]
+    return {service["id"]: service for service in checked.data["services"]}  # type: ignore[index]
+
+
+def local_offer_ids(root: Path) -> frozenset[str] | None:
+    """What a provision's ``local_offer`` may name (None: nothing to resolve against)."""
+    services = read_local_offer(root)
+    return None if services is None else frozenset(services)
 
 
 def record_id_of(path: Path) -> str:

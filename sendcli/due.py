@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sendcli.casebook import Unreadable, readable_records
+from sendcli.casebook import Unreadable, each_record
 from sendcli.core.deadlines import Deadline, DeadlineSettings, record_deadlines, select
 
 CSV_HEADER = ("record", "name", "kind", "due", "days_left", "status", "detail")
@@ -40,9 +40,12 @@ def collect(root: Path, settings: dict, today: date, within_days: int | None = N
     """Check every record of the casebook and gather the deadlines to show."""
     deadline_settings = DeadlineSettings.from_settings(settings)
     window = deadline_settings.due_soon_days if within_days is None else within_days
-    records, unreadable = readable_records(root, today, redact)
     found: list[Deadline] = []
-    for record in records:
+    unreadable: list[Unreadable] = []
+    for record in each_record(root, today, redact):  # keeps the deadlines, not the documents
+        if isinstance(record, Unreadable):
+            unreadable.append(record)
+            continue
         try:
             found.extend(record_deadlines(record, deadline_settings))
         except (OverflowError, ValueError):

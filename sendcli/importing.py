@@ -21,7 +21,7 @@ from sendcli.core.importing import (
     FIELDS, Layout, Pupil, RowProblem, match_layout, parse_row, pseudonymous_id, same_pupil,
 )
 from sendcli.errors import SendcliError, UsageProblem
-from sendcli.loading import load_yaml
+from sendcli.loading import load_yaml, locate
 from sendcli.records import NewChild, create_record
 
 
@@ -54,7 +54,13 @@ def read_mapping(path: Path) -> dict[str, str]:
         raise UsageProblem(f"--map {path}: {raw}")
     loaded = load_yaml(raw)
     data = loaded.data
-    if not loaded.ok or not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+    if not loaded.ok:
+        first = loaded.located[0] if loaded.located else None
+        finding = loaded.findings[0] if loaded.findings else None
+        line, column = (first.line, first.column) if first else locate(loaded.root, finding.pointer, finding.at_key)
+        message = first.message if first else finding.message
+        raise UsageProblem(f"{path}:{line}:{column}: {message}")
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise UsageProblem(f"--map {path}: a YAML mapping of fields to column headers, e.g. 'date_of_birth: Born'")
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:

@@ -144,7 +144,8 @@ def record_context(record: dict, today: date, settings: dict, services: dict[str
         "cycle": cycle,
         "reviewed": reviewed_cycle(shown),
         "services": services,
-        "used_services": [services[item["local_offer"]] for item in ((cycle or {}).get("plan") or {}).get("provision") or []
-                          if item.get("local_offer") in services],
+        "used_services": [services[name] for name in dict.fromkeys(
+            item.get("local_offer") for item in ((cycle or {}).get("plan") or {}).get("provision") or [])
+            if name in services],
         "setting_name": settings.get("name", ""),
     }

@@ -30,9 +30,8 @@ _PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/()+-]*(?<![ ])")
 
 
 @lru_cache(maxsize=1)
-def round_trip_yaml():
-    """A ruamel.yaml instance set up as record.md asks."""
-    from ruamel.yaml import YAML
+def _record_representer():
+    """ruamel.yaml's round-trip representer, with record.md's conventions for what the tool writes."""
     from ruamel.yaml.representer import RoundTripRepresenter
 
     class RecordRepresenter(RoundTripRepresenter):
@@ -55,12 +54,25 @@ def round_trip_yaml():
     RecordRepresenter.add_representer(NewText, represent_new_text)
     RecordRepresenter.add_representer(float, represent_float)
     RecordRepresenter.add_representer(type(None), represent_none)
+    return RecordRepresenter
+
+
+def _new_handler(mapping: int = 2, sequence: int = 4, offset: int = 2):
+    """A ruamel.yaml round-trip instance; indentation is per file, so each write gets its own."""
+    from ruamel.yaml import YAML
+
     handler = YAML(typ="rt")
-    handler.Representer = RecordRepresenter
-    handler.indent(mapping=2, sequence=4, offset=2)
+    handler.Representer = _record_representer()
+    handler.indent(mapping=mapping, sequence=sequence, offset=offset)
     handler.preserve_quotes = True
     handler.width = 1 << 30  # never fold a long line
     return handler
+
+
+@lru_cache(maxsize=1)
+def round_trip_yaml():
+    """For new files: the layout of record.md (mappings 2, sequences 4, dashes at 2)."""
+    return _new_handler()
 
 
 def dump_yaml(data: object, header: str | None = None) -> str:
@@ -122,25 +134,11 @@ def _round_trip_for(text: str):
     """A ruamel instance indenting as ``text`` does, so untouched lines stay byte-identical."""
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    handler = round_trip_yaml_fresh()
     _, sequence_indent, dash_offset = load_yaml_guess_indent(text)
     mapping_indent = _guess_mapping_indent(text)
     if sequence_indent is None or dash_offset is None:
         sequence_indent, dash_offset = mapping_indent + 2, mapping_indent
-    handler.indent(mapping=mapping_indent, sequence=sequence_indent, offset=dash_offset)
-    return handler
-
-
-def round_trip_yaml_fresh():
-    """A new instance (indentation differs per file), configured like :func:`round_trip_yaml`."""
-    base = round_trip_yaml()
-    from ruamel.yaml import YAML
-
-    handler = YAML(typ="rt")
-    handler.Representer = base.Representer
-    handler.preserve_quotes = True
-    handler.width = 1 << 30  # never fold a long line
-    return handler
+    return _new_handler(mapping_indent, sequence_indent, dash_offset)
 
 
 _DOCUMENT_START = re.compile(r"\A((?:[ \t]*(?:#[^\n]*)?\n)*---[ \t]*(?:#[^\n]*)?\n)")

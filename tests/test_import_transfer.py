@@ -169,3 +169,10 @@ def test_file_transfer_deadline_counts_school_days_around_closures(example_caseb
     items = json.loads(run("due", "--all", "--format", "json", "--kind", "file-transfer",
                            env={"SENDCLI_TODAY": "2026-12-18"}).stdout)["items"]
     assert [(i["record"], i["due"]) for i in items] == [("kai-t12", "2027-01-22")]
+
+
+def test_a_broken_map_file_is_refused_with_its_line(casebook, run, tmp_path):
+    bad = tmp_path / "map.yaml"
+    bad.write_text("name: Pupil\nname: Born\n")
+    result = run("import", str(IMPORTS / "custom.csv"), "--map", str(bad))
+    assert result.exit_code == 2 and f"{bad}:2:1: duplicate key 'name'" in result.stderr

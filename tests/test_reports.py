@@ -192,3 +192,11 @@ def test_stats_counts_and_suppression():
 ])
 def test_weekly_minutes(provision, minutes):
     assert weekly_minutes(provision) == minutes
+
+
+def test_a_local_offer_service_used_twice_is_listed_once(example_casebook, run):
+    path = example_casebook / "records" / "kai-t12.yaml"
+    text = path.read_text().replace("          outcomes: [o3]\n", "          outcomes: [o3]\n          local_offer: autism-outreach\n", 1)
+    path.write_text(text)
+    assert run("check").exit_code == 0
+    assert run("report", "kai-t12", "--template", "parent", "--format", "md").stdout.count("- Autism Outreach Team: https") == 1

@@ -15,8 +15,12 @@ from pathlib import Path
 
 from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
 from sendcli.core.rules import RuleContext, cross_field_findings
+from sendcli.fastload import fast_load
 from sendcli.loading import MAX_RECORD_BYTES, LoadedDocument, load_yaml, locate
-from sendcli.schemas import CONFIG_SCHEMA, LOCAL_OFFER_SCHEMA, RECORD_SCHEMA, misplaced_date_findings, schema_findings
+from sendcli.schemas import (
+    CONFIG_SCHEMA, LOCAL_OFFER_SCHEMA, RECORD_SCHEMA, date_field_names, fast_validator, misplaced_date_findings,
+    schema_findings,
+)
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 CONFIG_FILE = "sendcli.yaml"
@@ -86,16 +90,52 @@ def read_bytes(path: Path) -> bytes | str:
 
 
 def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str | None,
-                       local_offer_ids: frozenset[str] | None = None) -> FileCheck:
-    """Check one record's bytes: YAML hazards, schema, then the cross-field rules."""
+                       local_offer_ids: frozenset[str] | None = None, fast: bool = True) -> FileCheck:
+    """Check one record's bytes: YAML hazards, schema, then the cross-field rules.
+
+    A clean record is recognised by the fast path (:func:`clean_record_data`);
+    anything else, or everything with ``fast=False``, is read the precise way,
+    which finds and locates every problem. Both give the same verdict.
+    """
+    context = RuleContext(today=today, file_id=file_id, local_offer_ids=local_offer_ids)
+    if fast:
+        data = clean_record_data(raw, context)
+        if data is not None:
+            return FileCheck(display_path, [], data)
     loaded = load_yaml(raw)
     findings = list(loaded.findings)
     if loaded.located or not isinstance(loaded.data, dict):
         return FileCheck(display_path, _locate_all(display_path, loaded, findings))
     findings.extend(_schema_and_date_findings(loaded, findings, RECORD_SCHEMA))
-    context = RuleContext(today=today, file_id=file_id, local_offer_ids=local_offer_ids)
     findings.extend(_rule_findings(loaded.data, context, findings))
     return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data)
+
+
+def clean_record_data(raw: bytes, context: RuleContext) -> dict | None:
+    """The record's data if it has no problem at all, found the fast way; None to read it precisely.
+
+    yaml-rs reads what :func:`~sendcli.fastload.fast_load` judges unsuspicious,
+    jsonschema-rs validates it, the rules find nothing: then the precise
+    reader would have found nothing either. Any doubt returns None.
+    """
+    if len(raw) > MAX_RECORD_BYTES:
+        return None
+    validate = fast_validator(RECORD_SCHEMA)
+    if validate is None:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    data = fast_load(text[1:] if text.startswith("\ufeff") else text, date_field_names(RECORD_SCHEMA))
+    if data is None or not validate.is_valid(data):
+        return None
+    try:
+        if cross_field_findings(data, context):
+            return None
+    except Exception:  # noqa: BLE001 - the precise path reports what a rule tripped on
+        return None
+    return data
 
 
 def check_config_bytes(raw: bytes, display_path: str, schema: str = CONFIG_SCHEMA) -> FileCheck:
@@ -109,11 +149,11 @@ def check_config_bytes(raw: bytes, display_path: str, schema: str = CONFIG_SCHEM
 
 
 def check_record_file(path: Path, display_path: str, today: date,
-                      local_offer_ids: frozenset[str] | None = None) -> FileCheck:
+                      local_offer_ids: frozenset[str] | None = None, fast: bool = True) -> FileCheck:
     raw = read_bytes(path)
     if isinstance(raw, str):
         return FileCheck(display_path, [Problem(display_path, 1, 1, ERROR, "file", "", raw)])
-    return check_record_bytes(raw, display_path, today, record_id_of(path), local_offer_ids)
+    return check_record_bytes(raw, display_path, today, record_id_of(path), local_offer_ids, fast)
 
 
 def read_local_offer(root: Path) -> dict[str, dict] | None:

@@ -462,3 +462,19 @@ def cross_field_findings(record: dict, context: RuleContext) -> list[Finding]:
     for rule in RULES:
         findings.extend(rule(record, context))
     return findings
+
+
+def settled_from(record: dict) -> date | None:
+    """The day from which this record's findings no longer depend on today.
+
+    Only two rules read ``today``: a date of birth, or a recorded event, after
+    today (:func:`check_date_of_birth`, :func:`check_events_not_in_future`).
+    On any day on or after the latest such date neither can fire, so every
+    check from then on gives the same findings: the summary cache reuses them
+    (quality.md, "warm check"). None when the record holds no such date.
+    """
+    born = _date_at(record.get("child"), "date_of_birth")
+    days = [day for _, day in _recorded_events(record)]
+    if born is not None:
+        days.append(born)
+    return max(days, default=None)

@@ -1,0 +1,166 @@
+"""The fast reader for the common case: a clean record, read by a Rust YAML parser.
+
+:func:`sendcli.loading.load_yaml` is the *precise* reader: libyaml's node
+tree, every hazard of record.md found and located. It costs about twice a bare
+parse. Most records in a casebook have no hazard at all, and for them the
+Rust parser yaml-rs builds the very same data four times faster (quality.md,
+"Speed").
+
+The contract of :func:`fast_load`, tested by a differential property test
+(``tests/test_fastload.py``): it returns data only when the precise reader
+would return **exactly that data with no finding at all**; otherwise None, and
+the caller reads the file the precise way. So it answers None for anything
+suspicious, whether or not it is harmful:
+
+- anything yaml-rs refuses, and a document that is not a mapping;
+- characters YAML or the precise reader treat specially: tabs, control
+  characters, Unicode line separators, byte order marks inside the text;
+- anchors and aliases (``&``, ``*``), tags (``!``), merge keys (``<<``) and
+  directives (``%``): the precise reader bounds, refuses or reports them;
+- a number written other than plainly (``0123``, ``1_000``, ``1e3``,
+  ``.5``, ``0x1F``): YAML 1.1 and 1.2 readers disagree on them;
+- any text that, unquoted, YAML 1.1 would read as something else (``no``,
+  ``on``, ``1:30``, ``~``, ``=``): we cannot see whether it was quoted, so
+  the precise reader decides. A date (``2026-09-10``) is let through only as
+  the value of a date field: anywhere else, unquoted, it is an error.
+
+Everything is judged conservatively: a false alarm costs a precise read,
+never a wrong verdict.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sendcli.loading import needs_quotes
+
+try:
+    import yaml_rs
+except ImportError:  # pragma: no cover - a platform without a yaml-rs wheel: precise reads only
+    yaml_rs = None
+
+#: Characters outside YAML's printable set, tabs, NEL and the Unicode line
+#: separators (YAML 1.1 line breaks), and byte order marks inside the text.
+_UNUSUAL_CHARACTER = re.compile(
+    "[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+#: An anchor, an alias or a tag; a number written other than plainly (a
+#: leading zero, an underscore, an exponent, a leading dot as in .5, .inf,
+#: .nan), on which YAML 1.1 and 1.2 readers disagree. Either matters only at
+#: the start of a node; :func:`_at_node_start` tells. (A leading character
+#: class lets the regex engine skip ahead: one pass over 8 KB costs ~0.3 ms.)
+_NODE_HAZARD = re.compile(
+    r"[\s:\[{,](?:[-+]?(?:0[0-9A-Za-z_]|[0-9][0-9.]*[_eE]|\.[0-9A-Za-z])|[&*][^\s,\[\]{}]|!)")
+#: What may stand between a line's start and a node: indentation, "- " and "? ".
+_LINE_LEAD = re.compile(r"[ ]*(?:[-?][ ]+)*", re.ASCII)
+#: The first characters of every plain text YAML 1.1 (or 1.2) reads as other
+#: than text; and no such text starting with a letter is longer than "false".
+_MAY_NOT_BE_TEXT = frozenset("yYnNtTfFoO~-+.0123456789<=")
+_LONGEST_WORD = 5
+#: A single word, which standing alone after "a: " is a plain scalar.
+_WORD = re.compile(r"[-+.0-9A-Za-z_~]+", re.ASCII)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: Keys already judged plain (a casebook's keys are the schema's few dozen).
+_PLAIN_KEYS: set[str] = set()
+#: Short texts already judged ("o1", "TA", "5"): the same few recur in every record.
+_SHORT_VERDICTS: dict[str, bool] = {}
+_SHORT = 24
+
+available = yaml_rs is not None
+
+
+def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
+    """The record's data, when the precise reader would give exactly it with no finding; else None.
+
+    ``date_keys``: the field names that hold dates (``schemas.date_field_names``).
+    """
+    if yaml_rs is None or _UNUSUAL_CHARACTER.search(text) or "<<" in text or text.startswith("%") \
+            or "\n%" in text:
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # noqa: BLE001 - yaml-rs's own errors; the precise reader explains them
+        return None
+    if type(data) is not dict:
+        return None
+    if not _all_plain(data, date_keys):
+        return None
+    text = "\n" + text
+    for match in _NODE_HAZARD.finditer(text):
+        if _at_node_start(text, match.start()):
+            return None
+    return data
+
+
+def _at_node_start(text: str, where: int) -> bool:
+    """Whether a node may start just after ``text[where]`` (a space, a line break, ``:[{,``)."""
+    if text[where] in ":[{,":
+        return True
+    line_start = text.rfind("\n", 0, where + 1) + 1
+    if _LINE_LEAD.fullmatch(text, line_start, where + 1):
+        return True
+    before = text[line_start:where].rstrip(" ")
+    return before[-1:] in (":", "[", "{", ",")
+
+
+def _all_plain(data: dict, date_keys: frozenset[str]) -> bool:
+    """Whether every key and text value is plain: none could be a hazard unquoted."""
+    stack: list = [data]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            for key, value in node.items():
+                if type(key) is not str:
+                    return False
+                if key not in _PLAIN_KEYS:
+                    if not _is_plain_text(key):
+                        return False
+                    if len(_PLAIN_KEYS) < 4096:
+                        _PLAIN_KEYS.add(key)
+                kind = type(value)
+                if kind is str:
+                    if not (key in date_keys and _ISO_DATE.fullmatch(value)) and not _is_plain_text(value):
+                        return False
+                elif kind is dict or kind is list:
+                    stack.append(value)
+        else:
+            for value in node:
+                kind = type(value)
+                if kind is str:
+                    if not _is_plain_text(value):
+                        return False
+                elif kind is dict or kind is list:
+                    stack.append(value)
+    return True
+
+
+def _is_plain_text(text: str) -> bool:
+    """True unless the text, were it written unquoted, could be a hazard to the precise reader.
+
+    Text the precise reader would question (``needs_quotes``) is still plain
+    when yaml-rs itself reads that text, unquoted, as a number, a boolean or
+    null: having given us text, the file must have had it in quotes (``"5"``).
+    (Line separators need no look: written raw, ``_UNUSUAL_CHARACTER`` caught
+    them; in the data they can only come from escapes inside double quotes.)
+    """
+    if text and (text[0] not in _MAY_NOT_BE_TEXT or (len(text) > _LONGEST_WORD and text[0].isalpha())):
+        return True
+    if len(text) > _SHORT:
+        return _judge(text)
+    verdict = _SHORT_VERDICTS.get(text)
+    if verdict is None:
+        verdict = _judge(text)
+        if len(_SHORT_VERDICTS) < 65536:
+            _SHORT_VERDICTS[text] = verdict
+    return verdict
+
+
+def _judge(text: str) -> bool:
+    return not needs_quotes(text) or (bool(_WORD.fullmatch(text)) and _read_unquoted(text) is not str)
+
+
+def _read_unquoted(word: str) -> type:
+    """The type yaml-rs gives ``word`` written plainly as a value."""
+    try:
+        return type(yaml_rs.loads("a: " + word, parse_datetime=False)["a"])
+    except Exception:  # noqa: BLE001
+        return str

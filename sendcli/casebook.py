@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from sendcli.checking import (
-    CONFIG_FILE, RECORDS_DIR, casebook_targets, check_config_bytes, check_targets, local_offer_ids, read_bytes,
+    CONFIG_FILE, Problem, RECORDS_DIR, casebook_targets, check_config_bytes, check_targets, local_offer_ids, read_bytes,
     read_local_offer,
 )
 from sendcli.core.findings import ERROR
@@ -86,18 +86,24 @@ def each_record(root: Path, today: date, redact: bool = False) -> Iterator[dict 
     """Every record of the casebook in turn: its data when it checks without errors, else why not.
 
     Streamed, one document in memory at a time (quality.md: never hold every document).
-    With ``redact``, an unreadable record's message names only the place and the rule:
-    the message itself may quote the record's content.
     """
     for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
-        errors = [p for p in result.problems if p.severity == ERROR]
-        if errors:
-            first = errors[0]
-            detail = (f"a [{first.rule}] error; run sendcli check" if redact
-                      else f"{first.field + ': ' if first.field else ''}{first.message}")
-            yield Unreadable(result.path, f"{first.line}:{first.column}: {detail}")
+        if result.has_errors:
+            yield Unreadable(result.path, unreadable_message(result.problems, redact))
         else:
             yield result.data  # type: ignore[misc]
+
+
+def unreadable_message(problems: list[Problem], redact: bool = False) -> str:
+    """Why a record with errors is left out: its first error, at its place.
+
+    With ``redact``, only the place and the rule: the message itself may quote
+    the record's content.
+    """
+    first = next(p for p in problems if p.severity == ERROR)
+    detail = (f"a [{first.rule}] error; run sendcli check" if redact
+              else f"{first.field + ': ' if first.field else ''}{first.message}")
+    return f"{first.line}:{first.column}: {detail}"
 
 
 def readable_records(root: Path, today: date, redact: bool = False) -> tuple[list[dict], list[Unreadable]]:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sendcli.casebook import Unreadable, each_record
-from sendcli.core.deadlines import Deadline, DeadlineSettings, record_deadlines, select
+from sendcli.casebook import Unreadable, unreadable_message
+from sendcli.checking import casebook_targets
+from sendcli.core.deadlines import Deadline, DeadlineSettings, select
+from sendcli.summaries import scan
 
 CSV_HEADER = ("record", "name", "kind", "due", "days_left", "status", "detail")
 
@@ -36,22 +38,22 @@ class DueReport:
 
 
 def collect(root: Path, settings: dict, today: date, within_days: int | None = None, include_upcoming: bool = False,
-            kinds: tuple[str, ...] = (), redact: bool = False) -> DueReport:
-    """Check every record of the casebook and gather the deadlines to show."""
+            kinds: tuple[str, ...] = (), redact: bool = False, use_cache: bool = True) -> DueReport:
+    """Every record's deadlines (from the summary cache where it holds), and the ones to show."""
     deadline_settings = DeadlineSettings.from_settings(settings)
     window = deadline_settings.due_soon_days if within_days is None else within_days
     found: list[Deadline] = []
     unreadable: list[Unreadable] = []
-    for record in each_record(root, today, redact):  # keeps the deadlines, not the documents
-        if isinstance(record, Unreadable):
-            unreadable.append(record)
-            continue
-        try:
-            found.extend(record_deadlines(record, deadline_settings))
-        except (OverflowError, ValueError):
+    records = [target for target in casebook_targets(root) if not target.is_config]
+    for summary in scan(root, records, today, deadline_settings, use_cache=use_cache):  # keeps only deadlines
+        if summary.has_errors:
+            unreadable.append(Unreadable(summary.path, unreadable_message(summary.problems, redact)))
+        elif summary.deadlines_failed or summary.deadlines is None:
             # A date the rules accept but the arithmetic cannot reach: reported, never a crashed cron run.
-            unreadable.append(Unreadable(f"records/{record['id']}.yaml", "its deadlines could not be worked out "
+            unreadable.append(Unreadable(summary.path, "its deadlines could not be worked out "
                                          "(a date far in the future?); check its dates"))
+        else:
+            found.extend(summary.deadlines)
     return DueReport(today, window, select(found, today, window, include_upcoming, kinds), unreadable, redact)
 
 

@@ -11,9 +11,9 @@ import typer
 
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.workflow import COMMIT, RECORD_ID
-from sendcli.core.importing import PRESETS
+from sendcli.core import codes
 
-Preset = Enum("Preset", {name: name for name in PRESETS}, type=str)
+Preset = Enum("Preset", {name: name for name in codes.IMPORT_PRESETS}, type=str)
 
 
 @app.command("import")

@@ -33,12 +33,18 @@ def check(
     output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text (one line per problem) "
                                              "or json (one object)."),
     strict: bool = typer.Option(False, "--strict", help="Warnings count as problems too (exit 1)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read every record afresh: neither use nor update "
+                                  "the summary cache in .sendcli/."),
 ) -> None:
     """Validate records: YAML hazards, the schema, and the cross-field and census rules.
 
     Every problem in every file is reported, compiler style, with the line and
     column of the offending value; a summary goes to stderr. Exit 1 if any
     error (with --strict, any warning too).
+
+    Checking the whole casebook keeps a summary of each record in
+    .sendcli/summaries.sqlite, so the next run reads again only the files that
+    changed; the results are always those of a full read (--no-cache: read all).
 
     \b
     Examples:
@@ -47,20 +53,20 @@ def check(
       sendcli check --format json examples/
     """
     from sendcli.casebook import find_root
-    from sendcli.checking import casebook_targets, check_targets, path_targets
+    from sendcli.checking import check_targets, path_targets
     from sendcli.core.findings import ERROR
+    from sendcli.summaries import check_casebook
 
     as_of = today()
     if paths:
-        targets = list(path_targets(paths))
+        results = check_targets(list(path_targets(paths)), as_of)
     else:
-        root = find_root(options(ctx).root, Path.cwd())
-        targets = casebook_targets(root)
+        results = check_casebook(find_root(options(ctx).root, Path.cwd()), as_of, use_cache=not no_cache)
 
     checked = valid = errors = warnings = 0
     problems: list[Problem] = []
     failed = False
-    for result in check_targets(targets, as_of):
+    for result in results:
         bad = result.has_errors or (strict and result.has_warnings)
         failed = failed or bad
         if not result.is_config:

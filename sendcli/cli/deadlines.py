@@ -11,10 +11,9 @@ from typer.core import TyperGroup
 
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.workflow import COMMIT, DATE, RECORD_ID, _on, _run
-from sendcli.core.deadlines import EXCEPTION_REASONS, KINDS
-from sendcli.core import ehc
+from sendcli.core import codes
 
-Kind = Enum("Kind", {kind.replace("-", "_"): kind for kind in KINDS}, type=str)
+Kind = Enum("Kind", {kind.replace("-", "_"): kind for kind in codes.DEADLINE_KINDS}, type=str)
 
 
 class DueFormat(str, Enum):
@@ -41,6 +40,8 @@ def due(
                                              "(due-soon: overdue or due soon). For cron."),
     redact: bool = typer.Option(False, "--redact", help="Record IDs in place of names, for mail that leaves "
                                                         "the school's systems."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read every record afresh: neither use nor update "
+                                  "the summary cache in .sendcli/."),
 ) -> None:
     """Every deadline across the casebook: overdue and due soon (--all: upcoming too).
 
@@ -48,6 +49,9 @@ def due(
     nothing is due, so cron mails only when there is something to do. A record
     with errors is reported as unreadable on stderr (exit 1); the others are
     still listed.
+
+    Deadlines come from the summary cache that check keeps in .sendcli/: only
+    records changed since are read again (--no-cache: read all).
 
     \b
     Examples:
@@ -60,7 +64,7 @@ def due(
 
     book = casebook(ctx)
     report = collect(book.root, book.settings, today(), within, show_all,
-                     tuple(k.value for k in kind or ()), redact)
+                     tuple(k.value for k in kind or ()), redact, use_cache=not no_cache)
     for unreadable in report.unreadable:
         sys.stderr.write(f"sendcli: unreadable: {unreadable.path}:{unreadable.message}\n")
     if output_format is DueFormat.json:
@@ -107,7 +111,7 @@ class _TimelineOrder(TyperGroup):
     """``sendcli ehc --help`` lists the events in the order they happen."""
 
     def list_commands(self, ctx):
-        return sorted(super().list_commands(ctx), key=ehc.EVENTS.index)
+        return sorted(super().list_commands(ctx), key=codes.EHC_EVENTS.index)
 
 
 ehc_app = typer.Typer(cls=_TimelineOrder, no_args_is_help=True,
@@ -116,13 +120,15 @@ ehc_app = typer.Typer(cls=_TimelineOrder, no_args_is_help=True,
                            "  sendcli ehc decision theo-s20 --outcome assess")
 app.add_typer(ehc_app, name="ehc")
 
-DecisionOutcome = Enum("DecisionOutcome", {o.replace("-", "_"): o for o in ehc.DECISION_OUTCOMES}, type=str)
-LaOutcome = Enum("LaOutcome", {o: o for o in ehc.LA_OUTCOMES}, type=str)
-TransferTo = Enum("TransferTo", {o.replace("-", "_"): o for o in ehc.TRANSFER_TO}, type=str)
-ExceptionReason = Enum("ExceptionReason", {o.replace("-", "_"): o for o in EXCEPTION_REASONS}, type=str)
+DecisionOutcome = Enum("DecisionOutcome", {o.replace("-", "_"): o for o in codes.EHC_DECISION_OUTCOMES}, type=str)
+LaOutcome = Enum("LaOutcome", {o: o for o in codes.EHC_LA_OUTCOMES}, type=str)
+TransferTo = Enum("TransferTo", {o.replace("-", "_"): o for o in codes.EHC_TRANSFER_TO}, type=str)
+ExceptionReason = Enum("ExceptionReason", {o.replace("-", "_"): o for o in codes.EHC_EXCEPTION_REASONS}, type=str)
 
 
 def _event(ctx: typer.Context, record_id: str, event: str, when: str | None, commit: bool | None, **options) -> None:
+    from sendcli.core import ehc
+
     on = _on(when)
     settings_la = casebook(ctx).settings.get("local_authority")
     _run(ctx, record_id, f"record the EHC event '{event}'",

@@ -11,7 +11,7 @@ import typer
 
 from sendcli.cli.app import app, casebook, today
 from sendcli.cli.options import date_option
-from sendcli.core import codes, workflow
+from sendcli.core import codes
 
 cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.\n\n\b\nExamples:\n"
                         "  sendcli cycle open ava-e16\n  sendcli cycle advance ava-e16", no_args_is_help=True)
@@ -22,12 +22,19 @@ app.add_typer(cycle_app, name="cycle")
 app.add_typer(add_app, name="add")
 
 
+def _workflow():
+    """core.workflow, imported when a command runs rather than at startup."""
+    from sendcli.core import workflow
+
+    return workflow
+
+
 def _choices(name: str, values) -> type[Enum]:
     return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
 
 
-Decision = _choices("Decision", workflow.DECISIONS)
-ViewFrom = _choices("ViewFrom", workflow.VIEW_SOURCES)
+Decision = _choices("Decision", codes.DECISIONS)
+ViewFrom = _choices("ViewFrom", codes.VIEW_SOURCES)
 Area = _choices("Area", codes.OUTCOME_AREAS)
 ProvisionKind = _choices("ProvisionKind", (
     "learning-programme", "adult-support", "adapted-materials", "small-group", "observation", "participation",
@@ -79,7 +86,7 @@ def cycle_open(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[st
     """
     on = _on(when)
     _run(ctx, record_id, "open a cycle",
-         lambda record: workflow.open_cycle(record, on, today(), carry_forward), commit)
+         lambda record: _workflow().open_cycle(record, on, today(), carry_forward), commit)
 
 
 @cycle_app.command("advance")
@@ -108,16 +115,16 @@ def cycle_advance(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional
     review_on = date_option(review_date, "--review-date")
     who = tuple(_role(value, "--agreed-with") for value in agreed_with or [])
     _run(ctx, record_id, "advance the cycle",
-         lambda record: workflow.advance_cycle(record, on, today(), review_on, who), commit)
+         lambda record: _workflow().advance_cycle(record, on, today(), review_on, who), commit)
 
 
 def _parse_progress(values: list[str]) -> dict[str, str]:
     progress: dict[str, str] = {}
     for value in values:
         outcome_id, separator, rating = value.partition("=")
-        if not separator or rating not in workflow.RATINGS:
+        if not separator or rating not in codes.RATINGS:
             raise typer.BadParameter(f"'{value}' is not OUTCOME=RATING, RATING one of "
-                                     f"{', '.join(workflow.RATINGS)} (for example o1=achieved)",
+                                     f"{', '.join(codes.RATINGS)} (for example o1=achieved)",
                                      param_hint="--progress")
         if outcome_id in progress:
             raise typer.BadParameter(f"outcome '{outcome_id}' is rated twice", param_hint="--progress")
@@ -161,7 +168,7 @@ def cycle_review(ctx: typer.Context, record_id: str = RECORD_ID,
     ratings = _parse_progress(progress or [])
     who = tuple(_role(value, "--attendee") for value in attendee or [])
     _run(ctx, record_id, "record the review",
-         lambda record: workflow.review_cycle(record, on, today(), decision.value, ratings, who), commit)
+         lambda record: _workflow().review_cycle(record, on, today(), decision.value, ratings, who), commit)
 
 
 # -- close ------------------------------------------------------------------------------
@@ -181,7 +188,7 @@ def close(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli close ava-e16 --reason moved --date 2027-07-20
     """
     on = _on(when)
-    _run(ctx, record_id, "close the record", lambda record: workflow.close_record(record, on, today(), reason),
+    _run(ctx, record_id, "close the record", lambda record: _workflow().close_record(record, on, today(), reason),
          commit)
 
 
@@ -202,7 +209,7 @@ def add_view(ctx: typer.Context, record_id: str = RECORD_ID,
     """
     on = _on(when)
     _run(ctx, record_id, "add a view",
-         lambda record: workflow.add_view(record, on, today(), source.value, text, by, how), commit)
+         lambda record: _workflow().add_view(record, on, today(), source.value, text, by, how), commit)
 
 
 @add_app.command("evidence")
@@ -219,7 +226,7 @@ def add_evidence(ctx: typer.Context, record_id: str = RECORD_ID,
     """
     on = _on(when)
     _run(ctx, record_id, "add evidence",
-         lambda record: workflow.add_evidence(record, on, today(), source, text), commit)
+         lambda record: _workflow().add_evidence(record, on, today(), source, text), commit)
 
 
 @add_app.command("outcome")
@@ -238,7 +245,7 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
     """
     on = _on(when)
     _run(ctx, record_id, "add an outcome",
-         lambda record: workflow.add_outcome(record, text, criteria, area.value if area else None, on, today()), commit)
+         lambda record: _workflow().add_outcome(record, text, criteria, area.value if area else None, on, today()), commit)
 
 
 @add_app.command("provision")
@@ -266,7 +273,7 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
         raise typer.BadParameter(f"'{cost}' is not an amount of money", param_hint="--cost")
     on = _on(when)
     _run(ctx, record_id, "add provision",
-         lambda record: workflow.add_provision(record, text, kind.value if kind else None, frequency, minutes,
+         lambda record: _workflow().add_provision(record, text, kind.value if kind else None, frequency, minutes,
                                                staff, cost, tuple(outcome or ()), on, today()), commit)
 
 
@@ -282,7 +289,7 @@ def add_note(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli add note ava-e16 --by TA --text "Used her talk card twice unprompted."
     """
     on = _on(when)
-    _run(ctx, record_id, "add a note", lambda record: workflow.add_note(record, on, today(), text, by), commit)
+    _run(ctx, record_id, "add a note", lambda record: _workflow().add_note(record, on, today(), text, by), commit)
 
 
 @add_app.command("meeting")
@@ -300,4 +307,4 @@ def add_meeting(ctx: typer.Context, record_id: str = RECORD_ID,
     on = _on(when)
     who = tuple(_role(value, "--with") for value in with_whom)
     _run(ctx, record_id, "add a meeting",
-         lambda record: workflow.add_meeting(record, on, today(), who, text), commit)
+         lambda record: _workflow().add_meeting(record, on, today(), who, text), commit)

@@ -1,6 +1,9 @@
 """DfE school census codes and the Code of Practice's broad areas of need.
 
-This module is the one place these codes live (rules.md, "Census codes").
+This module is the one place these codes live (rules.md, "Census codes"),
+with the other closed vocabularies of the record and the commands: the CLI
+offers them as choices without importing the modules that use them (startup,
+quality.md).
 The schema leaves need codes and areas as plain text on purpose: the census
 rules in :mod:`sendcli.core.rules` check them against the tables below, so a
 new census code is one line here.
@@ -95,3 +98,32 @@ def need_label(code: str) -> str:
 def area_of_need(code: str) -> str | None:
     need = NEEDS_BY_CODE.get(code)
     return need.area if need else None
+
+
+# -- the graduated approach (core.workflow) -------------------------------------------------------
+#: How far an outcome was achieved at review (CoP 6.65).
+RATINGS: tuple[str, ...] = ("achieved", "partly-achieved", "not-achieved")
+#: What a review decides (CoP 6.54-6.56, 6.63).
+DECISIONS: tuple[str, ...] = ("continue", "revise", "exit", "request-ehc-assessment")
+VIEW_SOURCES: tuple[str, ...] = ("child", "parent", "carer", "young-person", "other")
+
+# -- EHC events (core.ehc) and deadlines (core.deadlines) -------------------------------------
+EHC_EVENTS: tuple[str, ...] = ("request", "decision", "not-issue", "draft", "final", "review", "report",
+                               "la-decision", "amended", "transfer", "transfer-amended", "exception")
+EHC_DECISION_OUTCOMES: tuple[str, ...] = ("assess", "not-assess")
+EHC_LA_OUTCOMES: tuple[str, ...] = ("maintain", "amend", "cease")
+EHC_TRANSFER_TO: tuple[str, ...] = ("school", "post-16")
+DEADLINE_KINDS: tuple[str, ...] = (
+    "review", "plan", "parent-meeting", "ehc-decision", "ehc-final-plan", "ehc-annual-review",
+    "ehc-review-report", "ehc-la-decision", "ehc-amended-plan", "phase-transfer", "file-transfer", "retention",
+)
+#: Why an EHC time limit may be missed (Regulations 10(4), 13(3)).
+EHC_EXCEPTION_REASONS: dict[str, str] = {
+    "school-closure": "the school or setting was closed for 4 weeks or more",
+    "personal-circumstances": "exceptional personal circumstances of the child or family",
+    "absence-from-area": "the child or family was away from the area for 4 weeks or more",
+}
+
+# -- import (core.importing) ----------------------------------------------------------------------
+#: The MIS export layouts ``import`` knows (their columns: core.importing.PRESETS).
+IMPORT_PRESETS: tuple[str, ...] = ("sims", "arbor", "census")

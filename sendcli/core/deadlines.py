@@ -14,20 +14,13 @@ from datetime import date, timedelta
 from sendcli.core import codes
 from sendcli.core.dates import add_days, add_months, age_in_years, parse_iso_date
 
-KINDS: tuple[str, ...] = (
-    "review", "plan", "parent-meeting", "ehc-decision", "ehc-final-plan", "ehc-annual-review",
-    "ehc-review-report", "ehc-la-decision", "ehc-amended-plan", "phase-transfer", "file-transfer", "retention",
-)
+KINDS: tuple[str, ...] = codes.DEADLINE_KINDS
 STATUSES = ("overdue", "due-soon", "upcoming")
 FAMILY = frozenset({"parent", "carer", "young-person"})
 #: The kinds an EHC exception explains by default: the assessment's time limits
 #: (Regs 5(4) for the decision, 10(4) and 13(3) for the plan).
 EXCEPTION_KINDS_BY_DEFAULT = frozenset({"ehc-decision", "ehc-final-plan"})
-EXCEPTION_REASONS = {
-    "school-closure": "the school or setting was closed for 4 weeks or more",
-    "personal-circumstances": "exceptional personal circumstances of the child or family",
-    "absence-from-area": "the child or family was away from the area for 4 weeks or more",
-}
+EXCEPTION_REASONS = codes.EHC_EXCEPTION_REASONS
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,10 @@ from sendcli.core.dates import parse_iso_date
 from sendcli.core.deadlines import EXCEPTION_REASONS
 from sendcli.core.workflow import Change, Edit, Outcome, Refusal
 
-EVENTS = ("request", "decision", "not-issue", "draft", "final", "review", "report", "la-decision", "amended",
-          "transfer", "transfer-amended", "exception")
-DECISION_OUTCOMES = ("assess", "not-assess")
-LA_OUTCOMES = ("maintain", "amend", "cease")
-TRANSFER_TO = ("school", "post-16")
+EVENTS = codes.EHC_EVENTS
+DECISION_OUTCOMES = codes.EHC_DECISION_OUTCOMES
+LA_OUTCOMES = codes.EHC_LA_OUTCOMES
+TRANSFER_TO = codes.EHC_TRANSFER_TO
 
 
 def _refuse_dates(on: date, today: date, earliest: date | None, what: str) -> list[str]:

@@ -20,9 +20,7 @@ from sendcli.core.dates import is_young_person, parse_iso_date
 PARENT_ROLES = frozenset({"parent", "carer"})
 YOUNG_PERSON = "young-person"
 PUPIL_VIEW_SOURCES = frozenset({"child", YOUNG_PERSON})
-RATINGS = ("achieved", "partly-achieved", "not-achieved")
-DECISIONS = ("continue", "revise", "exit", "request-ehc-assessment")
-VIEW_SOURCES = ("child", "parent", "carer", "young-person", "other")
+RATINGS, DECISIONS, VIEW_SOURCES = codes.RATINGS, codes.DECISIONS, codes.VIEW_SOURCES
 #: Outcomes and provision are added while the plan is being made; once it is
 #: agreed they change only through ``edit`` or the next cycle (rules.md).
 PLANNING_STAGES = ("assess", "plan")

@@ -1,0 +1,419 @@
+"""What ``check`` and ``due`` need of each record, and the cache that keeps it.
+
+A *summary* is a record's problems and, when it has no error, its deadlines.
+Reading a record costs about a millisecond; a summary from the cache, a few
+microseconds. So a casebook is scanned once, and afterwards only the files
+that changed are read again (quality.md: warm ``check`` and ``due`` within
+startup + 0.15 x the parse floor).
+
+The cache is ``.sendcli/summaries.sqlite`` in the casebook (0600 in a 0700
+folder: it holds names and problems, which quote records; git ignores it).
+It is used only when all of this holds, else the file is read afresh:
+
+- the whole cache was made by this very tool, schema, Local Offer and
+  deadline settings (a fingerprint of them all; any change empties it);
+- the file's size, mtime_ns, ctime_ns and inode are what they were when it
+  was read, and it had been quiet for :data:`RACY_NS` before (a file written
+  twice within one clock tick keeps its mtime; git has the same rule);
+- the summary still holds today: only two rules read today, and only while a
+  date in the record lies ahead of it (:func:`sendcli.core.rules.settled_from`).
+
+Anything wrong with the cache (unreadable, another format, a damaged entry)
+makes it rebuilt, silently; if it cannot be written at all (a read-only
+casebook), the scan runs without it. Results are always those of a cold run.
+
+Misses are read by worker processes, one per core, when there are enough of
+them to pay for the workers' start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sendcli.checking import Problem, Target
+from sendcli.core.deadlines import Deadline, DeadlineSettings
+from sendcli.core.findings import ERROR, WARNING
+
+CACHE_FILE = "summaries.sqlite"
+#: Bump when what a summary holds, or how it is stored, changes.
+CACHE_FORMAT = 1
+#: A file changed less than this long before it was read may change again
+#: unseen within the same timestamp tick: its summary is not kept.
+RACY_NS = 2_000_000_000
+#: Fewer misses than this are read in this process: workers cost ~50 ms to start.
+PARALLEL_MIN = 200
+#: Rows written per transaction.
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One record's problems and (without errors) its deadlines, as ``check`` and ``due`` use them."""
+
+    path: str
+    problems: list[Problem]
+    #: None when the record has errors (``due`` reports it unreadable instead).
+    deadlines: list[Deadline] | None = None
+    #: True when the deadlines could not be worked out (a date too far ahead for the arithmetic).
+    deadlines_failed: bool = False
+    is_config: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(p.severity == WARNING for p in self.problems)
+
+
+# -- summarising one record (in this process or a worker) ----------------------------
+
+@dataclass(frozen=True)
+class _Job:
+    today: date
+    settings: DeadlineSettings
+    local_offer_ids: frozenset[str] | None
+    fast: bool
+
+
+_job: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _job
+    _job = job
+
+
+def _read(item: tuple[str, str]) -> tuple:
+    """Read one record afresh: ``(problems, deadlines, failed, settled_from)`` as stored values."""
+    from sendcli.checking import check_record_file
+    from sendcli.core.deadlines import record_deadlines
+    from sendcli.core.rules import settled_from
+
+    assert _job is not None
+    path, display = item
+    result = check_record_file(Path(path), display, _job.today, _job.local_offer_ids, _job.fast)
+    problems = [[p.line, p.column, p.severity, p.rule, p.pointer, p.message, p.field] for p in result.problems]
+    deadlines: list | None = None
+    failed = False
+    if not result.has_errors and isinstance(result.data, dict):
+        try:
+            deadlines = [[d.record, d.name, d.kind, d.due.isoformat(), d.detail, d.exception]
+                         for d in record_deadlines(result.data, _job.settings)]
+        except (OverflowError, ValueError):
+            failed = True
+    settled = ""  # no rule read today (the file could not be read as a record)
+    if isinstance(result.data, dict):
+        try:
+            day = settled_from(result.data)
+            settled = day.isoformat() if day else ""
+        except Exception:  # noqa: BLE001 - an odd document: keep its summary for today only
+            settled = _TODAY_ONLY
+    return problems, deadlines, failed, settled
+
+
+_TODAY_ONLY = "today-only"
+
+
+def _summary(display: str, problems: list, deadlines: list | None, failed: bool) -> Summary:
+    return Summary(display, [Problem(display, line, column, severity, rule, pointer, message, field)
+                             for line, column, severity, rule, pointer, message, field in problems],
+                   None if deadlines is None else [
+                       Deadline(record, name, kind, date.fromisoformat(due), detail, exception)
+                       for record, name, kind, due, detail, exception in deadlines],
+                   failed)
+
+
+# -- the scan ---------------------------------------------------------------------------------
+
+def check_casebook(root: Path, today: date, use_cache: bool = True) -> Iterator:
+    """``sendcli check`` of a whole casebook: its own files as they are, its records from the cache
+    where it holds (and their deadlines kept for ``due``)."""
+    from sendcli.casebook import load_settings
+    from sendcli.checking import casebook_targets, check_targets
+    from sendcli.errors import SendcliError
+
+    targets = casebook_targets(root)
+    yield from check_targets([t for t in targets if t.is_config], today)
+    try:
+        settings = DeadlineSettings.from_settings(load_settings(root))
+    except SendcliError:  # reported above, with its lines; the records are still checked
+        settings, use_cache = DeadlineSettings(), False
+    yield from scan(root, [t for t in targets if not t.is_config], today, settings, use_cache=use_cache,
+                    want_deadlines=False)
+
+
+def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSettings, *,
+         use_cache: bool = True, want_deadlines: bool = True, fast: bool = True) -> Iterator[Summary]:
+    """A summary of each record target in turn, from the cache where it still holds."""
+    local_offer = targets[0].local_offer_ids if targets else None
+    job = _Job(today, settings, local_offer, fast)
+    cache = _Cache.open(root, _fingerprint(local_offer, settings)) if use_cache else None
+    index = cache.index() if cache else {}
+
+    plan: list[tuple[Target, tuple | None, bool]] = []  # (target, stat key, hit)
+    misses: list[tuple[str, str]] = []
+    started = time.time_ns()
+    for target in targets:
+        key = _stat_key(target.path)
+        entry = index.get(_relative(root, target.path))
+        hit = key is not None and entry is not None and entry[:4] == key and _still_holds(entry, today)
+        plan.append((target, key, hit))
+        if not hit:
+            misses.append((str(target.path), target.display))
+    del index
+
+    results = _read_all(misses, job)
+    try:
+        pending: list[tuple] = []
+        for target, key, hit in plan:
+            relative = _relative(root, target.path)
+            if hit:
+                stored = cache.summary(relative, want_deadlines) if cache else None
+                if stored is not None:
+                    yield _summary(target.display, *stored)
+                    continue
+                _start_worker(job)
+                read = _read((str(target.path), target.display))  # a damaged entry: read afresh
+            else:
+                read = next(results)
+            problems, deadlines, failed, settled = read
+            yield _summary(target.display, problems, deadlines, failed)
+            if cache and key is not None and max(key[1], key[2]) < started - RACY_NS:
+                pending.append((relative, *key, today.isoformat(), settled, json.dumps(problems),
+                                None if deadlines is None else json.dumps(deadlines), int(failed)))
+                if len(pending) >= BATCH:
+                    cache.store(pending)
+                    pending = []
+        if cache:
+            cache.store(pending)
+            cache.forget_all_but({_relative(root, t.path) for t, _, _ in plan})
+    finally:
+        results.close()
+        if cache:
+            cache.close()
+
+
+def _read_all(misses: list[tuple[str, str]], job: _Job) -> Iterator[tuple]:
+    """Read the misses in order: in worker processes when there are enough of them."""
+    workers = _cores()
+    if len(misses) < PARALLEL_MIN or workers < 2:
+        _start_worker(job)
+        for item in misses:
+            yield _read(item)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
+        yield from pool.imap(_read, misses, chunksize=max(1, min(64, len(misses) // (workers * 8))))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _still_holds(entry: tuple, today: date) -> bool:
+    """Whether a summary made on ``checked_on`` is still today's (see :func:`settled_from`)."""
+    checked_on, settled = entry[4], entry[5]
+    if checked_on == today.isoformat():
+        return True
+    if settled == _TODAY_ONLY:
+        return False
+    # Settled when it was made, and still: no date of the record lies ahead of either day.
+    return not settled or (settled <= checked_on and settled <= today.isoformat())
+
+
+def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings) -> str:
+    """Everything a summary depends on besides the file: the tool, the schema, the settings."""
+    import sendcli
+    from sendcli.schemas import RECORD_SCHEMA, schema_path
+
+    digest = hashlib.sha256()
+    digest.update(f"{CACHE_FORMAT}\0{sendcli.__version__}\0".encode())
+    package = Path(sendcli.__file__).resolve().parent
+    for folder, subfolders, files in os.walk(package):  # the code itself, for a checkout or an upgrade
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{os.path.join(folder, name)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    digest.update(schema_path(RECORD_SCHEMA).read_bytes())
+    digest.update(repr(sorted(local_offer) if local_offer is not None else None).encode())
+    digest.update(repr(settings).encode())
+    return digest.hexdigest()
+
+
+# -- the cache file ----------------------------------------------------------------------------
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS summaries (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+    checked_on TEXT, settled_from TEXT, problems TEXT, deadlines TEXT, deadlines_failed INTEGER);
+"""
+
+_GITIGNORE = b"# Made by sendcli: its cache and locks, never to be committed.\n*\n"
+_COLUMNS = ("path", "size", "mtime_ns", "ctime_ns", "inode", "checked_on", "settled_from", "problems", "deadlines",
+            "deadlines_failed")
+
+
+class _Cache:
+    """``.sendcli/summaries.sqlite``: one row per record file."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.writable = True
+
+    @classmethod
+    def open(cls, root: Path, fingerprint: str) -> _Cache | None:
+        """The casebook's cache, emptied unless made with this fingerprint; None if it cannot be had."""
+        try:
+            import sqlite3
+        except ImportError:  # pragma: no cover - a Python built without sqlite3
+            return None
+        from sendcli.casebook import CACHE_DIR, ensure_private_dir, write_atomic
+
+        folder = root / CACHE_DIR
+        path = folder / CACHE_FILE
+        for attempt in range(2):
+            try:
+                ensure_private_dir(folder)
+                if not (folder / ".gitignore").exists():  # a casebook not made by `sendcli init` too
+                    write_atomic(folder / ".gitignore", _GITIGNORE)
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600))
+                os.chmod(path, 0o600)
+                connection = sqlite3.connect(path, timeout=2, isolation_level=None)
+                try:
+                    connection.executescript(_TABLES)
+                    columns = tuple(row[1] for row in connection.execute("PRAGMA table_info(summaries)"))
+                    if columns != _COLUMNS:  # another format: start again
+                        connection.executescript("DROP TABLE summaries; DELETE FROM meta;" + _TABLES)
+                    found = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+                    if found is None or found[0] != fingerprint:
+                        connection.execute("BEGIN IMMEDIATE")
+                        connection.execute("DELETE FROM summaries")
+                        connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+                        connection.execute("COMMIT")
+                    return cls(connection)
+                except BaseException:
+                    connection.close()
+                    raise
+            except sqlite3.OperationalError:
+                return None  # locked by another run past the timeout, or a read-only casebook: go without
+            except (sqlite3.DatabaseError, OSError):
+                if attempt == 0:
+                    _remove(path)  # not a cache this tool can read: rebuild it
+        return None
+
+    def index(self) -> dict[str, tuple]:
+        """Every row's stat key and dates, by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled)``."""
+        import sqlite3
+
+        try:
+            rows = self.connection.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from FROM summaries")
+            return {row[0]: row[1:] for row in rows}
+        except sqlite3.DatabaseError:
+            self.close()
+            self.connection = None
+            return {}
+
+    def summary(self, relative: str, want_deadlines: bool) -> tuple | None:
+        """``(problems, deadlines, failed)`` of a row; None if it cannot be read back."""
+        if self.connection is None:
+            return None
+        try:
+            row = self.connection.execute(
+                f"SELECT problems, {'deadlines' if want_deadlines else 'NULL'}, deadlines_failed "
+                "FROM summaries WHERE path = ?", (relative,)).fetchone()
+            problems = json.loads(row[0])
+            deadlines = json.loads(row[1]) if row[1] is not None else None
+            if not isinstance(problems, list) or not (deadlines is None or isinstance(deadlines, list)):
+                return None
+            for problem in problems:
+                if len(problem) != 7:
+                    return None
+            if want_deadlines and not problems_have_errors(problems) and deadlines is None and not row[2]:
+                return None  # stored without deadlines, wanted now: read afresh
+            return problems, deadlines, bool(row[2])
+        except Exception:  # noqa: BLE001 - a damaged row: the caller reads the file afresh
+            return None
+
+    def store(self, rows: list[tuple]) -> None:
+        if not rows or not self.writable or self.connection is None:
+            return
+        import sqlite3
+
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.executemany("INSERT OR REPLACE INTO summaries VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            self.connection.execute("COMMIT")
+        except sqlite3.Error:
+            self.writable = False  # another run holds it, or the disk is full: go on without
+            try:
+                self.connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def forget_all_but(self, keep: set[str]) -> None:
+        """Drop the rows of files no longer in the casebook."""
+        if not self.writable or self.connection is None:
+            return
+        import sqlite3
+
+        try:
+            gone = [(path,) for (path,) in self.connection.execute("SELECT path FROM summaries")
+                    if path not in keep]
+            if gone:
+                self.connection.execute("BEGIN IMMEDIATE")
+                self.connection.executemany("DELETE FROM summaries WHERE path = ?", gone)
+                self.connection.execute("COMMIT")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def problems_have_errors(problems: list) -> bool:
+    return any(problem[2] == ERROR for problem in problems)
+
+
+def _remove(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + "-journal")):
+        try:
+            stale.unlink()
+        except OSError:
+            pass

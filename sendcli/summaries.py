@@ -157,36 +157,39 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
     local_offer = targets[0].local_offer_ids if targets else None
     job = _Job(today, settings, local_offer, fast)
     cache = _Cache.open(root, _fingerprint(local_offer, settings)) if use_cache else None
-    index = cache.index() if cache else {}
+    index = cache.index(want_deadlines) if cache else {}
 
-    plan: list[tuple[Target, tuple | None, bool]] = []  # (target, stat key, hit)
+    # (path, display, place in the cache, stat key, stored row if it still holds)
+    plan: list[tuple[str, str, str, tuple | None, tuple | None]] = []
     misses: list[tuple[str, str]] = []
+    prefix = os.path.join(str(root), "")
     started = time.time_ns()
     for target in targets:
-        key = _stat_key(target.path)
-        entry = index.get(_relative(root, target.path))
-        hit = key is not None and entry is not None and entry[:4] == key and _still_holds(entry, today)
-        plan.append((target, key, hit))
-        if not hit:
-            misses.append((str(target.path), target.display))
-    del index
+        path = str(target.path)
+        relative = path[len(prefix):] if path.startswith(prefix) else path
+        key = _stat_key(path)
+        entry = index.get(relative)
+        if key is None or entry is None or entry[:4] != key or not _still_holds(entry, today):
+            entry = None
+            misses.append((path, target.display))
+        plan.append((path, target.display, relative, key, entry))
+    index.clear()
 
     results = _read_all(misses, job)
     try:
         pending: list[tuple] = []
-        for target, key, hit in plan:
-            relative = _relative(root, target.path)
-            if hit:
-                stored = cache.summary(relative, want_deadlines) if cache else None
+        for path, display, relative, key, entry in plan:
+            if entry is not None:
+                stored = _decoded(entry, want_deadlines)
                 if stored is not None:
-                    yield _summary(target.display, *stored)
+                    yield _summary(display, *stored)
                     continue
                 _start_worker(job)
-                read = _read((str(target.path), target.display))  # a damaged entry: read afresh
+                read = _read((path, display))  # a damaged row: read afresh, and store again
             else:
                 read = next(results)
             problems, deadlines, failed, settled = read
-            yield _summary(target.display, problems, deadlines, failed)
+            yield _summary(display, problems, deadlines, failed)
             if cache and key is not None and max(key[1], key[2]) < started - RACY_NS:
                 pending.append((relative, *key, today.isoformat(), settled, json.dumps(problems),
                                 None if deadlines is None else json.dumps(deadlines), int(failed)))
@@ -195,11 +198,27 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
                     pending = []
         if cache:
             cache.store(pending)
-            cache.forget_all_but({_relative(root, t.path) for t, _, _ in plan})
+            cache.forget_all_but({relative for _, _, relative, _, _ in plan})
     finally:
         results.close()
         if cache:
             cache.close()
+
+
+def _decoded(entry: tuple, want_deadlines: bool) -> tuple | None:
+    """``(problems, deadlines, failed)`` of a stored row; None if it cannot be read back."""
+    try:
+        problems = json.loads(entry[6])
+        deadlines = json.loads(entry[7]) if want_deadlines and entry[7] is not None else None
+        if not isinstance(problems, list) or not all(isinstance(p, list) and len(p) == 7 for p in problems):
+            return None
+        if want_deadlines and deadlines is None and not entry[8] and not problems_have_errors(problems):
+            return None  # a record without errors always has its deadlines stored
+        if deadlines is not None and not all(isinstance(d, list) and len(d) == 6 for d in deadlines):
+            return None
+        return problems, deadlines, bool(entry[8])
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _read_all(misses: list[tuple[str, str]], job: _Job) -> Iterator[tuple]:
@@ -225,19 +244,12 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+def _stat_key(path: str) -> tuple[int, int, int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
-
-
-def _relative(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _still_holds(entry: tuple, today: date) -> bool:
@@ -333,39 +345,20 @@ class _Cache:
                     _remove(path)  # not a cache this tool can read: rebuild it
         return None
 
-    def index(self) -> dict[str, tuple]:
-        """Every row's stat key and dates, by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled)``."""
+    def index(self, want_deadlines: bool) -> dict[str, tuple]:
+        """Every row by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems,
+        deadlines, deadlines_failed)``, the deadlines only if wanted (else None). One query: a row a
+        query cost more than the rest of a warm run."""
         import sqlite3
 
         try:
             rows = self.connection.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from FROM summaries")
+                "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems, "
+                f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed FROM summaries")
             return {row[0]: row[1:] for row in rows}
         except sqlite3.DatabaseError:
-            self.close()
-            self.connection = None
+            self.writable = False
             return {}
-
-    def summary(self, relative: str, want_deadlines: bool) -> tuple | None:
-        """``(problems, deadlines, failed)`` of a row; None if it cannot be read back."""
-        if self.connection is None:
-            return None
-        try:
-            row = self.connection.execute(
-                f"SELECT problems, {'deadlines' if want_deadlines else 'NULL'}, deadlines_failed "
-                "FROM summaries WHERE path = ?", (relative,)).fetchone()
-            problems = json.loads(row[0])
-            deadlines = json.loads(row[1]) if row[1] is not None else None
-            if not isinstance(problems, list) or not (deadlines is None or isinstance(deadlines, list)):
-                return None
-            for problem in problems:
-                if len(problem) != 7:
-                    return None
-            if want_deadlines and not problems_have_errors(problems) and deadlines is None and not row[2]:
-                return None  # stored without deadlines, wanted now: read afresh
-            return problems, deadlines, bool(row[2])
-        except Exception:  # noqa: BLE001 - a damaged row: the caller reads the file afresh
-            return None
 
     def store(self, rows: list[tuple]) -> None:
         if not rows or not self.writable or self.connection is None:

@@ -106,13 +106,18 @@ def unreadable_message(problems: list[Problem], redact: bool = False) -> str:
     return f"{first.line}:{first.column}: {detail}"
 
 
-def readable_records(root: Path, today: date, redact: bool = False) -> tuple[list[dict], list[Unreadable]]:
-    """All of :func:`each_record` at once, for the reports that need every record together."""
-    records: list[dict] = []
-    unreadable: list[Unreadable] = []
+def readable_records(root: Path, today: date, unreadable: list[Unreadable],
+                     redact: bool = False) -> Iterator[dict]:
+    """The records without errors, streamed; the others are appended to ``unreadable`` as they pass.
+
+    For the casebook-wide reports, which keep only a row or a count of each
+    record (quality.md: never hold every document).
+    """
     for item in each_record(root, today, redact):
-        (unreadable if isinstance(item, Unreadable) else records).append(item)  # type: ignore[arg-type]
-    return records, unreadable
+        if isinstance(item, Unreadable):
+            unreadable.append(item)
+        else:
+            yield item
 
 
 def local_offer_services(root: Path) -> dict[str, dict]:

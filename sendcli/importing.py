@@ -89,7 +89,10 @@ def plan_import(book: Casebook, csv_path: Path, today: date, preset: str | None 
         raise SendcliError(f"{csv_path}: {layout}")
     plan = ImportPlan(layout, encoding)
 
-    existing, _ = readable_records(book.root, today)
+    # Only what same_pupil compares, of each record already there.
+    existing = [{"id": record["id"], "child": {key: record["child"].get(key) for key in
+                                               ("name", "admission_number", "date_of_birth")}}
+                for record in readable_records(book.root, today, [])]
     taken = {record["id"] for record in existing} | {p.stem for p in book.records_dir.glob("*.yaml")}
     seen: list[Pupil] = []
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -57,9 +58,9 @@ def _text_table(columns, rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def register_report(casebook: Casebook, records: list[dict], output_format: str, today: date,
+def register_report(casebook: Casebook, records: Iterable[dict], output_format: str, today: date,
                     redacted: bool = False) -> str:
-    rows = [register_row(r) for r in sorted(records, key=lambda r: r["id"])]
+    rows = sorted((register_row(r) for r in records), key=lambda row: row["record"])  # rows, never the records
     if redacted:
         rows = [{**row, "name": row["record"]} for row in rows]
     if output_format == "json":
@@ -72,7 +73,7 @@ def register_report(casebook: Casebook, records: list[dict], output_format: str,
                         "year_group", "entered", "left"), rows)
 
 
-def provision_map_report(casebook: Casebook, records: list[dict], output_format: str, today: date,
+def provision_map_report(casebook: Casebook, records: Iterable[dict], output_format: str, today: date,
                          redacted: bool = False) -> str:
     rows = provision_rows(records)
     if redacted:
@@ -101,7 +102,7 @@ STAT_LABELS = {**{n.code: f"{n.label} ({n.code})" for n in codes.NEED_TYPES}, **
                "sen-support": "SEN support", "ehc-plan": "EHC plan"}
 
 
-def stats_report(casebook: Casebook, records: list[dict], output_format: str, today: date) -> str:
+def stats_report(casebook: Casebook, records: Iterable[dict], output_format: str, today: date) -> str:
     """Anonymised: no names or IDs anywhere, counts under 5 shown as <5."""
     figures = stats(records, today)
     data = figures.as_json()

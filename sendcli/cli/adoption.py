@@ -9,9 +9,12 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import app, casebook, today
+from sendcli.cli.app import casebook, today
 from sendcli.cli.workflow import COMMIT, RECORD_ID
 from sendcli.core import codes
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 Preset = Enum("Preset", {name: name for name in codes.IMPORT_PRESETS}, type=str)
 

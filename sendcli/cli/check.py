@@ -11,8 +11,11 @@ import typer
 
 from typing import TYPE_CHECKING
 
-from sendcli.cli.app import app, options, today
+from sendcli.cli.app import options, today
 from sendcli.cli.options import TextOrJson
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 if TYPE_CHECKING:
     from sendcli.checking import Problem

@@ -9,9 +9,12 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from sendcli.cli.app import app, casebook, today
+from sendcli.cli.app import casebook, today
 from sendcli.cli.workflow import COMMIT, DATE, RECORD_ID, _on, _run
 from sendcli.core import codes
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 Kind = Enum("Kind", {kind.replace("-", "_"): kind for kind in codes.DEADLINE_KINDS}, type=str)
 

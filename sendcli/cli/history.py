@@ -11,9 +11,12 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import app, casebook, today
+from sendcli.cli.app import casebook, today
 from sendcli.cli.workflow import COMMIT, RECORD_ID
 from sendcli.errors import SendcliError
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 
 def _interactive() -> bool:

@@ -11,11 +11,14 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import app, casebook, today
+from sendcli.cli.app import casebook, today
 from sendcli.cli.options import TextOrJson, date_option
 from sendcli.core import codes
 from sendcli.core.dates import age_in_years, parse_iso_date
 from sendcli.errors import UsageProblem
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 Setting = Enum("Setting", {s.replace("-", "_"): s for s in codes.SETTINGS}, type=str)
 NewStatus = Enum("NewStatus", {s.replace("-", "_"): s for s in codes.STATUSES if s != codes.CLOSED}, type=str)

@@ -9,8 +9,11 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import app, casebook, today
+from sendcli.cli.app import casebook, today
 from sendcli.errors import UsageProblem
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 
 class Template(str, Enum):
@@ -82,13 +85,17 @@ def report(
             raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")
         if output_dir is None:
             raise UsageProblem("--all needs --output-dir DIR")
-        from sendcli.casebook import readable_records
+        from sendcli.casebook import Unreadable, each_record
+        from sendcli.checking import casebook_targets
 
-        records, unreadable = readable_records(book.root, as_of)
-        for item in unreadable:
-            sys.stderr.write(f"sendcli: unreadable: {item.path}:{item.message}\n")
+        unreadable = 0
         written = skipped = 0
-        for record in _progress(records, f"Rendering {template.value} reports"):
+        total = sum(1 for target in casebook_targets(book.root) if not target.is_config)
+        for record in _progress(each_record(book.root, as_of), f"Rendering {template.value} reports", total):
+            if isinstance(record, Unreadable):
+                sys.stderr.write(f"sendcli: unreadable: {record.path}:{record.message}\n")
+                unreadable += 1
+                continue
             try:
                 text = record_report(book, record, template.value, output_format.value, as_of, redact)
             except NothingToReport as why:
@@ -111,25 +118,28 @@ def report(
         sys.stderr.write(f"wrote {output}\n")
 
 
-def _progress(items: list, description: str):
+def _progress(items, description: str, total: int):
     """A Rich progress bar on a terminal; nothing extra when piped."""
     if not sys.stderr.isatty():
         yield from items
         return
     from rich.progress import track
 
-    yield from track(items, description=description, console=None, transient=True)
+    yield from track(items, description=description, total=total, console=None, transient=True)
 
 
-def _casebook_records(ctx: typer.Context):
-    from sendcli.casebook import readable_records
+def _casebook_report(ctx: typer.Context, make) -> tuple[str, bool]:
+    """``make(book, today, records)`` over the casebook's readable records, streamed (each report
+    keeps only its rows); then the unreadable ones on stderr, and exit 1 if there were any."""
+    from sendcli.casebook import Unreadable, readable_records
 
     book = casebook(ctx)
     as_of = today()
-    records, unreadable = readable_records(book.root, as_of)
+    unreadable: list[Unreadable] = []
+    text = make(book, as_of, readable_records(book.root, as_of, unreadable))
     for item in unreadable:
         sys.stderr.write(f"sendcli: unreadable: {item.path}:{item.message}\n")
-    return book, as_of, records, bool(unreadable)
+    return text, bool(unreadable)
 
 
 @app.command()
@@ -146,8 +156,9 @@ def register(ctx: typer.Context,
     """
     from sendcli.reporting import register_report
 
-    book, as_of, records, had_unreadable = _casebook_records(ctx)
-    _write(register_report(book, records, output_format.value, as_of, redact), output)
+    text, had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records: register_report(book, records, output_format.value, as_of, redact))
+    _write(text, output)
     if had_unreadable:
         raise typer.Exit(1)
 
@@ -167,8 +178,9 @@ def provision_map(ctx: typer.Context,
     """
     from sendcli.reporting import provision_map_report
 
-    book, as_of, records, had_unreadable = _casebook_records(ctx)
-    _write(provision_map_report(book, records, output_format.value, as_of, redact), output)
+    text, had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records: provision_map_report(book, records, output_format.value, as_of, redact))
+    _write(text, output)
     if had_unreadable:
         raise typer.Exit(1)
 
@@ -189,8 +201,9 @@ def stats(ctx: typer.Context,
     """
     from sendcli.reporting import stats_report
 
-    book, as_of, records, had_unreadable = _casebook_records(ctx)
-    _write(stats_report(book, records, output_format.value, as_of), output)
+    text, had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records: stats_report(book, records, output_format.value, as_of))
+    _write(text, output)
     if had_unreadable:
         raise typer.Exit(1)
 

@@ -9,9 +9,12 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import app, casebook, today
+from sendcli.cli.app import casebook, today
 from sendcli.cli.options import date_option
 from sendcli.core import codes
+
+#: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
+app = typer.Typer()
 
 cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.\n\n\b\nExamples:\n"
                         "  sendcli cycle open ava-e16\n  sendcli cycle advance ava-e16", no_args_is_help=True)

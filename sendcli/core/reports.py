@@ -163,23 +163,25 @@ class Stats:
 
 def stats(records: Iterable[dict], as_of: date) -> Stats:
     """Counts of children on the register (SEN support or EHC plan), small numbers suppressed."""
-    current = [r for r in records if r.get("status") in codes.STATUSES_NEEDING_PRIMARY_NEED]
+    # (status, primary need, year group) of each child counted: records may stream past once.
+    current = [(r["status"], (r.get("needs") or {}).get("primary") or "not recorded",
+                r["child"].get("year_group") or "not recorded")
+               for r in records if r.get("status") in codes.STATUSES_NEEDING_PRIMARY_NEED]
 
     def counted(values: Iterable[str], order: Iterable[str]) -> dict[str, int | str]:
         counts = Counter(values)
         return {key: suppress(counts[key]) for key in order if counts[key]}
 
     year_order = [*codes.YEAR_GROUPS, "not recorded"]
-    primaries = [(r.get("needs") or {}).get("primary") or "not recorded" for r in current]
     return Stats(
         as_of=as_of,
         total=suppress(len(current)),
-        by_status=counted((r["status"] for r in current), codes.STATUSES),
-        by_provision_code=counted((codes.provision_code(r["status"]) for r in current), ("K", "E")),
-        by_primary_need=counted(primaries, [*codes.NEED_CODES, "not recorded"]),
-        by_area=counted((codes.area_of_need(p) or "not recorded" for p in primaries),
+        by_status=counted((status for status, _, _ in current), codes.STATUSES),
+        by_provision_code=counted((codes.provision_code(status) for status, _, _ in current), ("K", "E")),
+        by_primary_need=counted((primary for _, primary, _ in current), [*codes.NEED_CODES, "not recorded"]),
+        by_area=counted((codes.area_of_need(primary) or "not recorded" for _, primary, _ in current),
                         [*codes.OUTCOME_AREAS, codes.UNCATEGORISED, "not recorded"]),
-        by_year_group=counted((r["child"].get("year_group") or "not recorded" for r in current), year_order),
+        by_year_group=counted((year for _, _, year in current), year_order),
     )
 
 

@@ -50,15 +50,10 @@ class Problem:
         return data
 
 
-@dataclass
-class FileCheck:
-    """One file's verdict, and its data when it could be read."""
+class Verdict:
+    """What ``check`` asks of a file's result: its ``problems``, and whether they hold errors or warnings."""
 
-    path: str
     problems: list[Problem]
-    data: object = None
-    #: ``sendcli.yaml`` or ``local-offer.yaml`` rather than a record.
-    is_config: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -67,6 +62,17 @@ class FileCheck:
     @property
     def has_warnings(self) -> bool:
         return any(p.severity == WARNING for p in self.problems)
+
+
+@dataclass
+class FileCheck(Verdict):
+    """One file's verdict, and its data when it could be read."""
+
+    path: str
+    problems: list[Problem]
+    data: object = None
+    #: ``sendcli.yaml`` or ``local-offer.yaml`` rather than a record.
+    is_config: bool = False
 
 
 def read_bytes(path: Path) -> bytes | str:

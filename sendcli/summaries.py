@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.checking import Problem, Target
+from sendcli.checking import Problem, Target, Verdict
 from sendcli.core.deadlines import Deadline, DeadlineSettings
-from sendcli.core.findings import ERROR, WARNING
+from sendcli.core.findings import ERROR
 
 CACHE_FILE = "summaries.sqlite"
 #: Bump when what a summary holds, or how it is stored, changes.
@@ -54,7 +54,7 @@ BATCH = 500
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(Verdict):
     """One record's problems and (without errors) its deadlines, as ``check`` and ``due`` use them."""
 
     path: str
@@ -64,14 +64,6 @@ class Summary:
     #: True when the deadlines could not be worked out (a date too far ahead for the arithmetic).
     deadlines_failed: bool = False
     is_config: bool = False
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.severity == ERROR for p in self.problems)
-
-    @property
-    def has_warnings(self) -> bool:
-        return any(p.severity == WARNING for p in self.problems)
 
 
 # -- summarising one record (in this process or a worker) ----------------------------

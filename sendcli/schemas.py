@@ -55,7 +55,7 @@ def validator(name: str = RECORD_SCHEMA) -> Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
     formats = FormatChecker(formats=())
-    formats.checks("date")(lambda value: not isinstance(value, str) or parse_iso_date(value) is not None)
+    formats.checks("date")(_is_date_if_text)
     return Draft202012Validator(_inline_refs(load_schema(name)), format_checker=formats)
 
 
@@ -71,7 +71,13 @@ def fast_validator(name: str = RECORD_SCHEMA):
         return None
     return jsonschema_rs.Draft202012Validator(
         _inline_refs(load_schema(name)), validate_formats=True,
-        formats={"date": lambda value: not isinstance(value, str) or parse_iso_date(value) is not None})
+        formats={"date": _is_date_if_text})
+
+
+def _is_date_if_text(value: object) -> bool:
+    """The ``date`` format, for both validators: text must be a real YYYY-MM-DD date (other
+    types are the ``type`` keyword's business)."""
+    return not isinstance(value, str) or parse_iso_date(value) is not None
 
 
 def _inline_refs(schema: dict) -> dict:

@@ -129,18 +129,19 @@ def _summary(display: str, problems: list, deadlines: list | None, failed: bool)
 def check_casebook(root: Path, today: date, use_cache: bool = True) -> Iterator:
     """``sendcli check`` of a whole casebook: its own files as they are, its records from the cache
     where it holds (and their deadlines kept for ``due``)."""
-    from sendcli.casebook import load_settings
-    from sendcli.checking import casebook_targets, check_targets
-    from sendcli.errors import SendcliError
+    from sendcli.checking import CONFIG_FILE, casebook_targets, check_targets
 
     targets = casebook_targets(root)
-    yield from check_targets([t for t in targets if t.is_config], today)
-    try:
-        settings = DeadlineSettings.from_settings(load_settings(root))
-    except SendcliError:  # reported above, with its lines; the records are still checked
-        settings, use_cache = DeadlineSettings(), False
-    yield from scan(root, [t for t in targets if not t.is_config], today, settings, use_cache=use_cache,
-                    want_deadlines=False)
+    settings = None
+    for target, result in zip([t for t in targets if t.is_config],
+                              check_targets([t for t in targets if t.is_config], today)):
+        if target.path.name == CONFIG_FILE and not result.has_errors and isinstance(result.data, dict):
+            settings = DeadlineSettings.from_settings(result.data)
+        yield result
+    # Settings with errors are reported above, with their lines; the records are checked all the
+    # same, without the cache (their deadlines would be worked out with the wrong settings).
+    yield from scan(root, [t for t in targets if not t.is_config], today, settings or DeadlineSettings(),
+                    use_cache=use_cache and settings is not None, want_deadlines=False)
 
 
 def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSettings, *,
@@ -148,8 +149,8 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
     """A summary of each record target in turn, from the cache where it still holds."""
     local_offer = targets[0].local_offer_ids if targets else None
     job = _Job(today, settings, local_offer, fast)
-    cache = _Cache.open(root, _fingerprint(local_offer, settings)) if use_cache else None
-    index = cache.index(want_deadlines) if cache else {}
+    cache = _Cache.open(root, _fingerprint(local_offer, settings), want_deadlines) if use_cache else None
+    index = cache.rows if cache else {}
 
     # (path, display, place in the cache, stat key, stored row if it still holds)
     plan: list[tuple[str, str, str, tuple | None, tuple | None]] = []
@@ -204,7 +205,7 @@ def _decoded(entry: tuple, want_deadlines: bool) -> tuple | None:
         deadlines = json.loads(entry[7]) if want_deadlines and entry[7] is not None else None
         if not isinstance(problems, list) or not all(isinstance(p, list) and len(p) == 7 for p in problems):
             return None
-        if want_deadlines and deadlines is None and not entry[8] and not problems_have_errors(problems):
+        if want_deadlines and deadlines is None and not entry[8] and not _has_errors(problems):
             return None  # a record without errors always has its deadlines stored
         if deadlines is not None and not all(isinstance(d, list) and len(d) == 6 for d in deadlines):
             return None
@@ -295,10 +296,15 @@ class _Cache:
     def __init__(self, connection) -> None:
         self.connection = connection
         self.writable = True
+        #: Every row by path, as :meth:`_read_rows` gives them (emptied once the scan has planned).
+        self.rows: dict[str, tuple] = {}
+        #: The paths of those rows (what :meth:`forget_all_but` may drop).
+        self.known: set[str] = set()
 
     @classmethod
-    def open(cls, root: Path, fingerprint: str) -> _Cache | None:
-        """The casebook's cache, emptied unless made with this fingerprint; None if it cannot be had."""
+    def open(cls, root: Path, fingerprint: str, want_deadlines: bool) -> _Cache | None:
+        """The casebook's cache with its rows read (:attr:`rows`), emptied unless made with this
+        fingerprint; rebuilt if any of it cannot be read; None if it cannot be had."""
         try:
             import sqlite3
         except ImportError:  # pragma: no cover - a Python built without sqlite3
@@ -326,7 +332,10 @@ class _Cache:
                         connection.execute("DELETE FROM summaries")
                         connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
                         connection.execute("COMMIT")
-                    return cls(connection)
+                    cache = cls(connection)
+                    cache.rows = cache._read_rows(want_deadlines)  # a damaged page shows here
+                    cache.known = set(cache.rows)
+                    return cache
                 except BaseException:
                     connection.close()
                     raise
@@ -337,23 +346,17 @@ class _Cache:
                     _remove(path)  # not a cache this tool can read: rebuild it
         return None
 
-    def index(self, want_deadlines: bool) -> dict[str, tuple]:
+    def _read_rows(self, want_deadlines: bool) -> dict[str, tuple]:
         """Every row by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems,
         deadlines, deadlines_failed)``, the deadlines only if wanted (else None). One query: a row a
         query cost more than the rest of a warm run."""
-        import sqlite3
-
-        try:
-            rows = self.connection.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems, "
-                f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed FROM summaries")
-            return {row[0]: row[1:] for row in rows}
-        except sqlite3.DatabaseError:
-            self.writable = False
-            return {}
+        rows = self.connection.execute(
+            "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems, "
+            f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed FROM summaries")
+        return {row[0]: row[1:] for row in rows}
 
     def store(self, rows: list[tuple]) -> None:
-        if not rows or not self.writable or self.connection is None:
+        if not rows or not self.writable:
             return
         import sqlite3
 
@@ -370,13 +373,12 @@ class _Cache:
 
     def forget_all_but(self, keep: set[str]) -> None:
         """Drop the rows of files no longer in the casebook."""
-        if not self.writable or self.connection is None:
+        if not self.writable:
             return
         import sqlite3
 
         try:
-            gone = [(path,) for (path,) in self.connection.execute("SELECT path FROM summaries")
-                    if path not in keep]
+            gone = [(path,) for path in self.known - keep]
             if gone:
                 self.connection.execute("BEGIN IMMEDIATE")
                 self.connection.executemany("DELETE FROM summaries WHERE path = ?", gone)
@@ -385,14 +387,13 @@ class _Cache:
             pass
 
     def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.close()
-            except Exception:  # noqa: BLE001
-                pass
+        try:
+            self.connection.close()
+        except Exception:  # noqa: BLE001 - closing a cache must never fail a run
+            pass
 
 
-def problems_have_errors(problems: list) -> bool:
+def _has_errors(problems: list) -> bool:
     return any(problem[2] == ERROR for problem in problems)
 
 

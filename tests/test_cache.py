@@ -136,7 +136,8 @@ def test_edit_touch_delete_and_add_between_runs(book, run, reads, both, same_eve
     assert ("records/b000011.yaml",) not in rows and ("records/new-one.yaml",) in rows
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "bad-row", "other-tables", "a-folder"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "bad-row", "other-tables", "damaged-pages",
+                                    "a-folder"])
 def test_a_corrupt_cache_is_rebuilt_silently(book, run, reads, damage, same_everywhere):
     first = run("check")
     path = book / ".sendcli" / "summaries.sqlite"
@@ -149,6 +150,11 @@ def test_a_corrupt_cache_is_rebuilt_silently(book, run, reads, damage, same_ever
     elif damage == "bad-row":
         with sqlite3.connect(path) as db:
             db.execute("UPDATE summaries SET problems = '{not json', deadlines = '[[1]]'")
+    elif damage == "damaged-pages":  # the header and the tables' definitions intact, the rows not
+        data = bytearray(path.read_bytes())
+        assert len(data) > 3 * 4096
+        data[2 * 4096:] = b"\xff" * (len(data) - 2 * 4096)
+        path.write_bytes(bytes(data))
     elif damage == "other-tables":
         path.unlink()
         with sqlite3.connect(path) as db:

@@ -153,10 +153,3 @@ def test_generated_yaml_never_fools_the_fast_reader(text):
 @given(st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"#\n?,.01yYnN~%@`\t5e_x")), max_size=80))
 def test_yaml_like_noise_never_fools_the_fast_reader(text):
     agrees_with_precise(text)
-
-
-def test_the_vocabularies_the_cli_offers_are_the_ones_the_core_uses():
-    from sendcli.core import codes
-    from sendcli.core.importing import PRESETS
-
-    assert codes.IMPORT_PRESETS == tuple(PRESETS)

@@ -39,3 +39,10 @@ def test_every_command_is_found_in_the_module_named_for_it():
         assert name in group.commands, name
         assert set(group.commands) <= set(COMMAND_MODULES), f"{module} defines a command --help would not list"
     assert list(typer.main.get_command(app).list_commands(None)) == list(COMMAND_MODULES)
+
+
+def test_the_import_layouts_the_cli_offers_are_the_ones_import_knows():
+    from sendcli.core import codes
+    from sendcli.core.importing import PRESETS
+
+    assert codes.IMPORT_PRESETS == tuple(PRESETS)

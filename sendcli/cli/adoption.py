@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from sendcli.cli.app import casebook, today
+from sendcli.cli.options import choices
 from sendcli.cli.workflow import COMMIT, RECORD_ID
 from sendcli.core import codes
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
 app = typer.Typer()
 
-Preset = Enum("Preset", {name: name for name in codes.IMPORT_PRESETS}, type=str)
+Preset = choices("Preset", codes.IMPORT_PRESETS)
 
 
 @app.command("import")

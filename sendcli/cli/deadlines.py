@@ -10,13 +10,14 @@ import typer
 from typer.core import TyperGroup
 
 from sendcli.cli.app import casebook, today
+from sendcli.cli.options import choices
 from sendcli.cli.workflow import COMMIT, DATE, RECORD_ID, _on, _run
 from sendcli.core import codes
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
 app = typer.Typer()
 
-Kind = Enum("Kind", {kind.replace("-", "_"): kind for kind in codes.DEADLINE_KINDS}, type=str)
+Kind = choices("Kind", codes.DEADLINE_KINDS)
 
 
 class DueFormat(str, Enum):
@@ -123,10 +124,10 @@ ehc_app = typer.Typer(cls=_TimelineOrder, no_args_is_help=True,
                            "  sendcli ehc decision theo-s20 --outcome assess")
 app.add_typer(ehc_app, name="ehc")
 
-DecisionOutcome = Enum("DecisionOutcome", {o.replace("-", "_"): o for o in codes.EHC_DECISION_OUTCOMES}, type=str)
-LaOutcome = Enum("LaOutcome", {o: o for o in codes.EHC_LA_OUTCOMES}, type=str)
-TransferTo = Enum("TransferTo", {o.replace("-", "_"): o for o in codes.EHC_TRANSFER_TO}, type=str)
-ExceptionReason = Enum("ExceptionReason", {o.replace("-", "_"): o for o in codes.EHC_EXCEPTION_REASONS}, type=str)
+DecisionOutcome = choices("DecisionOutcome", codes.EHC_DECISION_OUTCOMES)
+LaOutcome = choices("LaOutcome", codes.EHC_LA_OUTCOMES)
+TransferTo = choices("TransferTo", codes.EHC_TRANSFER_TO)
+ExceptionReason = choices("ExceptionReason", codes.EHC_EXCEPTION_REASONS)
 
 
 def _event(ctx: typer.Context, record_id: str, event: str, when: str | None, commit: bool | None, **options) -> None:

@@ -1,4 +1,4 @@
-"""Option values shared by commands: formats and dates."""
+"""Option values shared by commands: closed lists of words, formats and dates."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from enum import Enum
 import typer
 
 from sendcli.core.dates import parse_iso_date
+
+
+def choices(name: str, values) -> type[Enum]:
+    """An option's closed list of words (from core.codes) as the Enum typer offers."""
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
 
 
 class TextOrJson(str, Enum):

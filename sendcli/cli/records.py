@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from sendcli.cli.app import casebook, today
-from sendcli.cli.options import TextOrJson, date_option
+from sendcli.cli.options import TextOrJson, choices, date_option
 from sendcli.core import codes
 from sendcli.core.dates import age_in_years, parse_iso_date
 from sendcli.errors import UsageProblem
@@ -20,8 +19,8 @@ from sendcli.errors import UsageProblem
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
 app = typer.Typer()
 
-Setting = Enum("Setting", {s.replace("-", "_"): s for s in codes.SETTINGS}, type=str)
-NewStatus = Enum("NewStatus", {s.replace("-", "_"): s for s in codes.STATUSES if s != codes.CLOSED}, type=str)
+Setting = choices("Setting", codes.SETTINGS)
+NewStatus = choices("NewStatus", [s for s in codes.STATUSES if s != codes.CLOSED])
 
 
 @app.command()

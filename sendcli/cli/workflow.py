@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 import sys
-from enum import Enum
 from typing import Optional
 
 import typer
 
 from sendcli.cli.app import casebook, today
-from sendcli.cli.options import date_option
+from sendcli.cli.options import choices, date_option
 from sendcli.core import codes
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -32,14 +31,10 @@ def _workflow():
     return workflow
 
 
-def _choices(name: str, values) -> type[Enum]:
-    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
-
-
-Decision = _choices("Decision", codes.DECISIONS)
-ViewFrom = _choices("ViewFrom", codes.VIEW_SOURCES)
-Area = _choices("Area", codes.OUTCOME_AREAS)
-ProvisionKind = _choices("ProvisionKind", (
+Decision = choices("Decision", codes.DECISIONS)
+ViewFrom = choices("ViewFrom", codes.VIEW_SOURCES)
+Area = choices("Area", codes.OUTCOME_AREAS)
+ProvisionKind = choices("ProvisionKind", (
     "learning-programme", "adult-support", "adapted-materials", "small-group", "observation", "participation",
     "questioning", "peer-support", "one-to-one", "specialist", "other"))
 

@@ -16,7 +16,12 @@ CLI_MD = CLI_MD if CLI_MD.exists() else None
 ROOT = typer.main.get_command(app)
 
 #: Commands of cli.md that belong to issues still open; each test flips (strict xfail) once built.
-NOT_YET_BUILT: dict[str, int] = {}
+NOT_YET_BUILT: dict[str, int] = {
+    "add provision": 13, "close": 12, "cycle review": 13, "ehc advice-given": 12,
+    "ehc advice-requested": 12, "ehc consultation-reply": 12, "ehc consulted": 12,
+    "ehc exception": 12, "ehc existing": 12, "ehc la-decision": 12,
+    "ehc review-notice-sent": 12, "ehc review-planned": 12, "new": 13, "purge": 17, "set": 13,
+}
 
 
 def contract() -> dict[tuple[str, ...], set[str]]:
@@ -58,8 +63,8 @@ def cases():
     if CLI_MD is None:
         return []
     return [pytest.param(path, options, id=" ".join(path),
-                         marks=[pytest.mark.xfail(strict=True, reason=f"issue {NOT_YET_BUILT[path[0]]}")]
-                         if path[0] in NOT_YET_BUILT else [])
+                         marks=[pytest.mark.xfail(strict=True, reason=f"issue {NOT_YET_BUILT[' '.join(path)]}")]
+                         if " ".join(path) in NOT_YET_BUILT else [])
             for path, options in sorted(contract().items())]
 
 
@@ -95,5 +100,5 @@ def test_docs_usage_is_up_to_date():
 def test_every_built_command_is_documented_in_the_reference():
     usage = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
     for path, _ in contract().items() if CLI_MD else []:
-        if path[0] not in NOT_YET_BUILT:
+        if " ".join(path) not in NOT_YET_BUILT and find(path) is not None:
             assert f"## `sendcli {' '.join(path)}`" in usage

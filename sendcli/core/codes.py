@@ -127,3 +127,33 @@ EHC_EXCEPTION_REASONS: dict[str, str] = {
 # -- import (core.importing) ----------------------------------------------------------------------
 #: The MIS export layouts ``import`` knows (their columns: core.importing.PRESETS).
 IMPORT_PRESETS: tuple[str, ...] = ("sims", "arbor", "census")
+
+
+# Why a record was closed (rules.md, "Leaving"). ``moved-school`` starts the
+# statutory file transfer: Education (Pupil Information) (England) Regs 2005,
+# reg 9.
+MOVED_SCHOOL = "moved-school"
+CLOSE_REASONS: tuple[str, ...] = (
+    MOVED_SCHOOL,
+    "moved-post-16",
+    "left-education",
+    "no-longer-needed",
+    "moved-abroad",
+    "other",
+)
+
+
+def read_close_reason(text: object) -> tuple[str, bool]:
+    """The closing reason a record means, and whether it was written the old way.
+
+    First-edition records hold free text. ``moved`` alone means a move to
+    another school; any other word outside :data:`CLOSE_REASONS` is read as
+    ``other``. The flag is true for every such legacy value, so ``check`` can
+    warn and name the list.
+    """
+    word = str(text or "").strip().lower()
+    if word in CLOSE_REASONS:
+        return word, False
+    if word == "moved":
+        return MOVED_SCHOOL, True
+    return "other", True

@@ -45,13 +45,22 @@ def init(
 
 
 def _need_codes(values: list[str] | None) -> list[str]:
+    """Census codes for ``--need`` values: codes, DfE labels or the words people use.
+
+    A description ("dyslexia") is accepted and what it was recorded as is said
+    on stderr; an unknown word is refused (exit 2) with the nearest codes
+    (rules.md, "Census codes").
+    """
     needs = []
     for value in values or []:
-        code = value.strip().upper()
-        if code not in codes.NEEDS_BY_CODE:
-            raise typer.BadParameter(f"'{value}' is not a census need code: "
-                                     f"{', '.join(codes.NEED_CODES)}", param_hint="--need")
-        needs.append(code)
+        match = codes.resolve_need(value)
+        if match.code is None:
+            nearest = ", ".join(f"{code} ({codes.need_label(code).lower()})" for code in match.nearest)
+            hint = f"nearest: {nearest}" if nearest else f"codes: {', '.join(codes.NEED_CODES)}"
+            raise UsageProblem(f"--need: '{value}' is not a census need code or a description of one; {hint}")
+        if match.note:
+            typer.echo(f"note: {match.note}", err=True)
+        needs.append(match.code)
     return needs
 
 
@@ -77,7 +86,9 @@ def new(
     year_group: Optional[str] = typer.Option(None, "--year-group", metavar="TEXT",
                                              help="N1, N2, R or 1 to 14."),
     need: Optional[list[str]] = typer.Option(None, "--need", metavar="CODE",
-                                             help="DfE census need code; repeat it: the first is the primary need."),
+                                             help="DfE census need code (SLCN, ASD, SPLD, ...) or its description "
+                                             "(\"dyslexia\", \"Speech, language and communication needs\"); "
+                                             "repeat it: the first is the primary need."),
     status: NewStatus = typer.Option("sen-support", "--status", help="sen-support, ehc-plan or monitoring."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help="Commit the new record alone to git. "
                                           "Default: git.commit in sendcli.yaml, else no."),
@@ -90,6 +101,7 @@ def new(
     \b
     Example:
       sendcli new ava-b16 --name "Ava Example" --dob 2016-05-14 --year-group 5 --need SLCN --need SEMH
+      sendcli new ben-c15 --name "Ben Example" --dob 2015-10-02 --need dyslexia
     """
     if not record_id or not _valid_id(record_id):
         raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "

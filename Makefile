@@ -24,14 +24,14 @@ demo: install
 	@echo "== sendcli due --all: every deadline, overdue, due soon and upcoming =="
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli due --all
 	@echo
-	@echo "== sendcli show ava-e16: one child at a glance =="
-	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli show ava-e16
+	@echo "== sendcli show ae-16: one child at a glance =="
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli show ae-16
 	@echo
 	@echo "== sendcli report: the SEN support plan and one-page profile, ready to print =="
-	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ava-e16 --output ../demo-output/ava-e16.plan.html
-	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ava-e16 --template profile --output ../demo-output/ava-e16.profile.html
-	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ava-e16 --template parent --format md --output ../demo-output/ava-e16.parent.md
-	@echo "Open demo-output/ava-e16.plan.html and demo-output/ava-e16.profile.html in a browser (or print them)."
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --output ../demo-output/ae-16.plan.html
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --template profile --output ../demo-output/ae-16.profile.html
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --template parent --format md --output ../demo-output/ae-16.parent.md
+	@echo "Open demo-output/ae-16.plan.html and demo-output/ae-16.profile.html in a browser (or print them)."
 	@echo
 	@echo "== sendcli check on a record with problems =="
 	@SENDCLI_TODAY=$(DEMO_TODAY) $(BIN)/sendcli check tests/data/broken/several-problems.yaml; \

@@ -161,7 +161,7 @@ def schema_findings(document: object, root: Node | None, name: str = RECORD_SCHE
 # -- messages ---------------------------------------------------------------------
 
 _PATTERN_HINTS = {
-    "^[a-z0-9][a-z0-9-]{0,62}$": "a record ID is lower-case letters, digits and hyphens (e.g. ava-b16)",
+    "^[a-z0-9][a-z0-9-]{0,62}$": "a record ID is lower-case letters, digits and hyphens (e.g. ab-16)",
     "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "a role is lower-case words joined by hyphens (e.g. class-teacher)",
     "^[a-z][a-z0-9-]{0,31}$": "an item ID is lower-case, like o1 or p2",
     "^https?://": "a link starts with https://",

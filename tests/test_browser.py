@@ -19,9 +19,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-extensions", "--hide-scrollbars"]
 
-REPORTS = [("ava-e16", "plan"), ("ava-e16", "review"), ("ava-e16", "parent"), ("ava-e16", "profile"),
-           ("kai-t12", "plan"), ("kai-t12", "profile"), ("leo-p09", "parent"), ("leo-p09", "profile"),
-           ("ivy-s23", "profile"), ("theo-s20", "review")]
+REPORTS = [("ae-16", "plan"), ("ae-16", "review"), ("ae-16", "parent"), ("ae-16", "profile"),
+           ("kt-12", "plan"), ("kt-12", "profile"), ("lp-09", "parent"), ("lp-09", "profile"),
+           ("is-23", "profile"), ("ts-20", "review")]
 VIEWS = ["register", "provision-map", "stats"]
 
 

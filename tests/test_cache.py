@@ -51,7 +51,7 @@ def book(tmp_path, monkeypatch):
     root = tmp_path / "cb"
     _generate(root, 30)
     shutil.copy(BROKEN / "duplicate-key.yaml", root / "records" / "zz-duplicate.yaml")
-    shutil.copy(REPO / "examples" / "records" / "ava-e16.yaml", root / "records" / "ava-e16.yaml")
+    shutil.copy(REPO / "examples" / "records" / "ae-16.yaml", root / "records" / "ae-16.yaml")
     monkeypatch.chdir(root)
     monkeypatch.setattr(summaries, "RACY_NS", 0)  # files written by the test are summarised at once
     return root

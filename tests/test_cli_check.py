@@ -48,8 +48,8 @@ def test_text_output_is_compiler_style(tmp_path, run, monkeypatch):
 def test_json_output_is_the_documented_object(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ava-b.yaml").write_text(BROKEN_DATE)
-    shutil.copy(EXAMPLES / "records" / "kai-t12.yaml", tmp_path / "kai-t12.yaml")
-    result = run("check", "--format", "json", "ava-b.yaml", "kai-t12.yaml")
+    shutil.copy(EXAMPLES / "records" / "kt-12.yaml", tmp_path / "kt-12.yaml")
+    result = run("check", "--format", "json", "ava-b.yaml", "kt-12.yaml")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {
         "checked": 2, "valid": 1,
@@ -79,13 +79,13 @@ def test_folder_that_is_not_a_casebook_is_searched(tmp_path, run, monkeypatch):
 
 def test_warnings_count_only_with_strict(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    record = (EXAMPLES / "records" / "kai-t12.yaml").read_text().replace(
+    record = (EXAMPLES / "records" / "kt-12.yaml").read_text().replace(
         "final_plan: 2025-02-03", "final_plan: null")
     assert "final_plan: null" in record
-    (tmp_path / "kai-t12.yaml").write_text(record)
-    result = run("check", "kai-t12.yaml")
+    (tmp_path / "kt-12.yaml").write_text(record)
+    result = run("check", "kt-12.yaml")
     assert result.exit_code == 0 and ": warning: status:" in result.stdout
-    assert run("check", "--strict", "kai-t12.yaml").exit_code == 1
+    assert run("check", "--strict", "kt-12.yaml").exit_code == 1
 
 
 def test_id_must_match_the_file_name_for_loose_files_too(tmp_path, run, monkeypatch):
@@ -122,7 +122,7 @@ def test_every_file_is_checked_and_every_problem_reported(example_casebook, run)
 
 def test_settings_file_given_by_name_is_checked_as_settings(example_casebook, run):
     # pre-commit passes changed files by name, the settings file among them.
-    result = run("check", "sendcli.yaml", "records/ava-e16.yaml")
+    result = run("check", "sendcli.yaml", "records/ae-16.yaml")
     assert result.exit_code == 0 and "checked 1 record: 1 valid" in result.stderr
     (example_casebook / "sendcli.yaml").write_text("name: X\nbogus: 1\n")
     assert run("check", "sendcli.yaml").stdout.startswith("sendcli.yaml:2:1: error: bogus: unknown field")
@@ -133,13 +133,13 @@ def test_pre_commit_hook_runs_check_on_records_and_settings():
     [hook] = yaml.safe_load((EXAMPLES.parent / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "sendcli-check" and hook["entry"] == "sendcli check"
     import re
-    assert re.search(hook["files"], "records/ava-e16.yaml") and re.search(hook["files"], "sendcli.yaml")
+    assert re.search(hook["files"], "records/ae-16.yaml") and re.search(hook["files"], "sendcli.yaml")
     assert not re.search(hook["files"], "notes/minutes.yaml")
 
 
 def test_local_offer_is_checked_and_provision_names_resolve(example_casebook, run):
     assert run("check").exit_code == 0
-    record = example_casebook / "records" / "kai-t12.yaml"
+    record = example_casebook / "records" / "kt-12.yaml"
     record.write_text(record.read_text().replace("local_offer: autism-outreach", "local_offer: autism-outreech"))
     result = run("check")
     assert result.exit_code == 1
@@ -149,7 +149,7 @@ def test_local_offer_is_checked_and_provision_names_resolve(example_casebook, ru
     result = run("check")
     assert "local-offer.yaml:2:27: error: services[0].nme: unknown field 'nme' (did you mean 'name'?)" in result.stdout
     # While local-offer.yaml itself is broken, names are not resolved (no cascade of errors).
-    assert "kai-t12" not in result.stdout
+    assert "kt-12" not in result.stdout
 
 
 def test_without_a_local_offer_file_names_are_not_resolved(example_casebook, run):

@@ -18,7 +18,7 @@ def test_default_shows_overdue_and_due_soon_in_date_order(example_casebook, run)
     lines = result.stdout.splitlines()
     assert [line.split()[:3] for line in lines] == [
         ["2026-11-20", "-8", "overdue"], ["2026-12-01", "+3", "due-soon"], ["2026-12-08", "+10", "due-soon"]]
-    assert "ava-e16 (Ava Example)" in lines[0] and "review" in lines[0]
+    assert "ae-16 (Ava Example)" in lines[0] and "review" in lines[0]
 
 
 def test_nothing_due_prints_nothing_so_cron_sends_no_mail(example_casebook, run):
@@ -29,7 +29,7 @@ def test_nothing_due_prints_nothing_so_cron_sends_no_mail(example_casebook, run)
 def test_json_is_the_documented_object(example_casebook, run):
     data = json.loads(run("due", "--format", "json").stdout)
     assert data["as_of"] == "2026-11-28" and data["within_days"] == 14 and data["unreadable"] == []
-    assert data["items"][0] == {"record": "ava-e16", "name": "Ava Example", "kind": "review", "due": "2026-11-20",
+    assert data["items"][0] == {"record": "ae-16", "name": "Ava Example", "kind": "review", "due": "2026-11-20",
                                 "days_left": -8, "status": "overdue", "detail": "SEN support review, cycle 2"}
     statuses = {item["status"] for item in json.loads(run("due", "--all", "--format", "json").stdout)["items"]}
     assert statuses == {"overdue", "due-soon", "upcoming"}
@@ -38,7 +38,7 @@ def test_json_is_the_documented_object(example_casebook, run):
 def test_csv_has_the_documented_header(example_casebook, run):
     rows = list(csv.reader(io.StringIO(run("due", "--all", "--format", "csv").stdout)))
     assert rows[0] == ["record", "name", "kind", "due", "days_left", "status", "detail"]
-    assert rows[1][:6] == ["ava-e16", "Ava Example", "review", "2026-11-20", "-8", "overdue"]
+    assert rows[1][:6] == ["ae-16", "Ava Example", "review", "2026-11-20", "-8", "overdue"]
     assert len(rows) > 10
 
 
@@ -54,7 +54,7 @@ def test_ics_is_an_all_day_calendar_with_stable_uids(example_casebook, run, monk
     events = Calendar.from_ical(raw).walk("VEVENT")
     assert len(events) > 10
     first = events[0]
-    assert str(first["uid"]) == "ava-e16-review-2026-11-20@sendcli"
+    assert str(first["uid"]) == "ae-16-review-2026-11-20@sendcli"
     assert first["dtstart"].params["VALUE"] == "DATE" and first.decoded("dtstart").isoformat() == "2026-11-20"
     again = CliRunner().invoke(app, ["due", "--all", "--format", "ics"], env={"SENDCLI_TODAY": "2026-11-28"})
     assert again.stdout_bytes == raw  # stable: a calendar subscription does not churn
@@ -66,7 +66,7 @@ def test_redact_shows_ids_in_place_of_names(example_casebook, run, output):
     assert result.exit_code == 0
     for name in NAMES:
         assert name not in result.stdout
-    assert "ava-e16" in result.stdout
+    assert "ae-16" in result.stdout
 
 
 @pytest.mark.parametrize("args, code", [
@@ -184,15 +184,15 @@ def test_an_exception_shows_on_its_item_and_keeps_it_overdue(casebook, run):
 # -- review regressions: nothing drops out of due, nothing crashes it ---------------------------------
 
 def test_a_running_cycle_without_a_review_date_is_an_error_not_a_silent_gap(example_casebook, run):
-    path = example_casebook / "records" / "ivy-s23.yaml"
+    path = example_casebook / "records" / "is-23.yaml"
     path.write_text(path.read_text().replace("      review_date: 2026-12-08\n", "", 1))
     result = run("check")
     assert result.exit_code == 1 and "its plan has no review date (plan.review_date) [cycles]" in result.stdout
-    assert "unreadable: records/ivy-s23.yaml" in run("due").stderr
+    assert "unreadable: records/is-23.yaml" in run("due").stderr
 
 
 def test_an_implausible_date_is_an_error_and_never_crashes_due(example_casebook, run):
-    path = example_casebook / "records" / "ava-e16.yaml"
+    path = example_casebook / "records" / "ae-16.yaml"
     path.write_text(path.read_text().replace("entered: ", "entered: 9999-12-30 #", 1))
     assert "not a plausible date" in run("check").stdout
     result = run("due", "--format", "json")
@@ -203,13 +203,13 @@ def test_an_implausible_date_is_an_error_and_never_crashes_due(example_casebook,
 def test_a_closure_that_never_ends_does_not_hang_or_crash(example_casebook, run):
     settings = example_casebook / "sendcli.yaml"
     settings.write_text(settings.read_text() + "closures:\n  - {from: 2026-12-01, to: 9999-12-31}\n")
-    assert run("close", "kai-t12", "--reason", "moved").exit_code == 0
+    assert run("close", "kt-12", "--reason", "moved").exit_code == 0
     result = run("due", "--all", "--format", "json")
     assert result.exit_code == 0 and "Traceback" not in result.stderr
 
 
 def test_redacted_due_names_no_values_of_an_unreadable_record(example_casebook, run):
-    path = example_casebook / "records" / "ava-e16.yaml"
+    path = example_casebook / "records" / "ae-16.yaml"
     path.write_text(path.read_text().replace("role: parent", "role: Sam Vee", 1))
     result = run("due", "--redact", "--format", "json")
     assert "Sam Vee" not in result.stderr + result.stdout and "run sendcli check" in result.stderr

@@ -52,15 +52,15 @@ def test_init_keeps_an_existing_gitignore(tmp_path, run):
 # -- new ----------------------------------------------------------------------------
 
 def test_new_writes_a_valid_private_record_in_the_documented_layout(casebook, run):
-    result = run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--year-group", "5",
+    result = run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--year-group", "5",
                  "--need", "SLCN", "--need", "semh")
     assert result.exit_code == 0, result.stderr
-    path = casebook / "records" / "ava-e16.yaml"
+    path = casebook / "records" / "ae-16.yaml"
     assert mode(path) == 0o600
     assert path.read_text() == """\
 # yaml-language-server: $schema=../schemas/record.schema.json
 schema_version: 1
-id: ava-e16
+id: ae-16
 status: sen-support
 child:
   name: Ava Example
@@ -115,17 +115,17 @@ def test_new_refuses_bad_input_and_writes_nothing(casebook, run, args, code, mes
 
 
 def test_new_never_overwrites(casebook, run):
-    assert run("new", "ava-e16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    assert run("new", "ae-16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
     before = snapshot(casebook)
-    result = run("new", "ava-e16", "--name", "Someone Else", "--dob", "2015-01-01", "--need", "ASD")
+    result = run("new", "ae-16", "--name", "Someone Else", "--dob", "2015-01-01", "--need", "ASD")
     assert result.exit_code == 1 and "already exists" in result.stderr
     assert snapshot(casebook) == before
 
 
 def test_new_refuses_to_write_through_a_symlink(casebook, run, tmp_path):
     outside = tmp_path / "outside.yaml"
-    (casebook / "records" / "ava-e16.yaml").symlink_to(outside)
-    result = run("new", "ava-e16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN")
+    (casebook / "records" / "ae-16.yaml").symlink_to(outside)
+    result = run("new", "ae-16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN")
     assert result.exit_code == 1 and not outside.exists()
 
 
@@ -133,30 +133,30 @@ def test_new_refuses_to_write_through_a_symlink(casebook, run, tmp_path):
 
 def test_casebook_found_upward_from_a_subfolder(casebook, run, monkeypatch):
     monkeypatch.chdir(casebook / "records")
-    assert run("new", "ava-e16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
-    assert (casebook / "records" / "ava-e16.yaml").exists()
+    assert run("new", "ae-16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    assert (casebook / "records" / "ae-16.yaml").exists()
 
 
 def test_root_option_and_environment(casebook, run, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    assert run("--root", str(casebook), "new", "ava-e16", "--name", "A", "--dob", "2016-05-14",
+    assert run("--root", str(casebook), "new", "ae-16", "--name", "A", "--dob", "2016-05-14",
                "--need", "SLCN").exit_code == 0
-    assert run("show", "ava-e16", env={"SENDCLI_ROOT": str(casebook)}).exit_code == 0
+    assert run("show", "ae-16", env={"SENDCLI_ROOT": str(casebook)}).exit_code == 0
 
 
 def test_no_casebook_is_a_clear_refusal(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("show", "ava-e16")
+    result = run("show", "ae-16")
     assert result.exit_code == 1 and "sendcli init" in result.stderr
     assert run("--root", str(tmp_path), "show", "x").exit_code == 1
 
 
 def test_invalid_settings_are_refused_with_their_line(casebook, run):
     (casebook / "sendcli.yaml").write_text("name: Test\ndue_soon_day: 14\n")
-    result = run("new", "ava-e16", "--name", "A", "--dob", "2016-05-14", "--need", "SLCN")
+    result = run("new", "ae-16", "--name", "A", "--dob", "2016-05-14", "--need", "SLCN")
     assert result.exit_code == 1
     assert "sendcli.yaml:2:1" in result.stderr and "due_soon_days" in result.stderr
-    assert not (casebook / "records" / "ava-e16.yaml").exists()
+    assert not (casebook / "records" / "ae-16.yaml").exists()
 
 
 @pytest.mark.parametrize("value", ["2026-13-01", "tomorrow", "28/11/2026"])
@@ -166,7 +166,7 @@ def test_malformed_sendcli_today_is_a_usage_error(casebook, run, value):
 
 
 def test_sendcli_today_decides_what_is_in_the_future(casebook, run):
-    args = ["new", "ava-e16", "--name", "A", "--dob", "2016-05-14", "--need", "SLCN"]
+    args = ["new", "ae-16", "--name", "A", "--dob", "2016-05-14", "--need", "SLCN"]
     assert run(*args, env={"SENDCLI_TODAY": "2016-05-13"}).exit_code == 1
     assert run(*args, env={"SENDCLI_TODAY": "2016-05-14"}).exit_code == 0
 
@@ -174,7 +174,7 @@ def test_sendcli_today_decides_what_is_in_the_future(casebook, run):
 # -- show -----------------------------------------------------------------------------
 
 def test_show_text(example_casebook, run):
-    result = run("show", "ava-e16")
+    result = run("show", "ae-16")
     assert result.exit_code == 0
     out = result.stdout
     assert "Ava Example" in out and "sen-support (census K)" in out
@@ -182,10 +182,10 @@ def test_show_text(example_casebook, run):
 
 
 def test_show_json(example_casebook, run):
-    result = run("show", "kai-t12", "--format", "json")
+    result = run("show", "kt-12", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["record"]["id"] == "kai-t12"
+    assert data["record"]["id"] == "kt-12"
     assert data["provision_code"] == "E" and data["open_cycle"] == 1 and data["stage"] == "do"
     assert data["record"]["child"]["date_of_birth"] == "2012-11-30"
 
@@ -202,12 +202,12 @@ def test_show_unknown_record_is_exit_1(casebook, run):
 
 
 def test_show_refuses_an_invalid_record_with_its_problems(example_casebook, run):
-    path = example_casebook / "records" / "ava-e16.yaml"
+    path = example_casebook / "records" / "ae-16.yaml"
     text = path.read_text()
     path.write_text(re.sub(r"date_of_birth: \S+", "date_of_birth: 2016-02-30", text, count=1))
-    result = run("show", "ava-e16")
+    result = run("show", "ae-16")
     assert result.exit_code == 1
-    assert "records/ava-e16.yaml:" in result.stderr and "not a valid date" in result.stderr
+    assert "records/ae-16.yaml:" in result.stderr and "not a valid date" in result.stderr
 
 
 # -- the contract every command keeps ---------------------------------------------------
@@ -218,13 +218,13 @@ def test_internal_error_is_one_line_without_record_content(example_casebook, run
     def explode(*args, **kwargs):
         raise ValueError("Ava Example, born 2016-05-14, SLCN")
     monkeypatch.setattr(records_cli, "_print_record", explode)
-    result = run("show", "ava-e16")
+    result = run("show", "ae-16")
     assert result.exit_code == 3
     assert result.stderr.strip().count("\n") == 0
     assert "internal error (ValueError)" in result.stderr and "--debug" in result.stderr
     assert "Ava" not in result.stderr + result.stdout.split("\n")[0] and "Traceback" not in result.stderr
 
-    debug = run("--debug", "show", "ava-e16")
+    debug = run("--debug", "show", "ae-16")
     assert debug.exit_code == 3 and "Traceback" in debug.stderr
 
 

@@ -26,7 +26,7 @@ def data(casebook, record_id):
 
 @pytest.fixture
 def ava(casebook, run):
-    assert run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN",
+    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN",
                env={"SENDCLI_TODAY": "2026-09-01"}).exit_code == 0
     return casebook
 
@@ -37,25 +37,25 @@ def at(day):
 
 def test_a_whole_cycle_from_the_cli_alone(ava, run):
     steps = [
-        ("2026-09-10", ["cycle", "open", "ava-e16"]),
-        ("2026-09-12", ["add", "evidence", "ava-e16", "--source", "class-teacher", "--text", "Baseline 4/10"]),
-        ("2026-09-15", ["add", "view", "ava-e16", "--from", "child", "--how", "drawing", "--text", "I like dogs"]),
-        ("2026-09-16", ["add", "view", "ava-e16", "--from", "parent", "--text", "She worries in groups"]),
-        ("2026-09-20", ["cycle", "advance", "ava-e16"]),
-        ("2026-09-20", ["add", "outcome", "ava-e16", "--area", "communication-and-interaction",
+        ("2026-09-10", ["cycle", "open", "ae-16"]),
+        ("2026-09-12", ["add", "evidence", "ae-16", "--source", "class-teacher", "--text", "Baseline 4/10"]),
+        ("2026-09-15", ["add", "view", "ae-16", "--from", "child", "--how", "drawing", "--text", "I like dogs"]),
+        ("2026-09-16", ["add", "view", "ae-16", "--from", "parent", "--text", "She worries in groups"]),
+        ("2026-09-20", ["cycle", "advance", "ae-16"]),
+        ("2026-09-20", ["add", "outcome", "ae-16", "--area", "communication-and-interaction",
                         "--text", "By December Ava will say /g/", "--criteria", "4 of 5 sessions"]),
-        ("2026-09-20", ["add", "outcome", "ava-e16", "--text", "Speak in a group", "--criteria", "Twice a week"]),
-        ("2026-09-21", ["add", "provision", "ava-e16", "--kind", "small-group", "--text", "Talk Boost",
+        ("2026-09-20", ["add", "outcome", "ae-16", "--text", "Speak in a group", "--criteria", "Twice a week"]),
+        ("2026-09-21", ["add", "provision", "ae-16", "--kind", "small-group", "--text", "Talk Boost",
                         "--frequency", "3 x 20 min weekly", "--minutes-per-week", "60", "--staff", "TA",
                         "--cost", "180", "--outcome", "o1", "--outcome", "o2"]),
-        ("2026-09-30", ["cycle", "advance", "ava-e16", "--review-date", "2026-12-10", "--agreed-with", "parent",
+        ("2026-09-30", ["cycle", "advance", "ae-16", "--review-date", "2026-12-10", "--agreed-with", "parent",
                         "--agreed-with", "child"]),
-        ("2026-10-14", ["add", "note", "ava-e16", "--by", "TA", "--text", "Used her talk card"]),
-        ("2026-10-20", ["add", "meeting", "ava-e16", "--with", "parent", "--text", "Half-term check"]),
-        ("2026-12-10", ["cycle", "advance", "ava-e16"]),
-        ("2026-12-10", ["cycle", "review", "ava-e16", "--decision", "continue", "--progress", "o1=achieved",
+        ("2026-10-14", ["add", "note", "ae-16", "--by", "TA", "--text", "Used her talk card"]),
+        ("2026-10-20", ["add", "meeting", "ae-16", "--with", "parent", "--text", "Half-term check"]),
+        ("2026-12-10", ["cycle", "advance", "ae-16"]),
+        ("2026-12-10", ["cycle", "review", "ae-16", "--decision", "continue", "--progress", "o1=achieved",
                         "--progress", "o2=partly-achieved", "--attendee", "parent", "--attendee", "child"]),
-        ("2027-01-06", ["cycle", "open", "ava-e16", "--carry-forward"]),
+        ("2027-01-06", ["cycle", "open", "ae-16", "--carry-forward"]),
     ]
     printed = []
     for day, args in steps:
@@ -63,7 +63,7 @@ def test_a_whole_cycle_from_the_cli_alone(ava, run):
         assert result.exit_code == 0, (args, result.stderr)
         printed.append(result.stdout.strip())
     assert printed[5:8] == ["o1", "o2", "p1"]
-    record = data(ava, "ava-e16")
+    record = data(ava, "ae-16")
     first, second = record["cycles"]
     assert [h["stage"] for h in first["history"]] == ["assess", "plan", "do", "review", "closed"]
     assert first["review"] == {"date": "2026-12-10", "attendees": ["parent", "child"], "decision": "continue",
@@ -71,34 +71,34 @@ def test_a_whole_cycle_from_the_cli_alone(ava, run):
                                             {"outcome": "o2", "rating": "partly-achieved"}]}
     assert second["stage"] == "assess" and second["plan"]["outcomes"] == [
         {"id": "o1", "text": "Speak in a group", "criteria": "Twice a week", "carried_from": 1}]
-    assert check_record_file(ava / "records" / "ava-e16.yaml", "x", __import__("datetime").date(2027, 1, 6)).problems == []
+    assert check_record_file(ava / "records" / "ae-16.yaml", "x", __import__("datetime").date(2027, 1, 6)).problems == []
 
 
 def test_a_refused_gate_lists_every_requirement_and_changes_nothing(ava, run):
-    assert run("cycle", "open", "ava-e16", env=at("2026-09-10")).exit_code == 0
+    assert run("cycle", "open", "ae-16", env=at("2026-09-10")).exit_code == 0
     before = snapshot(ava / "records")
-    result = run("cycle", "advance", "ava-e16", env=at("2026-09-20"))
+    result = run("cycle", "advance", "ae-16", env=at("2026-09-20"))
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "sendcli: ava-e16: cannot advance the cycle yet:"
+    assert lines[0] == "sendcli: ae-16: cannot advance the cycle yet:"
     assert len(lines) == 4 and all(line.startswith("  - ") for line in lines[1:])
     assert "CoP 6.45" in result.stderr
     assert snapshot(ava / "records") == before
 
 
 @pytest.mark.parametrize("args, code, words", [
-    (["cycle", "open", "ava-e16", "--date", "2026-12-01"], 1, "in the future"),
-    (["cycle", "open", "ava-e16", "--date", "2026-02-30"], 2, "not a real date"),
+    (["cycle", "open", "ae-16", "--date", "2026-12-01"], 1, "in the future"),
+    (["cycle", "open", "ae-16", "--date", "2026-02-30"], 2, "not a real date"),
     (["cycle", "open", "nobody"], 1, "no record 'nobody'"),
     (["cycle", "open", "../x"], 2, "not a valid record ID"),
-    (["cycle", "review", "ava-e16", "--decision", "maybe"], 2, "maybe"),
-    (["cycle", "review", "ava-e16", "--decision", "continue", "--progress", "o1=great"], 2, "OUTCOME=RATING"),
-    (["cycle", "advance", "ava-e16"], 1, "no open cycle"),
-    (["add", "view", "ava-e16", "--from", "teacher", "--text", "x"], 2, "teacher"),
-    (["add", "view", "ava-e16", "--from", "child", "--text", ""], 1, "would make the record invalid"),
-    (["add", "meeting", "ava-e16", "--with", "Mum", "--text", "x"], 2, "not a role"),
-    (["add", "provision", "ava-e16", "--text", "x", "--cost", "-3"], 2, "--cost"),
-    (["add", "outcome", "ava-e16", "--text", "x"], 1, "no open cycle"),
+    (["cycle", "review", "ae-16", "--decision", "maybe"], 2, "maybe"),
+    (["cycle", "review", "ae-16", "--decision", "continue", "--progress", "o1=great"], 2, "OUTCOME=RATING"),
+    (["cycle", "advance", "ae-16"], 1, "no open cycle"),
+    (["add", "view", "ae-16", "--from", "teacher", "--text", "x"], 2, "teacher"),
+    (["add", "view", "ae-16", "--from", "child", "--text", ""], 1, "would make the record invalid"),
+    (["add", "meeting", "ae-16", "--with", "Mum", "--text", "x"], 2, "not a role"),
+    (["add", "provision", "ae-16", "--text", "x", "--cost", "-3"], 2, "--cost"),
+    (["add", "outcome", "ae-16", "--text", "x"], 1, "no open cycle"),
 ])
 def test_bad_steps_are_refused_and_write_nothing(ava, run, args, code, words):
     before = snapshot(ava / "records")
@@ -109,42 +109,42 @@ def test_bad_steps_are_refused_and_write_nothing(ava, run, args, code, words):
 
 
 def test_a_record_with_errors_must_be_fixed_first(ava, run):
-    path = ava / "records" / "ava-e16.yaml"
+    path = ava / "records" / "ae-16.yaml"
     path.write_text(path.read_text().replace("setting: school", "setting: home"))
     before = path.read_bytes()
-    result = run("add", "view", "ava-e16", "--from", "child", "--text", "Hi")
-    assert result.exit_code == 1 and "fix them first" in result.stderr and "records/ava-e16.yaml:" in result.stderr
+    result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
+    assert result.exit_code == 1 and "fix them first" in result.stderr and "records/ae-16.yaml:" in result.stderr
     assert path.read_bytes() == before
 
 
 def test_writes_keep_the_file_private(ava, run):
-    path = ava / "records" / "ava-e16.yaml"
+    path = ava / "records" / "ae-16.yaml"
     os.chmod(path, 0o644)
-    assert run("add", "view", "ava-e16", "--from", "child", "--text", "Hi").exit_code == 0
+    assert run("add", "view", "ae-16", "--from", "child", "--text", "Hi").exit_code == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not [p for p in (ava / "records").iterdir() if p.name.startswith(".")]  # no temp files left
 
 
 def test_a_symlinked_record_is_never_written_through(ava, run, tmp_path):
     outside = tmp_path / "outside.yaml"
-    record = ava / "records" / "ava-e16.yaml"
+    record = ava / "records" / "ae-16.yaml"
     shutil.move(record, outside)
     record.symlink_to(outside)
     before = outside.read_bytes()
-    result = run("add", "view", "ava-e16", "--from", "child", "--text", "Hi")
+    result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
     assert result.exit_code == 1 and "symbolic link" in result.stderr
     assert outside.read_bytes() == before
 
 
 def test_exit_decision_and_close(ava, run):
-    for day, args in [("2026-09-10", ["cycle", "open", "ava-e16"]),
-                      ("2026-09-11", ["close", "ava-e16", "--reason", "moved"])]:
+    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
+                      ("2026-09-11", ["close", "ae-16", "--reason", "moved"])]:
         assert run(*args, env=at(day)).exit_code == 0
-    record = data(ava, "ava-e16")
+    record = data(ava, "ae-16")
     assert record["status"] == "closed" and record["closed"]["reason"] == "moved"
     assert record["cycles"][0]["history"][-1] == {"stage": "closed", "date": "2026-09-11",
                                                   "note": "record closed: moved"}
-    assert run("cycle", "open", "ava-e16").exit_code == 1
+    assert run("cycle", "open", "ae-16").exit_code == 1
 
 
 # -- golden diffs: only the lines that change -----------------------------------------------
@@ -244,33 +244,33 @@ def repo(ava):
 def test_commit_commits_that_record_alone(repo, run):
     (repo / "notes.txt").write_text("staged, not to be committed")
     git(repo, "add", "notes.txt")
-    result = run("cycle", "open", "ava-e16", "--commit", env=at("2026-09-10"))
+    result = run("cycle", "open", "ae-16", "--commit", env=at("2026-09-10"))
     assert result.exit_code == 0 and "(committed)" in result.stdout
-    assert git(repo, "log", "-1", "--format=%s") == "ava-e16: cycle 1 opened\n"
-    assert git(repo, "show", "--name-only", "--format=", "HEAD") == "records/ava-e16.yaml\n"
+    assert git(repo, "log", "-1", "--format=%s") == "ae-16: cycle 1 opened\n"
+    assert git(repo, "show", "--name-only", "--format=", "HEAD") == "records/ae-16.yaml\n"
     assert git(repo, "diff", "--cached", "--name-only") == "notes.txt\n"
 
 
 def test_git_commit_setting_and_log(repo, run):
     settings = repo / "sendcli.yaml"
     settings.write_text(settings.read_text() + "git:\n  commit: true\n")
-    assert run("cycle", "open", "ava-e16", env=at("2026-09-10")).exit_code == 0
-    assert run("add", "view", "ava-e16", "--from", "child", "--text", "Hi", "--no-commit",
+    assert run("cycle", "open", "ae-16", env=at("2026-09-10")).exit_code == 0
+    assert run("add", "view", "ae-16", "--from", "child", "--text", "Hi", "--no-commit",
                env=at("2026-09-11")).exit_code == 0
-    assert git(repo, "log", "-1", "--format=%s") == "ava-e16: cycle 1 opened\n"
-    result = run("log", "ava-e16")
+    assert git(repo, "log", "-1", "--format=%s") == "ae-16: cycle 1 opened\n"
+    result = run("log", "ae-16")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].endswith("  Test SENCO  ava-e16: cycle 1 opened")
+    assert len(lines) == 2 and lines[0].endswith("  Test SENCO  ae-16: cycle 1 opened")
     assert lines[1].endswith("casebook")
 
 
 def test_commit_outside_a_repository_is_refused_before_writing(ava, run):
     before = snapshot(ava / "records")
-    result = run("cycle", "open", "ava-e16", "--commit", env=at("2026-09-10"))
+    result = run("cycle", "open", "ae-16", "--commit", env=at("2026-09-10"))
     assert result.exit_code == 1 and "not in a git repository" in result.stderr
     assert snapshot(ava / "records") == before
-    assert run("log", "ava-e16").exit_code == 1
+    assert run("log", "ae-16").exit_code == 1
 
 
 # -- edit -----------------------------------------------------------------------------------
@@ -288,17 +288,17 @@ def editor(tmp_path, old, new, exit_code=0):
 
 
 def test_edit_saves_a_valid_copy(ava, run, tmp_path):
-    result = run("edit", "ava-e16", env=editor(tmp_path, "name: Ava Example", "name: Ava Example-Sample"))
+    result = run("edit", "ae-16", env=editor(tmp_path, "name: Ava Example", "name: Ava Example-Sample"))
     assert result.exit_code == 0 and "saved" in result.stdout
-    assert data(ava, "ava-e16")["child"]["name"] == "Ava Example-Sample"
+    assert data(ava, "ae-16")["child"]["name"] == "Ava Example-Sample"
     assert not list((ava / ".sendcli" / "edit").iterdir())
 
 
 def test_edit_never_saves_an_invalid_copy(ava, run, tmp_path):
     before = snapshot(ava / "records")
-    result = run("edit", "ava-e16", env=editor(tmp_path, "setting: school", "setting: home"))
+    result = run("edit", "ae-16", env=editor(tmp_path, "setting: school", "setting: home"))
     assert result.exit_code == 1
-    assert "records/ava-e16.yaml:8:12: error: child.setting" in result.stderr and "not saved" in result.stderr
+    assert "records/ae-16.yaml:8:12: error: child.setting" in result.stderr and "not saved" in result.stderr
     assert snapshot(ava / "records") == before
     [kept] = (ava / ".sendcli" / "edit").iterdir()
     assert "setting: home" in kept.read_text() and stat.S_IMODE(kept.stat().st_mode) == 0o600
@@ -318,9 +318,9 @@ def test_edit_again_until_valid(ava, run, tmp_path, monkeypatch):
         path.write_text(text.replace("name: Ava Example", "name: Ava Edited"))
         """))
     monkeypatch.setattr("sendcli.cli.history._interactive", lambda: True)
-    result = run("edit", "ava-e16", env={"EDITOR": f"{sys.executable} {script}"}, input="y\n")
+    result = run("edit", "ae-16", env={"EDITOR": f"{sys.executable} {script}"}, input="y\n")
     assert result.exit_code == 0, result.stderr
-    assert data(ava, "ava-e16")["child"]["name"] == "Ava Edited"
+    assert data(ava, "ae-16")["child"]["name"] == "Ava Edited"
 
 
 @pytest.mark.parametrize("env, words", [
@@ -328,7 +328,7 @@ def test_edit_again_until_valid(ava, run, tmp_path, monkeypatch):
     ({"EDITOR": "no-such-editor-anywhere", "VISUAL": ""}, "was not found"),
 ])
 def test_edit_without_a_usable_editor(ava, run, env, words):
-    result = run("edit", "ava-e16", env=env)
+    result = run("edit", "ae-16", env=env)
     assert result.exit_code == 1 and words in result.stderr
 
 
@@ -341,12 +341,12 @@ def test_edit_refuses_when_the_record_changed_meanwhile(ava, run, tmp_path):
         text = open(path).read().replace("name: Ava Example", "name: Ava Mine")
         open(path, "w").write(text)
         env = dict(os.environ, EDITOR="")
-        subprocess.run([sys.executable, "-m", "sendcli", "add", "view", "ava-e16", "--from", "child",
+        subprocess.run([sys.executable, "-m", "sendcli", "add", "view", "ae-16", "--from", "child",
                         "--text", "Theirs"], check=True, cwd={str(ava)!r}, env=env)
         """))
-    result = run("edit", "ava-e16", env={"EDITOR": f"{sys.executable} {script}"})
+    result = run("edit", "ae-16", env={"EDITOR": f"{sys.executable} {script}"})
     assert result.exit_code == 1 and "changed by someone else" in result.stderr
-    record = data(ava, "ava-e16")
+    record = data(ava, "ae-16")
     assert record["child"]["name"] == "Ava Example" and record["views"][-1]["text"] == "Theirs"
 
 
@@ -362,10 +362,10 @@ def test_twenty_four_concurrent_writers_lose_nothing(ava, run):
     for record_id in ("bo-16", "cy-16"):
         assert run("new", record_id, "--name", "Test Child", "--dob", "2016-01-01", "--need", "MLD").exit_code == 0
     writers = [cli(ava, "add", "view", record_id, "--from", "parent", "--text", f"view {n}")
-               for n in range(24) for record_id in (("ava-e16",) if n % 3 else ("ava-e16", "bo-16", "cy-16"))]
+               for n in range(24) for record_id in (("ae-16",) if n % 3 else ("ae-16", "bo-16", "cy-16"))]
     results = [(w.wait(timeout=120), w.stderr.read()) for w in writers]
     assert all(code == 0 for code, _ in results), results
-    texts = sorted(v["text"] for v in data(ava, "ava-e16")["views"])
+    texts = sorted(v["text"] for v in data(ava, "ae-16")["views"])
     assert texts == sorted(f"view {n}" for n in range(24))
     assert len(data(ava, "bo-16")["views"]) == len(data(ava, "cy-16")["views"]) == 8
 
@@ -373,10 +373,10 @@ def test_twenty_four_concurrent_writers_lose_nothing(ava, run):
 def test_a_writer_waits_for_the_lock_then_gives_up_clearly(ava):
     from sendcli.locking import record_lock
 
-    path = ava / "records" / "ava-e16.yaml"
+    path = ava / "records" / "ae-16.yaml"
     before = path.read_bytes()
-    with record_lock(ava / ".sendcli" / "locks", "ava-e16"):
-        writer = cli(ava, "add", "view", "ava-e16", "--from", "child", "--text", "Hi",
+    with record_lock(ava / ".sendcli" / "locks", "ae-16"):
+        writer = cli(ava, "add", "view", "ae-16", "--from", "child", "--text", "Hi",
                      env={"SENDCLI_LOCK_TIMEOUT": "0.5"})
         code = writer.wait(timeout=60)
     assert code == 1 and "stayed locked for 0.5 seconds" in writer.stderr.read()
@@ -388,7 +388,7 @@ def test_a_lock_left_by_a_killed_process_does_not_block(ava):
         import sys, time
         from pathlib import Path
         from sendcli.locking import record_lock
-        with record_lock(Path({str(ava / '.sendcli' / 'locks')!r}), "ava-e16"):
+        with record_lock(Path({str(ava / '.sendcli' / 'locks')!r}), "ae-16"):
             print("locked", flush=True)
             time.sleep(60)
         """)], stdout=subprocess.PIPE, text=True)
@@ -396,11 +396,11 @@ def test_a_lock_left_by_a_killed_process_does_not_block(ava):
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
     started = time.monotonic()
-    writer = cli(ava, "add", "view", "ava-e16", "--from", "child", "--text", "after the crash",
+    writer = cli(ava, "add", "view", "ae-16", "--from", "child", "--text", "after the crash",
                  env={"SENDCLI_LOCK_TIMEOUT": "5"})
     assert writer.wait(timeout=60) == 0
     assert time.monotonic() - started < 5  # it did not wait out the bound
-    assert data(ava, "ava-e16")["views"][-1]["text"] == "after the crash"
+    assert data(ava, "ae-16")["views"][-1]["text"] == "after the crash"
 
 
 @pytest.mark.parametrize("dress", ["crlf", "bom", "markers", "long-line"])

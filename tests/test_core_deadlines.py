@@ -13,7 +13,7 @@ TODAY = date(2026, 11, 28)
 
 def base(**changes):
     record = {
-        "schema_version": 1, "id": "ava-e16", "status": "sen-support",
+        "schema_version": 1, "id": "ae-16", "status": "sen-support",
         "child": {"name": "Ava Example", "date_of_birth": "2016-05-14", "setting": "school"},
         "needs": {"primary": "SLCN", "secondary": []},
         "register": {"entered": "2026-01-10", "left": None},

@@ -11,7 +11,7 @@ from sendcli.core.rules import RuleContext, cross_field_findings, is_valid_recor
 TODAY = date(2026, 11, 28)
 
 VALID = {
-    "schema_version": 1, "id": "ava-e16", "status": "sen-support",
+    "schema_version": 1, "id": "ae-16", "status": "sen-support",
     "child": {"name": "Ava Example", "date_of_birth": "2016-05-14", "setting": "school", "year_group": "5"},
     "needs": {"primary": "SLCN", "secondary": ["SEMH"]},
     "register": {"entered": "2024-09-12", "left": None},
@@ -31,7 +31,7 @@ VALID = {
 }
 
 
-def findings_for(change=None, file_id="ava-e16", today=TODAY):
+def findings_for(change=None, file_id="ae-16", today=TODAY):
     record = copy.deepcopy(VALID)
     if change:
         change(record)

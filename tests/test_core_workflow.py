@@ -14,7 +14,7 @@ OPENED = "2026-09-10"
 
 def record(**changes):
     base = {
-        "schema_version": 1, "id": "ava-e16", "status": "sen-support",
+        "schema_version": 1, "id": "ae-16", "status": "sen-support",
         "child": {"name": "Ava Example", "date_of_birth": "2016-05-14", "setting": "school"},
         "needs": {"primary": "SLCN", "secondary": []},
         "register": {"entered": "2024-09-12", "left": None},

@@ -75,34 +75,34 @@ def test_ids_that_could_name_another_path_are_refused(casebook, run, value):
 # -- crashes ------------------------------------------------------------------------------------
 
 def test_a_writer_killed_at_random_moments_leaves_a_valid_record(casebook, run):
-    assert run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
-    path = casebook / "records" / "ava-e16.yaml"
+    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    path = casebook / "records" / "ae-16.yaml"
     env = {**os.environ, "SENDCLI_TODAY": "2026-11-28"}
     rng = random.Random(7)
     views = 0
     for attempt in range(24):
         writer = subprocess.Popen([sys.executable, "-m", "sendcli", "--root", str(casebook), "add", "view",
-                                   "ava-e16", "--from", "parent", "--text", f"view {attempt}"], env=env,
+                                   "ae-16", "--from", "parent", "--text", f"view {attempt}"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.05, 0.6))
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         raw = path.read_bytes()
-        verdict = check_record_bytes(raw, "x", date(2026, 11, 28), "ava-e16")
+        verdict = check_record_bytes(raw, "x", date(2026, 11, 28), "ae-16")
         assert verdict.problems == [], f"attempt {attempt}: the record is damaged"
         now = len(verdict.data["views"])
         assert now in (views, views + 1), "a write was half done, or done twice"
         views = now
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert not [p for p in path.parent.iterdir() if p.name != "ava-e16.yaml" and not p.name.startswith(".")]
+    assert not [p for p in path.parent.iterdir() if p.name != "ae-16.yaml" and not p.name.startswith(".")]
     started = time.monotonic()
-    assert run("add", "view", "ava-e16", "--from", "child", "--text", "after", env={"SENDCLI_LOCK_TIMEOUT": "5"}
+    assert run("add", "view", "ae-16", "--from", "child", "--text", "after", env={"SENDCLI_LOCK_TIMEOUT": "5"}
                ).exit_code == 0
     assert time.monotonic() - started < 5  # no stale lock to wait out
 
 
 def test_temp_files_of_killed_writers_are_not_mistaken_for_records(casebook, run):
-    (casebook / "records" / ".ava-e16.yaml.abc123.tmp").write_text("half a record")
+    (casebook / "records" / ".ae-16.yaml.abc123.tmp").write_text("half a record")
     assert run("check").exit_code == 0
 
 
@@ -113,9 +113,9 @@ def test_files_private_whatever_the_umask(tmp_path, run, monkeypatch):
     try:
         assert run("init", str(tmp_path / "cb")).exit_code == 0
         monkeypatch.chdir(tmp_path / "cb")
-        assert run("new", "ava-e16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
-        assert run("cycle", "open", "ava-e16").exit_code == 0
-        assert run("edit", "ava-e16", env={"EDITOR": f"{sys.executable} -c pass", "VISUAL": ""}).exit_code == 0
+        assert run("new", "ae-16", "--name", "Ava", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+        assert run("cycle", "open", "ae-16").exit_code == 0
+        assert run("edit", "ae-16", env={"EDITOR": f"{sys.executable} -c pass", "VISUAL": ""}).exit_code == 0
     finally:
         os.umask(old)
     for path in (tmp_path / "cb").rglob("*"):
@@ -124,8 +124,8 @@ def test_files_private_whatever_the_umask(tmp_path, run, monkeypatch):
 
 
 def test_lock_files_hold_nothing(casebook, run):
-    assert run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
-    assert run("add", "view", "ava-e16", "--from", "child", "--text", "Secret words").exit_code == 0
+    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    assert run("add", "view", "ae-16", "--from", "child", "--text", "Secret words").exit_code == 0
     for path in (casebook / ".sendcli").rglob("*"):
         if path.is_file():
             assert path.read_bytes() == b"", path

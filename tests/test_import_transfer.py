@@ -88,7 +88,7 @@ def test_duplicates_and_pupils_already_there_are_skipped_and_reruns_create_nothi
     result = run("import", str(IMPORTS / "duplicates.csv"))
     assert result.exit_code == 0
     assert "row 3: skipped: the same pupil as row 2" in result.stderr
-    assert "row 4: skipped: already in the casebook as ava-e16" in result.stderr
+    assert "row 4: skipped: already in the casebook as ae-16" in result.stderr
     before = snapshot(example_casebook)
     again = run("import", str(IMPORTS / "duplicates.csv"))
     assert again.exit_code == 0 and "0 created, 4 skipped" in again.stderr
@@ -130,34 +130,34 @@ def test_an_empty_csv(casebook, run, tmp_path):
 # -- transfer ------------------------------------------------------------------------------------
 
 def test_transfer_pack_with_a_manifest_that_checks_out(example_casebook, run, tmp_path):
-    assert run("close", "ava-e16", "--reason", "moved", env={"SENDCLI_TODAY": "2026-11-20"}).exit_code == 0
+    assert run("close", "ae-16", "--reason", "moved", env={"SENDCLI_TODAY": "2026-11-20"}).exit_code == 0
     due = json.loads(run("due", "--all", "--format", "json").stdout)["items"]
-    assert any(i["record"] == "ava-e16" and i["kind"] == "file-transfer" for i in due)
+    assert any(i["record"] == "ae-16" and i["kind"] == "file-transfer" for i in due)
     out = tmp_path / "pack"
-    result = run("transfer", "ava-e16", "--output", str(out))
+    result = run("transfer", "ae-16", "--output", str(out))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["ava-e16.plan.html", "ava-e16.profile.html",
-                                                     "ava-e16.review.html", "ava-e16.yaml", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["ae-16.plan.html", "ae-16.profile.html",
+                                                     "ae-16.review.html", "ae-16.yaml", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["record"] == "ava-e16" and manifest["made"] == "2026-11-28"
+    assert manifest["record"] == "ae-16" and manifest["made"] == "2026-11-28"
     for entry in manifest["files"]:
         data = (out / entry["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
-    assert record(example_casebook, "ava-e16")["closed"]["transferred"] == "2026-11-28"
+    assert record(example_casebook, "ae-16")["closed"]["transferred"] == "2026-11-28"
     due = json.loads(run("due", "--all", "--format", "json").stdout)["items"]
     assert not any(i["kind"] == "file-transfer" for i in due)
 
 
 def test_transfer_never_overwrites_and_notes_what_is_missing(example_casebook, run, tmp_path):
     out = tmp_path / "pack"
-    result = run("transfer", "ivy-s23", "--output", str(out))
+    result = run("transfer", "is-23", "--output", str(out))
     assert result.exit_code == 0 and "no review is recorded yet" in result.stderr
-    assert "ivy-s23.review.html" not in [p.name for p in out.iterdir()]
+    assert "is-23.review.html" not in [p.name for p in out.iterdir()]
     assert json.loads((out / "manifest.json").read_text())["notes"]
     before = snapshot(out)
-    again = run("transfer", "ivy-s23", "--output", str(out))
+    again = run("transfer", "is-23", "--output", str(out))
     assert again.exit_code == 1 and "already holds" in again.stderr
     assert snapshot(out) == before
 
@@ -165,10 +165,10 @@ def test_transfer_never_overwrites_and_notes_what_is_missing(example_casebook, r
 def test_file_transfer_deadline_counts_school_days_around_closures(example_casebook, run):
     settings = example_casebook / "sendcli.yaml"
     settings.write_text(settings.read_text() + "closures:\n  - {from: 2026-12-21, to: 2027-01-01, name: Christmas}\n")
-    assert run("close", "kai-t12", "--reason", "moved", env={"SENDCLI_TODAY": "2026-12-18"}).exit_code == 0
+    assert run("close", "kt-12", "--reason", "moved", env={"SENDCLI_TODAY": "2026-12-18"}).exit_code == 0
     items = json.loads(run("due", "--all", "--format", "json", "--kind", "file-transfer",
                            env={"SENDCLI_TODAY": "2026-12-18"}).stdout)["items"]
-    assert [(i["record"], i["due"]) for i in items] == [("kai-t12", "2027-01-22")]
+    assert [(i["record"], i["due"]) for i in items] == [("kt-12", "2027-01-22")]
 
 
 def test_a_broken_map_file_is_refused_with_its_line(casebook, run, tmp_path):

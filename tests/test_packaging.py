@@ -47,7 +47,7 @@ def test_wheel_installs_into_a_fresh_venv_and_works_from_any_folder(wheel, tmp_p
     result = subprocess.run([sendcli, "check", str(EXAMPLES)], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "checked 7 records: 7 valid" in result.stderr
-    report = subprocess.run([sendcli, "--root", str(EXAMPLES), "report", "ava-e16", "--template", "profile"],
+    report = subprocess.run([sendcli, "--root", str(EXAMPLES), "report", "ae-16", "--template", "profile"],
                             cwd=elsewhere, env=env, capture_output=True, text=True)
     assert report.returncode == 0 and report.stdout.startswith("<!DOCTYPE html>"), report.stderr
     made = subprocess.run([sendcli, "init", "cb"], cwd=elsewhere, env=env, capture_output=True, text=True)

@@ -19,8 +19,8 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest tests/
 
 # Ava: every template; Leo: a young person (the summary speaks to him); Theo: three cycles, the last reviewed.
 PER_CHILD = [(record, template, fmt) for record, templates in (
-    ("ava-e16", ("plan", "review", "parent", "profile")), ("leo-p09", ("plan", "parent", "profile")),
-    ("theo-s20", ("review",))) for template in templates for fmt in ("html", "md")]
+    ("ae-16", ("plan", "review", "parent", "profile")), ("lp-09", ("plan", "parent", "profile")),
+    ("ts-20", ("review",))) for template in templates for fmt in ("html", "md")]
 CASEBOOK_WIDE = [(view, fmt) for view in ("register", "provision-map", "stats") for fmt in ("text", "csv", "json", "html")]
 
 
@@ -48,7 +48,7 @@ def test_casebook_view_matches_its_golden_file(example_casebook, run, view, fmt)
 
 
 def test_html_is_self_contained_print_ready_and_british(example_casebook, run):
-    html = run("report", "kai-t12").stdout
+    html = run("report", "kt-12").stdout
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in html
     assert "@page { size: A4;" in html and "<style>" in html
     assert not re.search(r"<(script|link|img)\b", html)
@@ -61,7 +61,7 @@ HOSTILE_NAME = "<script>alert('x')</script> {{ 7*7 }}"
 
 @pytest.fixture
 def hostile_record(example_casebook):
-    path = example_casebook / "records" / "ava-e16.yaml"
+    path = example_casebook / "records" / "ae-16.yaml"
     text = path.read_text()
     text = text.replace("name: Ava Example", f'name: "{HOSTILE_NAME}"', 1)
     text = text.replace("preferred_name: Ava", 'preferred_name: "{{ 7*7 }} <b>Ava</b>"', 1)
@@ -71,7 +71,7 @@ def hostile_record(example_casebook):
 
 @pytest.mark.parametrize("template", ["plan", "review", "parent", "profile"])
 def test_record_text_is_data_never_markup_or_template_code_in_html(hostile_record, run, template):
-    html = run("report", "ava-e16", "--template", template).stdout
+    html = run("report", "ae-16", "--template", template).stdout
     assert "<script>" not in html and "<b>Ava" not in html
     assert "{{ 7*7 }}" in html and "49" not in re.sub(r"\d{3,}|\d+(st|nd|rd|th)|\d+ ?(min|x)", "", html)
     assert "&lt;script&gt;" in html or "&lt;b&gt;Ava" in html
@@ -79,7 +79,7 @@ def test_record_text_is_data_never_markup_or_template_code_in_html(hostile_recor
 
 @pytest.mark.parametrize("template", ["plan", "review", "parent", "profile"])
 def test_record_text_is_escaped_in_markdown(hostile_record, run, template):
-    md = run("report", "ava-e16", "--template", template, "--format", "md").stdout
+    md = run("report", "ae-16", "--template", template, "--format", "md").stdout
     assert "<script>" not in md and "<b>" not in md
     assert "\\<" in md and "{{ 7\\*7 }}" in md
 
@@ -88,8 +88,8 @@ def test_a_casebook_template_overrides_the_built_in_one(example_casebook, run):
     (example_casebook / "templates").mkdir()
     (example_casebook / "templates" / "plan.md.j2").write_text(
         "Plan for {{ record.id }} ({{ record.child.name }}), {{ today|long_date }}: {{ cycle.stage }}\n")
-    assert run("report", "ava-e16", "--format", "md").stdout == "Plan for ava-e16 (Ava Example), 28 November 2026: do\n"
-    assert "<!DOCTYPE html>" in run("report", "ava-e16").stdout  # other formats keep the built-in
+    assert run("report", "ae-16", "--format", "md").stdout == "Plan for ae-16 (Ava Example), 28 November 2026: do\n"
+    assert "<!DOCTYPE html>" in run("report", "ae-16").stdout  # other formats keep the built-in
 
 
 @pytest.mark.parametrize("body, words", [
@@ -101,7 +101,7 @@ def test_a_casebook_template_overrides_the_built_in_one(example_casebook, run):
 def test_bad_or_hostile_casebook_templates_are_refused_cleanly(example_casebook, run, body, words):
     (example_casebook / "templates").mkdir()
     (example_casebook / "templates" / "plan.md.j2").write_text(body + "\n")
-    result = run("report", "ava-e16", "--format", "md")
+    result = run("report", "ae-16", "--format", "md")
     assert result.exit_code == 1 and words in result.stderr and "Traceback" not in result.stderr
     assert "object" not in result.stdout
 
@@ -111,11 +111,11 @@ PRIVATE = ["Ava Example", "Sam Example", "19 October 2016", "2016-10-19"]
 
 @pytest.mark.parametrize("template, fmt", [(t, f) for t in ("plan", "review", "parent", "profile") for f in ("html", "md")])
 def test_redact_leaves_out_names_dates_of_birth_and_contacts(example_casebook, run, template, fmt):
-    text = run("report", "ava-e16", "--template", template, "--format", fmt, "--redact").stdout
+    text = run("report", "ae-16", "--template", template, "--format", fmt, "--redact").stdout
     for secret in PRIVATE:
         assert secret not in text
     if template in ("plan", "review"):
-        assert "A.E. (ava-e16)" in text
+        assert "A.E. (ae-16)" in text
 
 
 @pytest.mark.parametrize("view", ["register", "provision-map"])
@@ -130,17 +130,17 @@ def test_all_records_into_a_folder_privately(example_casebook, run, tmp_path):
     result = run("report", "--all", "--template", "review", "--output-dir", str(out))
     assert result.exit_code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert "ava-e16.review.html" in names and "ivy-s23.review.html" not in names  # Ivy has no review yet
-    assert "skipped: ivy-s23: no review is recorded yet" in result.stderr
+    assert "ae-16.review.html" in names and "is-23.review.html" not in names  # Ivy has no review yet
+    assert "skipped: is-23: no review is recorded yet" in result.stderr
     assert result.stdout == ""  # nothing extra when piped
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
 
 
 @pytest.mark.parametrize("args, code", [
-    (["report"], 2), (["report", "--all"], 2), (["report", "ava-e16", "--all", "--output-dir", "x"], 2),
-    (["report", "ava-e16", "--template", "letter"], 2), (["report", "nobody"], 1),
-    (["report", "ivy-s23", "--template", "review"], 1), (["stats", "--format", "pdf"], 2),
+    (["report"], 2), (["report", "--all"], 2), (["report", "ae-16", "--all", "--output-dir", "x"], 2),
+    (["report", "ae-16", "--template", "letter"], 2), (["report", "nobody"], 1),
+    (["report", "is-23", "--template", "review"], 1), (["stats", "--format", "pdf"], 2),
 ])
 def test_report_refusals(example_casebook, run, args, code):
     result = run(*args)
@@ -152,8 +152,8 @@ def test_register_csv_columns_are_the_contract(example_casebook, run):
     assert list(rows[0]) == ["record", "name", "status", "provision_code", "primary_need", "secondary_needs", "area",
                              "setting", "year_group", "entered", "left"]
     by_id = {row["record"]: row for row in rows}
-    assert by_id["kai-t12"]["provision_code"] == "E" and by_id["ava-e16"]["provision_code"] == "K"
-    assert by_id["mia-d19"]["provision_code"] == "N" and by_id["ava-e16"]["secondary_needs"] == "SEMH"
+    assert by_id["kt-12"]["provision_code"] == "E" and by_id["ae-16"]["provision_code"] == "K"
+    assert by_id["md-19"]["provision_code"] == "N" and by_id["ae-16"]["secondary_needs"] == "SEMH"
 
 
 def test_provision_map_totals(example_casebook, run):
@@ -169,7 +169,7 @@ def test_provision_map_totals(example_casebook, run):
 def test_stats_show_no_names_no_ids_and_suppress_small_numbers(example_casebook, run):
     for fmt in ("text", "csv", "json", "html"):
         text = run("stats", "--format", fmt).stdout
-        for secret in ("ava-e16", "kai-t12", "Ava", "Kai", "Testington"):
+        for secret in ("ae-16", "kt-12", "Ava", "Kai", "Testington"):
             assert secret not in text
     data = json.loads(run("stats", "--format", "json").stdout)
     assert data["total"] == 6 and data["by_primary_need"]["SLCN"] == "<5"
@@ -195,8 +195,8 @@ def test_weekly_minutes(provision, minutes):
 
 
 def test_a_local_offer_service_used_twice_is_listed_once(example_casebook, run):
-    path = example_casebook / "records" / "kai-t12.yaml"
+    path = example_casebook / "records" / "kt-12.yaml"
     text = path.read_text().replace("          outcomes: [o3]\n", "          outcomes: [o3]\n          local_offer: autism-outreach\n", 1)
     path.write_text(text)
     assert run("check").exit_code == 0
-    assert run("report", "kai-t12", "--template", "parent", "--format", "md").stdout.count("- Autism Outreach Team: https") == 1
+    assert run("report", "kt-12", "--template", "parent", "--format", "md").stdout.count("- Autism Outreach Team: https") == 1

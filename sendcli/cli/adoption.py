@@ -90,7 +90,7 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli transfer ava-e16 --output transfer/ava-e16
+      sendcli transfer ae-16 --output transfer/ae-16
     """
     from sendcli.transferring import make_pack
     from sendcli.updating import wants_commit

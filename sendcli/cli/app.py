@@ -114,7 +114,7 @@ app = typer.Typer(
     name="sendcli",
     help="Keep SEN records as YAML in git, and run the SEND Code of Practice's graduated approach "
          "(Assess, Plan, Do, Review) from the terminal.\n\n\b\nExamples:\n  sendcli init casebook --name \"Example "
-         "Primary\"\n  sendcli new ava-e16 --name \"Ava Example\" --dob 2016-05-14 --need SLCN\n  sendcli check\n"
+         "Primary\"\n  sendcli new ae-16 --name \"Ava Example\" --dob 2016-05-14 --need SLCN\n  sendcli check\n"
          "  sendcli due",
     no_args_is_help=True,
     add_completion=False,

@@ -120,8 +120,8 @@ class _TimelineOrder(TyperGroup):
 
 ehc_app = typer.Typer(cls=_TimelineOrder, no_args_is_help=True,
                       help="The EHC needs assessment and plan: record each event of the statutory timeline."
-                           "\n\n\b\nExamples:\n  sendcli ehc request theo-s20 --date 2026-10-02\n"
-                           "  sendcli ehc decision theo-s20 --outcome assess")
+                           "\n\n\b\nExamples:\n  sendcli ehc request ts-20 --date 2026-10-02\n"
+                           "  sendcli ehc decision ts-20 --outcome assess")
 app.add_typer(ehc_app, name="ehc")
 
 DecisionOutcome = choices("DecisionOutcome", codes.EHC_DECISION_OUTCOMES)
@@ -142,21 +142,21 @@ def _event(ctx: typer.Context, record_id: str, event: str, when: str | None, com
 #: Events that need nothing but a date: (what happened, an example), in the order they come.
 SIMPLE_EVENTS = {
     "request": ("A request for an EHC needs assessment was made: the 6- and 20-week clocks start.",
-               "sendcli ehc request theo-s20 --date 2026-10-02"),
+               "sendcli ehc request ts-20 --date 2026-10-02"),
     "not-issue": ("After assessing, the local authority decided not to issue a plan.",
-                 "sendcli ehc not-issue theo-s20 --date 2027-01-20"),
+                 "sendcli ehc not-issue ts-20 --date 2027-01-20"),
     "draft": ("The draft EHC plan was issued.",
-             "sendcli ehc draft theo-s20 --date 2027-01-25"),
+             "sendcli ehc draft ts-20 --date 2027-01-25"),
     "final": ("The final EHC plan was issued (due 20 weeks after the request, Regs 13(2)); status becomes ehc-plan.",
-             "sendcli ehc final theo-s20 --date 2027-02-15"),
+             "sendcli ehc final ts-20 --date 2027-02-15"),
     "review": ("An annual review meeting was held (within 12 months; 6 for under-fives, CoP 9.166, 9.178).",
-              "sendcli ehc review kai-t12 --date 2027-01-20"),
+              "sendcli ehc review kt-12 --date 2027-01-20"),
     "report": ("The report of the last review meeting was sent (within 2 weeks, Regs 20(7)).",
-              "sendcli ehc report kai-t12 --date 2027-01-29"),
+              "sendcli ehc report kt-12 --date 2027-01-29"),
     "amended": ("The amended plan was issued (within 12 weeks of the review meeting, Regs 22).",
-               "sendcli ehc amended kai-t12 --date 2027-04-01"),
+               "sendcli ehc amended kt-12 --date 2027-04-01"),
     "transfer-amended": ("The plan was amended for the phase transfer.",
-                        "sendcli ehc transfer-amended riley-m15 --date 2027-02-01"),
+                        "sendcli ehc transfer-amended rm-15 --date 2027-02-01"),
 }
 
 
@@ -181,7 +181,7 @@ def ehc_decision(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli ehc decision theo-s20 --outcome assess --date 2026-11-06
+      sendcli ehc decision ts-20 --outcome assess --date 2026-11-06
     """
     _event(ctx, record_id, "decision", when, commit, outcome=outcome.value)
 
@@ -194,7 +194,7 @@ def ehc_la_decision(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli ehc la-decision kai-t12 --outcome amend --date 2027-02-10
+      sendcli ehc la-decision kt-12 --outcome amend --date 2027-02-10
     """
     _event(ctx, record_id, "la-decision", when, commit, outcome=outcome.value)
 
@@ -208,7 +208,7 @@ def ehc_transfer(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli ehc transfer riley-m15 --year 2027 --to school
+      sendcli ehc transfer rm-15 --year 2027 --to school
     """
     _event(ctx, record_id, "transfer", when, commit, year=year, to=to.value)
 
@@ -223,6 +223,6 @@ def ehc_exception(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli ehc exception theo-s20 --reason absence-from-area --note "Family abroad 5 weeks"
+      sendcli ehc exception ts-20 --reason absence-from-area --note "Family abroad 5 weeks"
     """
     _event(ctx, record_id, "exception", when, commit, reason=reason.value, note=note)

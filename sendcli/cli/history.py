@@ -44,7 +44,7 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
 
     \b
     Example:
-      EDITOR=nano sendcli edit ava-e16
+      EDITOR=nano sendcli edit ae-16
     """
     from sendcli.editing import edit_record
 
@@ -78,7 +78,7 @@ def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
 
     \b
     Example:
-      sendcli log ava-e16
+      sendcli log ae-16
     """
     from sendcli.checking import RECORDS_DIR
     from sendcli.gitops import file_history

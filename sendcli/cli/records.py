@@ -100,8 +100,8 @@ def new(
 
     \b
     Example:
-      sendcli new ava-b16 --name "Ava Example" --dob 2016-05-14 --year-group 5 --need SLCN --need SEMH
-      sendcli new ben-c15 --name "Ben Example" --dob 2015-10-02 --need dyslexia
+      sendcli new ab-16 --name "Ava Example" --dob 2016-05-14 --year-group 5 --need SLCN --need SEMH
+      sendcli new bc-15 --name "Ben Example" --dob 2015-10-02 --need dyslexia
     """
     if not record_id or not _valid_id(record_id):
         raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "
@@ -140,8 +140,8 @@ def show(
 
     \b
     Examples:
-      sendcli show ava-b16
-      sendcli show ava-b16 --format json
+      sendcli show ab-16
+      sendcli show ab-16 --format json
     """
     from sendcli.records import read_record
 

@@ -71,8 +71,8 @@ def report(
 
     \b
     Examples:
-      sendcli report ava-e16 --output ava-plan.html
-      sendcli report ava-e16 --template parent --format md
+      sendcli report ae-16 --output ava-plan.html
+      sendcli report ae-16 --template parent --format md
       sendcli report --all --template profile --output-dir profiles/
     """
     from sendcli.records import read_record

@@ -16,10 +16,10 @@ from sendcli.core import codes
 app = typer.Typer()
 
 cycle_app = typer.Typer(help="Open, advance and review Assess-Plan-Do-Review cycles.\n\n\b\nExamples:\n"
-                        "  sendcli cycle open ava-e16\n  sendcli cycle advance ava-e16", no_args_is_help=True)
+                        "  sendcli cycle open ae-16\n  sendcli cycle advance ae-16", no_args_is_help=True)
 add_app = typer.Typer(help="Add views, evidence, outcomes, provision, notes and meetings without hand-editing."
-                      "\n\n\b\nExamples:\n  sendcli add view ava-e16 --from child --text \"I like Lego club\"\n"
-                      "  sendcli add outcome ava-e16 --text \"...\" --criteria \"...\"", no_args_is_help=True)
+                      "\n\n\b\nExamples:\n  sendcli add view ae-16 --from child --text \"I like Lego club\"\n"
+                      "  sendcli add outcome ae-16 --text \"...\" --criteria \"...\"", no_args_is_help=True)
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(add_app, name="add")
 
@@ -79,8 +79,8 @@ def cycle_open(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional[st
 
     \b
     Examples:
-      sendcli cycle open ava-e16
-      sendcli cycle open ava-e16 --carry-forward --date 2027-01-06
+      sendcli cycle open ae-16
+      sendcli cycle open ae-16 --carry-forward --date 2027-01-06
     """
     on = _on(when)
     _run(ctx, record_id, "open a cycle",
@@ -106,8 +106,8 @@ def cycle_advance(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional
 
     \b
     Examples:
-      sendcli cycle advance ava-e16
-      sendcli cycle advance ava-e16 --review-date 2027-02-10 --agreed-with parent --agreed-with child
+      sendcli cycle advance ae-16
+      sendcli cycle advance ae-16 --review-date 2027-02-10 --agreed-with parent --agreed-with child
     """
     on = _on(when)
     review_on = date_option(review_date, "--review-date")
@@ -159,7 +159,7 @@ def cycle_review(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli cycle review ava-e16 --decision continue --progress o1=achieved \\
+      sendcli cycle review ae-16 --decision continue --progress o1=achieved \\
           --progress o2=partly-achieved --attendee parent --attendee child
     """
     on = _on(when)
@@ -183,7 +183,7 @@ def close(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli close ava-e16 --reason moved --date 2027-07-20
+      sendcli close ae-16 --reason moved --date 2027-07-20
     """
     on = _on(when)
     _run(ctx, record_id, "close the record", lambda record: _workflow().close_record(record, on, today(), reason),
@@ -203,7 +203,7 @@ def add_view(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli add view ava-e16 --from child --how "drawing and talk" --text "I like working with Sam."
+      sendcli add view ae-16 --from child --how "drawing and talk" --text "I like working with Sam."
     """
     on = _on(when)
     _run(ctx, record_id, "add a view",
@@ -220,7 +220,7 @@ def add_evidence(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli add evidence ava-e16 --source class-teacher --text "Reads 40 words a minute."
+      sendcli add evidence ae-16 --source class-teacher --text "Reads 40 words a minute."
     """
     on = _on(when)
     _run(ctx, record_id, "add evidence",
@@ -238,7 +238,7 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli add outcome ava-e16 --area communication-and-interaction \\
+      sendcli add outcome ae-16 --area communication-and-interaction \\
           --text "By February Ava will say /g/ at the start of words" --criteria "4 of 5 sessions"
     """
     on = _on(when)
@@ -264,7 +264,7 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli add provision ava-e16 --kind small-group --text "Talk Boost group" \\
+      sendcli add provision ae-16 --kind small-group --text "Talk Boost group" \\
           --frequency "3 x 20 min weekly" --minutes-per-week 60 --staff TA --cost 180 --outcome o1
     """
     if cost is not None and not math.isfinite(cost):
@@ -284,7 +284,7 @@ def add_note(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli add note ava-e16 --by TA --text "Used her talk card twice unprompted."
+      sendcli add note ae-16 --by TA --text "Used her talk card twice unprompted."
     """
     on = _on(when)
     _run(ctx, record_id, "add a note", lambda record: _workflow().add_note(record, on, today(), text, by), commit)
@@ -300,7 +300,7 @@ def add_meeting(ctx: typer.Context, record_id: str = RECORD_ID,
 
     \b
     Example:
-      sendcli add meeting ava-e16 --with parent --text "Parents' evening: plan shared."
+      sendcli add meeting ae-16 --with parent --text "Parents' evening: plan shared."
     """
     on = _on(when)
     who = tuple(_role(value, "--with") for value in with_whom)

@@ -243,7 +243,7 @@ def _ascii(text: str) -> str:
 
 
 def pseudonymous_id(pupil: Pupil, taken: set[str]) -> str:
-    """From the admission number, else first name, surname initial and birth year (``ava-e16``); unique.
+    """From the admission number, else first name, surname initial and birth year (``ae-16``); unique.
 
     Never from the UPN: a national identifier does not belong in file names or git history.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,3 +54,91 @@ def file_history(root: Path, path: Path) -> list[LogEntry]:
     if result.returncode != 0:
         raise GitProblem(f"git log failed: {result.stderr.strip().splitlines()[:1]}")
     return [LogEntry(*line.split("\x1f", 2)) for line in result.stdout.splitlines() if line.count("\x1f") == 2]
+
+
+def record_history_text(root: Path, path: Path, author: str | None = None) -> str | None:
+    """One record's history with each version's changes, oldest first; None outside a git repository.
+
+    Renames are not followed and copies never looked for: a record's ID is its
+    file name, so its history is the history of that one path, and git's copy
+    detection would pull in a near-identical sibling record's history. With
+    ``author``, that word stands in for every author's name.
+    """
+    inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        return None
+    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
+    relative = path.resolve().relative_to(top).as_posix()
+    listed = _git(top, "log", "--reverse", "--no-renames", "--date=iso-strict",
+                  "--format=%H%x1f%ad%x1f%an%x1f%s", "--", relative)
+    if listed.returncode != 0:
+        return None  # a repository with no commit yet
+    parts = []
+    for line in listed.stdout.splitlines():
+        if line.count("\x1f") != 3:
+            continue
+        commit, when, name, message = line.split("\x1f")
+        change = _git(top, "show", "--no-renames", "--no-ext-diff", "--no-color", "--format=", commit,
+                      "--", relative).stdout
+        parts.append(f"commit {commit}\nDate:   {when}\nAuthor: {author or name}\n\n    {message}\n\n{change}")
+    if not parts:
+        return "The record's file has not been committed yet.\n"
+    return "\n".join(parts)
+
+
+def is_repository(root: Path) -> bool:
+    result = _git(root, "rev-parse", "--is-inside-work-tree")
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def top_level(root: Path) -> Path:
+    return Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
+
+
+def has_uncommitted_changes(root: Path) -> bool:
+    """Changes to tracked files, staged or not (untracked files survive a history rewrite)."""
+    return bool(_git(top_level(root), "status", "--porcelain", "--untracked-files=no").stdout.strip())
+
+
+def is_tracked(root: Path, path: Path) -> bool:
+    top = top_level(root)
+    relative = path.resolve().relative_to(top).as_posix()
+    return _git(top, "ls-files", "--error-unmatch", "--", relative).returncode == 0
+
+
+def commit_removal(root: Path, removed: Path | None, log: Path, message: str) -> None:
+    """Commit the removal of ``removed`` (if it was tracked) with ``log``, alone."""
+    top = top_level(root)
+    paths = [log.resolve().relative_to(top).as_posix()]
+    if removed is not None:
+        gone = Path(os.path.abspath(removed)).relative_to(top).as_posix()
+        result = _git(top, "rm", "--quiet", "--cached", "--ignore-unmatch", "--", gone)
+        if result.returncode != 0:
+            raise GitProblem(f"the record was removed, but git could not stage its removal: "
+                             f"{_first_line(result)}")
+        paths.append(gone)
+    result = _git(top, "add", "--", paths[0])
+    if result.returncode == 0:
+        result = _git(top, "commit", "--quiet", "--only", "-m", message, "--", *paths)
+    if result.returncode != 0:
+        raise GitProblem(f"the record was removed, but git could not commit the removal: {_first_line(result)}")
+
+
+def remove_from_history(root: Path, filter_repo: list[str], relative: str) -> None:
+    """Rewrite every commit of the repository without ``relative`` (git-filter-repo), then prune."""
+    top = top_level(root)
+    try:
+        result = subprocess.run([*filter_repo, "--force", "--quiet", "--invert-paths", "--path", relative],
+                                cwd=top, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise GitProblem(f"git-filter-repo could not be run: {error.strerror}") from None
+    if result.returncode != 0:
+        raise GitProblem(f"git-filter-repo failed: {_first_line(result)}; the record is removed from the "
+                         "working tree and the last commit, but older commits still hold it")
+    # filter-repo expires the reflog and repacks; make sure nothing unreachable is left in the object store.
+    _git(top, "reflog", "expire", "--expire=now", "--all")
+    _git(top, "gc", "--quiet", "--prune=now")
+
+
+def _first_line(result: subprocess.CompletedProcess) -> str:
+    return " ".join((result.stderr or result.stdout or "").strip().splitlines()[:1])

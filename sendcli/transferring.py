@@ -32,8 +32,13 @@ class Pack:
     transferred: bool
 
 
-def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit: bool = False) -> Pack:
-    """Write the pack into ``folder`` (0700, files 0600); never overwrite a file already there."""
+def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit: bool = False,
+              recipients: list | None = None) -> Pack:
+    """Write the pack into ``folder`` (0700, files 0600); never overwrite a file already there.
+
+    With ``recipients`` (age or SSH public keys), ``folder`` names one encrypted file instead, and
+    nothing unencrypted is written (:mod:`sendcli.exchange.sealing`).
+    """
     record = read_record(book, record_id, today).data
     assert isinstance(record, dict)
     contents: dict[str, bytes] = {f"{record_id}.yaml": book.existing_record_path(record_id).read_bytes()}
@@ -43,7 +48,7 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
             contents[f"{record_id}.{template}.html"] = record_report(book, record, template, "html", today).encode()
         except NothingToReport as why:
             notes.append(why.message)
-    clashes = [name for name in [*contents, "manifest.json"] if (folder / name).exists()]
+    clashes = [name for name in [*contents, "manifest.json"] if (folder / name).exists()] if not recipients else []
     if clashes:
         raise SendcliError(f"{folder} already holds {', '.join(clashes)}; give an empty or new folder")
     manifest = {
@@ -55,9 +60,15 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
         "notes": notes,
     }
     contents["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
-    ensure_private_dir(folder)
-    for name, data in contents.items():
-        write_atomic(folder / name, data, exclusive=True)
+    if recipients:
+        from sendcli.exchange.exporting import write_sealed
+        from sendcli.exchange.sealing import seal
+
+        write_sealed(folder, seal(contents, recipients))
+    else:
+        ensure_private_dir(folder)
+        for name, data in contents.items():
+            write_atomic(folder / name, data, exclusive=True)
     closed = record.get("closed") or {}
     transferred = False
     if record.get("status") == codes.CLOSED and not closed.get("transferred"):

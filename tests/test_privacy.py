@@ -340,3 +340,20 @@ def test_the_dpia_names_only_tests_that_exist():
         defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
         assert test in defined, f"docs/dpia.md names {path}::{test}, which does not exist"
     assert "../shared" not in text and "rules.md" not in text
+
+
+def test_a_sealed_transfer_pack_opens_to_the_same_files_and_records_the_transfer(casebook, run, tmp_path, keys):
+    committed_casebook(casebook, run)
+    sealed = tmp_path / "tw-16.age"
+    result = run("transfer", "tw-16", "--encrypt-to", keys["school"][1], "--encrypt-to", keys["stranger"][1],
+                 "--output", str(sealed))
+    assert result.exit_code == 0, result.stderr
+    assert b"Twinexample" not in sealed.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("tw-16")) == ["tw-16.age"]
+    for who in ("school", "stranger"):  # each recipient can open it
+        out = tmp_path / f"opened-{who}"
+        assert run("decrypt", str(sealed), "--identity", str(keys[who][0]), "--output", str(out)).exit_code == 0
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert {entry["name"] for entry in manifest["files"]} >= {"tw-16.yaml", "tw-16.profile.html"}
+    again = run("transfer", "tw-16", "--encrypt-to", keys["school"][1], "--output", str(sealed))
+    assert again.exit_code == 1 and "already exists" in again.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -79,7 +79,12 @@ def import_register(
 
 @app.command()
 def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
-             output: Path = typer.Option(..., "--output", metavar="DIR", help="The folder for the pack."),
+             output: Path = typer.Option(..., "--output", metavar="DIR",
+                                         help="The folder for the pack (with --encrypt-to, the encrypted file)."),
+             encrypt_to: Optional[List[str]] = typer.Option(
+                 None, "--encrypt-to", metavar="RECIPIENT",
+                 help="Seal the pack for this recipient as one encrypted file (age): an age public key "
+                      "(age1...), an SSH public key, or a file of them. Repeat for several recipients."),
              commit: Optional[bool] = COMMIT) -> None:
     """A transfer pack for the child's next school or college.
 
@@ -89,15 +94,25 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
     set to today.
 
     \b
-    Example:
+    Examples:
       sendcli transfer ae-16 --output transfer/ae-16
+      sendcli transfer ae-16 --encrypt-to age1... --output transfer/ae-16.age
     """
     from sendcli.transferring import make_pack
     from sendcli.updating import wants_commit
 
     book = casebook(ctx)
-    pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit))
-    for name in pack.files:
+    recipients = None
+    if encrypt_to:
+        from sendcli.exchange.sealing import read_recipients
+
+        recipients = read_recipients(encrypt_to)
+    pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit), recipients=recipients)
+    if recipients:
+        typer.echo(str(pack.folder))
+        sys.stderr.write(f"{record_id}: pack sealed for {len(recipients)} recipient(s); "
+                         "open it with sendcli decrypt\n")
+    for name in pack.files if not recipients else []:
         typer.echo(str(pack.folder / name))
     for note in pack.notes:
         sys.stderr.write(f"sendcli: note: {note}\n")

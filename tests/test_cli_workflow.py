@@ -2,6 +2,7 @@
 golden diffs on a hand-commented record, git, edit, locks and concurrent writers."""
 
 import difflib
+import json
 import os
 import shutil
 import signal
@@ -54,8 +55,8 @@ def test_a_whole_cycle_from_the_cli_alone(ava, run):
         ("2026-10-20", ["add", "meeting", "ae-16", "--with", "parent", "--text", "Half-term check"]),
         ("2026-12-10", ["cycle", "advance", "ae-16"]),
         ("2026-12-10", ["cycle", "review", "ae-16", "--decision", "continue", "--progress", "o1=achieved",
-                        "--progress", "o2=partly-achieved", "--attendee", "parent", "--attendee", "child"]),
-        ("2027-01-06", ["cycle", "open", "ae-16", "--carry-forward"]),
+                        "--progress", "o2=partly-achieved", "--attendee", "parent", "--attendee", "child",
+                        "--next-review", "2027-03-18"]),
     ]
     printed = []
     for day, args in steps:
@@ -69,10 +70,164 @@ def test_a_whole_cycle_from_the_cli_alone(ava, run):
     assert first["review"] == {"date": "2026-12-10", "attendees": ["parent", "child"], "decision": "continue",
                                "progress": [{"outcome": "o1", "rating": "achieved"},
                                             {"outcome": "o2", "rating": "partly-achieved"}]}
-    assert second["stage"] == "assess" and second["plan"]["outcomes"] == [
-        {"id": "o1", "text": "Speak in a group", "criteria": "Twice a week", "carried_from": 1}]
+    assert second["stage"] == "do" and second["from_cycle"] == 1 and second["opened"] == "2026-12-10"
+    assert second["plan"]["outcomes"] == [
+        {"id": "o1", "text": "Speak in a group", "criteria": "Twice a week", "carried_from": "1/o2"}]
+    assert second["plan"]["provision"][0]["outcomes"] == ["o1"]
     assert check_record_file(ava / "records" / "ae-16.yaml", "x", __import__("datetime").date(2027, 1, 6)).problems == []
 
+
+def test_cycle_open_carry_forward_still_copies_outcomes_not_achieved(ava, run):
+    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
+                      ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
+                      ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
+                      ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
+                      ("2026-09-13", ["cycle", "advance", "ae-16"]),
+                      ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Say /g/", "--criteria", "4 of 5"]),
+                      ("2026-09-13", ["add", "provision", "ae-16", "--text", "Talk Boost", "--outcome", "o1"]),
+                      ("2026-09-14", ["cycle", "advance", "ae-16", "--review-date", "2026-12-01",
+                                      "--agreed-with", "parent"]),
+                      ("2026-12-01", ["cycle", "review", "ae-16", "--decision", "exit", "--progress",
+                                      "o1=partly-achieved", "--attendee", "parent"]),
+                      ("2027-01-06", ["cycle", "open", "ae-16", "--carry-forward"])]:
+        assert run(*args, env=at(day)).exit_code == 0, args
+    second = data(ava, "ae-16")["cycles"][1]
+    assert second["stage"] == "assess" and second["plan"]["outcomes"] == [
+        {"id": "o1", "text": "Say /g/", "criteria": "4 of 5", "carried_from": "1/o1"}]
+
+
+
+def plan_running(ava, run, agreed=("--agreed-with", "parent")):
+    """Ava's first cycle, agreed and running (stage do) from 2026-09-14, review due 2026-12-01."""
+    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
+                      ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
+                      ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
+                      ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
+                      ("2026-09-13", ["cycle", "advance", "ae-16"]),
+                      ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Say /g/", "--criteria", "4 of 5"]),
+                      ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Join in", "--criteria", "Weekly"]),
+                      ("2026-09-13", ["add", "provision", "ae-16", "--text", "Talk Boost", "--outcome", "o1",
+                                      "--minutes-per-week", "60"]),
+                      ("2026-09-13", ["add", "provision", "ae-16", "--text", "Lunch club", "--outcome", "o2"]),
+                      ("2026-09-14", ["cycle", "advance", "ae-16", "--review-date", "2026-12-01", *agreed])]:
+        assert run(*args, env=at(day)).exit_code == 0, args
+
+
+def test_one_review_from_do_records_everything_and_the_plan_goes_on(ava, run):
+    plan_running(ava, run)
+    result = run("cycle", "review", "ae-16", "--decision", "continue", "--progress", "o1=partly-achieved",
+                 "--progress", "o2=not-achieved", "--comment", "o1=Says /g/ in 3 of 5 sessions",
+                 "--next-steps", "Practise at home too", "--end", "p2", "--next-review", "2027-03-01",
+                 "--attendee", "parent", "--attendee", "senco", env=at("2026-12-01"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("ae-16: cycle 1 reviewed (continue) and closed; cycle 2 opened in do with 2 outcomes "
+                             "and 1 provision carried over, review 2027-03-01\n")
+    first, second = data(ava, "ae-16")["cycles"]
+    assert [h["stage"] for h in first["history"]] == ["assess", "plan", "do", "review", "closed"]
+    assert first["review"]["progress"][0] == {"outcome": "o1", "rating": "partly-achieved",
+                                              "text": "Says /g/ in 3 of 5 sessions"}
+    assert first["review"]["next_steps"] == "Practise at home too"
+    assert first["plan"]["provision"][1]["ended"] == "2026-12-01"
+    assert second["from_cycle"] == 1 and second["stage"] == "do"
+    assert second["plan"]["provision"] == [{"id": "p1", "text": "Talk Boost", "minutes_per_week": 60,
+                                            "outcomes": ["o1"], "carried_from": "1/p1"}]
+    assert run("check", env=at("2026-12-01")).exit_code == 0
+    due = json.loads(run("due", "--all", "--format", "json", env=at("2026-12-01")).stdout)
+    reviews = [item for item in due["items"] if item["kind"] == "review"]
+    assert [(item["record"], item["due"]) for item in reviews] == [("ae-16", "2027-03-01")]
+
+
+def test_a_refused_review_names_every_requirement_and_the_way_past_the_family_gate(ava, run):
+    plan_running(ava, run)
+    before = snapshot(ava / "records")
+    result = run("cycle", "review", "ae-16", "--decision", "continue", "--progress", "o1=achieved",
+                 "--attendee", "senco", env=at("2026-12-01"))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()[1:]
+    assert len(lines) == 3 and all(line.startswith("  - ") for line in lines)
+    assert "outcome o2 has no rating" in lines[0]
+    assert 'took no part' in lines[1] and lines[1].endswith('--without-family "REASON"')
+    assert "--next-review DATE" in lines[2]
+    assert snapshot(ava / "records") == before
+
+
+def test_without_family_goes_into_the_history_with_a_warning(ava, run):
+    plan_running(ava, run, agreed=("--agreed-with", "child", "--without-family", "three letters, no reply"))
+    cycle = data(ava, "ae-16")["cycles"][0]
+    assert cycle["history"][-1] == {"stage": "do", "date": "2026-09-14", "without_family": "three letters, no reply"}
+    result = run("cycle", "review", "ae-16", "--decision", "revise", "--progress", "o1=achieved",
+                 "--progress", "o2=achieved", "--attendee", "child", "--without-family", "in hospital",
+                 env=at("2026-12-01"))
+    assert result.exit_code == 0, result.stderr
+    assert "warning: the review goes ahead without the family (in hospital)" in result.stderr
+    assert "CFA s.68" in result.stderr
+    first, second = data(ava, "ae-16")["cycles"]
+    assert first["history"][-1]["without_family"] == "in hospital" and second["stage"] == "plan"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--without-family", " "], "give the reason"),
+    (["--comment", "o1"], "OUTCOME=TEXT"),
+    (["--comment", "o1=a", "--comment", "o1=b"], "two comments"),
+    (["--next-review", "2027-13-01"], "--next-review"),
+    (["--next-steps", ""], "next steps"),
+])
+def test_malformed_review_options_are_usage_errors(ava, run, args, words):
+    plan_running(ava, run)
+    before = snapshot(ava / "records")
+    result = run("cycle", "review", "ae-16", "--decision", "revise", "--progress", "o1=achieved",
+                 "--progress", "o2=achieved", "--attendee", "parent", *args, env=at("2026-12-01"))
+    assert result.exit_code == 2 and words in result.stderr, result.stderr
+    assert snapshot(ava / "records") == before
+
+
+LOCAL_OFFER = """services:
+  - {id: community-slt, name: Example Community Speech and Language Therapy, provider: Example NHS Trust}
+  - {id: autism-outreach, name: Autism Outreach Team, provider: Example LA}
+"""
+
+
+def test_provision_from_the_local_offer_names_a_service_it_lists(ava, run):
+    assert run("cycle", "open", "ae-16", env=at("2026-09-10")).exit_code == 0
+    assert run("add", "outcome", "ae-16", "--text", "Say /g/", env=at("2026-09-10")).exit_code == 0
+    unchecked = run("add", "provision", "ae-16", "--text", "SALT", "--local-offer", "community-slt",
+                    "--outcome", "o1", env=at("2026-09-10"))
+    assert unchecked.exit_code == 0 and "no local-offer.yaml" in unchecked.stderr
+    (ava / "local-offer.yaml").write_text(LOCAL_OFFER)
+    before = snapshot(ava / "records")
+    refused = run("add", "provision", "ae-16", "--text", "SALT", "--local-offer", "slt", env=at("2026-09-10"))
+    assert refused.exit_code == 1
+    assert "'slt' is not a service of local-offer.yaml (its services: autism-outreach, community-slt)" \
+        in refused.stderr
+    assert snapshot(ava / "records") == before
+    added = run("add", "provision", "ae-16", "--kind", "specialist", "--text", "Outreach visits",
+                "--local-offer", "autism-outreach", "--minutes-per-week", "30", "--outcome", "o1",
+                env=at("2026-09-10"))
+    assert added.exit_code == 0 and added.stdout == "p2\n" and added.stderr.startswith("ae-16: cycle 1")
+    assert data(ava, "ae-16")["cycles"][0]["plan"]["provision"][1] == {
+        "id": "p2", "kind": "specialist", "text": "Outreach visits", "minutes_per_week": 30, "outcomes": ["o1"],
+        "local_offer": "autism-outreach"}
+
+
+def test_add_person_keeps_people_without_hand_editing(ava, run):
+    result = run("add", "person", "ae-16", "--name", "Sam Example", "--role", "parent",
+                 "--parental-responsibility", "--contact", "07700 900123")
+    assert result.exit_code == 0 and result.stdout == "ae-16: parent added to people\n"
+    assert "Sam" not in result.stdout
+    assert run("add", "person", "ae-16", "--name", "Ms Patel", "--role", "class-teacher").exit_code == 0
+    assert data(ava, "ae-16")["people"] == [
+        {"name": "Sam Example", "role": "parent", "parental_responsibility": True, "contact": "07700 900123"},
+        {"name": "Ms Patel", "role": "class-teacher"}]
+    text = (ava / "records" / "ae-16.yaml").read_text()
+    assert "  - {name: Sam Example, role: parent, parental_responsibility: true, contact: 07700 900123}" in text
+    before = snapshot(ava / "records")
+    again = run("add", "person", "ae-16", "--name", "sam example", "--role", "parent")
+    assert again.exit_code == 1 and "already listed" in again.stderr
+    for args, code in ((["--name", "X", "--role", "Mum"], 2), (["--name", " ", "--role", "carer"], 2),
+                       (["--role", "carer"], 2)):
+        assert run("add", "person", "ae-16", *args).exit_code == code, args
+    assert snapshot(ava / "records") == before
+    assert run("check").exit_code == 0
 
 def test_a_refused_gate_lists_every_requirement_and_changes_nothing(ava, run):
     assert run("cycle", "open", "ae-16", env=at("2026-09-10")).exit_code == 0

@@ -95,8 +95,8 @@ def test_carry_forward_copies_outcomes_not_achieved():
             {"outcome": "o3", "rating": "not-achieved"}]})
     data = apply(record(cycles=[previous]), workflow.open_cycle(record(cycles=[previous]), TODAY, TODAY, True))
     assert data["cycles"][1]["plan"]["outcomes"] == [
-        {"id": "o1", "area": "cognition-and-learning", "text": "Read", "criteria": "C1", "carried_from": 1},
-        {"id": "o2", "text": "Count", "carried_from": 1}]
+        {"id": "o1", "area": "cognition-and-learning", "text": "Read", "criteria": "C1", "carried_from": "1/o1"},
+        {"id": "o2", "text": "Count", "carried_from": "1/o3"}]
     assert "earlier cycle" in reasons(workflow.open_cycle(record(), TODAY, TODAY, True))
 
 
@@ -196,7 +196,8 @@ def test_review_needs_a_rating_for_every_outcome_and_the_family():
     text = reasons(refused)
     assert "outcome o2 has no rating" in text and "'o9' is not an outcome" in text and "took no part" in text
     change = workflow.review_cycle(reviewable(), TODAY, TODAY, "continue",
-                                   {"o1": "achieved", "o2": "not-achieved"}, ("parent", "child"))
+                                   {"o1": "achieved", "o2": "not-achieved"}, ("parent", "child"),
+                                   next_review=date(2027, 3, 1))
     cycle = apply(reviewable(), change)["cycles"][0]
     assert cycle["stage"] == "closed" and cycle["review"]["decision"] == "continue"
     assert [p["rating"] for p in cycle["review"]["progress"]] == ["achieved", "not-achieved"]
@@ -204,17 +205,17 @@ def test_review_needs_a_rating_for_every_outcome_and_the_family():
 
 def test_a_family_view_since_the_review_began_counts_as_taking_part():
     view = {"date": "2026-11-21", "from": "carer", "text": "Happy"}
-    change = workflow.review_cycle(reviewable(views=[view]), TODAY, TODAY, "continue",
+    change = workflow.review_cycle(reviewable(views=[view]), TODAY, TODAY, "revise",
                                    {"o1": "achieved", "o2": "achieved"})
     assert isinstance(change, Change)
     early = {**view, "date": "2026-11-19"}
     assert "took no part" in reasons(workflow.review_cycle(
-        reviewable(views=[early]), TODAY, TODAY, "continue", {"o1": "achieved", "o2": "achieved"}))
+        reviewable(views=[early]), TODAY, TODAY, "revise", {"o1": "achieved", "o2": "achieved"}))
 
 
-def test_review_only_in_stage_review():
-    assert "only in stage review" in reasons(workflow.review_cycle(
-        record(cycles=[cycle_in("do", plan=GOOD_PLAN)]), TODAY, TODAY, "continue", {"o1": "achieved"}, ("parent",)))
+def test_review_only_in_stage_do_or_review():
+    assert "only in stage do or review" in reasons(workflow.review_cycle(
+        record(cycles=[cycle_in("plan", plan=GOOD_PLAN)]), TODAY, TODAY, "revise", {"o1": "achieved"}, ("parent",)))
 
 
 def test_exit_takes_the_child_off_sen_support():
@@ -290,3 +291,192 @@ def test_a_review_cannot_be_dated_before_the_cycle_entered_review():
     refused = workflow.review_cycle(reviewable(), date(2026, 11, 19), TODAY, "continue",
                                     {"o1": "achieved", "o2": "achieved"}, ("parent",))
     assert "before the cycle entered review" in reasons(refused)
+
+
+# -- one meeting, one command; the review's decision opens the next cycle ------------------------
+
+RUNNING_PLAN = {"agreed": "2026-09-30", "agreed_with": ["parent", "child"], "review_date": "2026-11-25",
+                "outcomes": [{"id": "o1", "area": "cognition-and-learning", "text": "Read", "criteria": "C1"},
+                             {"id": "o2", "text": "Write", "criteria": "C2"},
+                             {"id": "o3", "text": "Count", "criteria": "C3"}],
+                "provision": [{"id": "p1", "kind": "small-group", "text": "Phonics", "minutes_per_week": 60,
+                               "staff": "TA", "outcomes": ["o1", "o2"], "local_offer": "talk-boost"},
+                              {"id": "p2", "text": "Maths club", "outcomes": ["o3"]},
+                              {"id": "p3", "text": "Pencil grip", "outcomes": ["o2"]}]}
+RATED = {"o1": "partly-achieved", "o2": "not-achieved", "o3": "achieved"}
+
+
+def running(**kwargs):
+    return record(cycles=[cycle_in("do", plan=copy.deepcopy(RUNNING_PLAN))], **kwargs)
+
+
+def test_a_review_from_do_moves_through_review_in_the_same_step():
+    change = workflow.review_cycle(running(), TODAY, TODAY, "exit", RATED, ("parent",))
+    cycle = apply(running(), change)["cycles"][0]
+    assert [h["stage"] for h in cycle["history"]][-2:] == ["review", "closed"]
+    assert cycle["history"][-2:] == [{"stage": "review", "date": TODAY}, {"stage": "closed", "date": TODAY}]
+    early = workflow.review_cycle(running(), date(2026, 11, 20), TODAY, "exit", RATED, ("parent",))
+    assert "still ahead" in early.warnings[0]
+    assert "before the cycle's last move" in reasons(
+        workflow.review_cycle(running(), date(2026, 9, 29), TODAY, "exit", RATED, ("parent",)))
+
+
+def test_comments_and_next_steps_are_kept_with_the_review():
+    change = workflow.review_cycle(running(), TODAY, TODAY, "exit", RATED, ("parent",),
+                                   comments={"o2": "Writes a sentence with help"}, next_steps="Keep the grip")
+    review = apply(running(), change)["cycles"][0]["review"]
+    assert review["progress"][1] == {"outcome": "o2", "rating": "not-achieved", "text": "Writes a sentence with help"}
+    assert "text" not in review["progress"][0] and review["next_steps"] == "Keep the grip"
+    assert "--comment: 'o9' is not an outcome" in reasons(
+        workflow.review_cycle(running(), TODAY, TODAY, "exit", RATED, ("parent",), comments={"o9": "x"}))
+
+
+def test_continue_opens_the_next_cycle_in_do_with_the_carry_over():
+    change = workflow.review_cycle(running(), TODAY, TODAY, "continue", RATED, ("parent", "child"),
+                                   ended=("p3",), next_review=date(2027, 3, 18))
+    assert isinstance(change, Change)
+    data = apply(running(), change)
+    first, second = data["cycles"]
+    assert first["stage"] == "closed" and first["plan"]["provision"][2]["ended"] == TODAY
+    assert "ended" not in first["plan"]["provision"][0]
+    assert second["number"] == 2 and second["from_cycle"] == 1 and second["opened"] == TODAY
+    assert second["stage"] == "do"
+    assert second["history"] == [{"stage": "do", "date": TODAY, "note": "opened by the review of cycle 1 (continue)"}]
+    plan = second["plan"]
+    assert (plan["agreed"], plan["agreed_with"], plan["review_date"]) == (TODAY, ["parent", "child"],
+                                                                          date(2027, 3, 18))
+    # Outcomes not achieved, as whole copies with new IDs; o3 was achieved.
+    assert plan["outcomes"] == [
+        {"id": "o1", "area": "cognition-and-learning", "text": "Read", "criteria": "C1", "carried_from": "1/o1"},
+        {"id": "o2", "text": "Write", "criteria": "C2", "carried_from": "1/o2"}]
+    # Provision not ended goes on, tied to the carried outcomes' new IDs; p2 served only o3 (achieved).
+    assert plan["provision"] == [
+        {"id": "p1", "kind": "small-group", "text": "Phonics", "minutes_per_week": 60, "staff": "TA",
+         "outcomes": ["o1", "o2"], "local_offer": "talk-boost", "carried_from": "1/p1"},
+        {"id": "p2", "text": "Maths club", "carried_from": "1/p2"}]
+    assert any("p2 served only outcomes now achieved" in warning for warning in change.warnings)
+    assert "cycle 2 opened in do with 2 outcomes and 2 provision carried over" in change.summary
+
+
+def test_carried_items_keep_every_field_and_a_carried_item_is_carried_again():
+    plan = copy.deepcopy(RUNNING_PLAN)
+    plan["outcomes"][0].update({"measure": "reading age", "carried_from": 1})
+    data = record(cycles=[cycle_in("do", plan=plan)])
+    second = apply(data, workflow.review_cycle(data, TODAY, TODAY, "continue", RATED, ("parent",),
+                                               next_review=date(2027, 3, 18)))["cycles"][1]
+    assert second["plan"]["outcomes"][0] == {"id": "o1", "area": "cognition-and-learning", "text": "Read",
+                                             "criteria": "C1", "measure": "reading age", "carried_from": "1/o1"}
+
+
+def test_continue_needs_a_next_review_after_the_review():
+    text = reasons(workflow.review_cycle(running(), TODAY, TODAY, "continue", RATED, ("parent",)))
+    assert "--next-review DATE" in text
+    assert "must come after this review" in reasons(workflow.review_cycle(
+        running(), TODAY, TODAY, "continue", RATED, ("parent",), next_review=TODAY))
+    assert "not to exit" in reasons(workflow.review_cycle(
+        running(), TODAY, TODAY, "exit", RATED, ("parent",), next_review=date(2027, 3, 1)))
+    achieved = dict.fromkeys(RATED, "achieved")
+    assert "choose --decision revise" in reasons(workflow.review_cycle(
+        running(), TODAY, TODAY, "continue", achieved, ("parent",), next_review=date(2027, 3, 1)))
+
+
+def test_revise_opens_the_next_cycle_in_plan_to_be_agreed_again():
+    data = apply(running(), workflow.review_cycle(running(), TODAY, TODAY, "revise", RATED, ("parent",)))
+    second = data["cycles"][1]
+    assert second["stage"] == "plan" and second["history"][0]["stage"] == "plan"
+    assert "agreed" not in second["plan"] and "review_date" not in second["plan"]
+    assert [o["carried_from"] for o in second["plan"]["outcomes"]] == ["1/o1", "1/o2"]
+    # Outcomes and provision can be added and changed again: it is being planned.
+    assert workflow.add_outcome(data, "New").created_id == "o3"
+    agreed = workflow.advance_cycle(data, TODAY, TODAY, date(2027, 3, 1), ("parent",))
+    assert "provision p2 is not tied to an outcome" in reasons(agreed)
+
+
+def test_request_ehc_assessment_goes_on_like_continue():
+    data = apply(running(), workflow.review_cycle(running(), TODAY, TODAY, "request-ehc-assessment", RATED,
+                                                  ("parent",), next_review=date(2027, 3, 18)))
+    assert data["cycles"][0]["review"]["decision"] == "request-ehc-assessment"
+    assert data["cycles"][1]["stage"] == "do" and data["status"] == "sen-support"
+
+
+def test_end_names_provision_of_the_cycle_not_yet_ended():
+    assert "--end: 'p9' is not provision of cycle 1" in reasons(
+        workflow.review_cycle(running(), TODAY, TODAY, "exit", RATED, ("parent",), ended=("p9",)))
+    plan = copy.deepcopy(RUNNING_PLAN)
+    plan["provision"][0]["ended"] = "2026-10-01"
+    data = record(cycles=[cycle_in("do", plan=plan)])
+    assert "already ended on 2026-10-01" in reasons(
+        workflow.review_cycle(data, TODAY, TODAY, "exit", RATED, ("parent",), ended=("p1",)))
+    # Provision ended earlier is not carried over either.
+    second = apply(data, workflow.review_cycle(data, TODAY, TODAY, "continue", RATED, ("parent",),
+                                               next_review=date(2027, 3, 1)))["cycles"][1]
+    assert [p["carried_from"] for p in second["plan"]["provision"]] == ["1/p2", "1/p3"]
+
+
+# -- family gates: a should of the Code, passed with a reason -----------------------------------
+
+def test_without_family_passes_the_parents_view_but_not_the_childs():
+    child_only = [{"date": "2026-09-15", "from": "child", "text": "I like dogs"}]
+    refused = workflow.advance_cycle(record(cycles=[cycle_in("assess", assess=EVIDENCE)]), TODAY, TODAY)
+    text = reasons(refused)
+    assert 'parent or carer since the cycle opened on 2026-09-10 (CoP 6.45): sendcli add view ae-16 --from ' \
+           'parent --text ...; or, where the family cannot be reached: --without-family "REASON"' in text
+    assert "child's own perspective" in text and text.count("--without-family") == 1
+    still = workflow.advance_cycle(record(cycles=[cycle_in("assess", assess=EVIDENCE)]), TODAY, TODAY,
+                                   without_family="no reply to three letters")
+    assert "child's own perspective" in reasons(still) and "parent or carer" not in reasons(still)
+    data = record(views=child_only, cycles=[cycle_in("assess", assess=EVIDENCE)])
+    change = workflow.advance_cycle(data, TODAY, TODAY, without_family="no reply to three letters")
+    assert apply(data, change)["cycles"][0]["history"][-1] == {
+        "stage": "plan", "date": TODAY, "without_family": "no reply to three letters"}
+    assert "without the family (no reply to three letters)" in change.warnings[0]
+    assert "CFA s.68; CoP 6.43" in change.warnings[0]
+
+
+def test_without_family_passes_the_agreement_of_the_plan_and_nothing_else():
+    change = plan_to_do(GOOD_PLAN, agreed=("child",))
+    assert "--without-family" in reasons(change)
+    data = record(cycles=[cycle_in("plan", plan=GOOD_PLAN)])
+    passed = workflow.advance_cycle(data, TODAY, TODAY, date(2027, 2, 10), ("child",), "moved away, no contact")
+    entry = apply(data, passed)["cycles"][0]["history"][-1]
+    assert entry == {"stage": "do", "date": TODAY, "without_family": "moved away, no contact"}
+    no_review = workflow.advance_cycle(data, TODAY, TODAY, None, ("child",), "moved away, no contact")
+    assert "no date for review" in reasons(no_review) and "not agreed" not in reasons(no_review)
+
+
+def test_without_family_is_not_recorded_where_the_family_took_part():
+    data = record(cycles=[cycle_in("plan", plan=GOOD_PLAN)])
+    change = workflow.advance_cycle(data, TODAY, TODAY, date(2027, 2, 10), ("parent",), "no reply")
+    assert "without_family" not in apply(data, change)["cycles"][0]["history"][-1]
+    assert "not needed" in change.warnings[0]
+
+
+def test_without_family_passes_the_familys_part_in_the_review():
+    refused = workflow.review_cycle(running(), TODAY, TODAY, "continue", RATED, ("class-teacher",),
+                                    next_review=date(2027, 3, 18))
+    assert "took no part" in reasons(refused) and "--without-family" in reasons(refused)
+    change = workflow.review_cycle(running(), TODAY, TODAY, "continue", RATED, ("class-teacher",),
+                                   next_review=date(2027, 3, 18), without_family="in hospital")
+    first, second = apply(running(), change)["cycles"]
+    assert first["history"][-1] == {"stage": "closed", "date": TODAY, "without_family": "in hospital"}
+    # The plan goes on without the family's agreement: the parents must still be told (CFA s.68).
+    assert second["history"][0]["without_family"] == "in hospital"
+    assert second["plan"]["agreed_with"] == ["class-teacher"]
+
+
+def test_a_representative_decides_for_a_young_person_who_lacks_capacity():
+    young = {"name": "Leo", "date_of_birth": "2009-10-03", "setting": "college",
+             "represented_by": {"role": "deputy", "since": "2026-01-05", "note": "Court of Protection order"}}
+    assert isinstance(plan_to_do(GOOD_PLAN, agreed=("deputy",), child=young), Change)
+    assert "the young person or their representative (deputy)" in reasons(
+        plan_to_do(GOOD_PLAN, agreed=("parent",), child=young))
+    later = {**young, "represented_by": {"role": "parent", "since": "2027-01-05"}}
+    assert "not agreed with the young person" in reasons(plan_to_do(GOOD_PLAN, agreed=("parent",), child=later))
+    # A child (before the end of compulsory school age) is represented by a parent or carer anyway.
+    assert workflow.family_roles(record(), TODAY) == workflow.PARENT_ROLES
+    data = record(child=young, views=[{"date": "2026-11-21", "from": "parent", "text": "Happy"}])
+    assert workflow.family_roles(data, TODAY) == {"young-person", "deputy"}
+    parent_rep = {**young, "represented_by": {"role": "parent", "since": "2026-01-05"}}
+    data = record(child=parent_rep, views=[{"date": "2026-09-15", "from": "parent", "text": "He likes buses"}],
+                  cycles=[cycle_in("assess", assess=EVIDENCE)])
+    assert isinstance(workflow.advance_cycle(data, TODAY, TODAY), Change)

@@ -40,6 +40,9 @@ ProvisionKind = choices("ProvisionKind", (
 
 RECORD_ID = typer.Argument(..., metavar="ID", help="The record's ID.")
 DATE = typer.Option(None, "--date", metavar="DATE", help="When it happened, YYYY-MM-DD. Default: today.")
+WITHOUT_FAMILY = typer.Option(None, "--without-family", metavar="REASON",
+                              help="Pass the family's part of the gate where the family could not be reached "
+                                   "(a should of the Code); the reason goes into the history.")
 COMMIT = typer.Option(None, "--commit/--no-commit", help="Commit the changed record alone to git. "
                       "Default: git.commit in sendcli.yaml, else no.")
 
@@ -95,6 +98,7 @@ def cycle_advance(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional
                       None, "--agreed-with", metavar="WHO",
                       help="Who agreed the plan: parent, carer, child, young-person, class-teacher, senco, ... "
                            "(plan → do; repeat it)."),
+                  without_family: Optional[str] = WITHOUT_FAMILY,
                   commit: Optional[bool] = COMMIT) -> None:
     """Move the open cycle one stage on: assess → plan → do → review.
 
@@ -104,16 +108,25 @@ def cycle_advance(ctx: typer.Context, record_id: str = RECORD_ID, when: Optional
     provision tied to them, a review date after today, agreed with the family.
     A refusal lists every unmet requirement; nothing is written.
 
+    The family's view and agreement are duties the Code says a school
+    should meet (CoP 6.45, 6.48): where the family cannot be reached,
+    --without-family "REASON" passes them, writes the reason into the
+    history and warns; every other requirement still applies.
+
     \b
     Examples:
       sendcli cycle advance ae-16
-      sendcli cycle advance ae-16 --review-date 2027-02-10 --agreed-with parent --agreed-with child
+      sendcli cycle advance ae-16 --review-date 2027-02-10 \\
+          --agreed-with parent --agreed-with child
+      sendcli cycle advance ae-16 --review-date 2027-02-10 \\
+          --agreed-with child --without-family "invited three times, no reply"
     """
     on = _on(when)
     review_on = date_option(review_date, "--review-date")
     who = tuple(_role(value, "--agreed-with") for value in agreed_with or [])
+    reason = _reason(without_family)
     _run(ctx, record_id, "advance the cycle",
-         lambda record: _workflow().advance_cycle(record, on, today(), review_on, who), commit)
+         lambda record: _workflow().advance_cycle(record, on, today(), review_on, who, reason), commit)
 
 
 def _parse_progress(values: list[str]) -> dict[str, str]:
@@ -128,6 +141,27 @@ def _parse_progress(values: list[str]) -> dict[str, str]:
             raise typer.BadParameter(f"outcome '{outcome_id}' is rated twice", param_hint="--progress")
         progress[outcome_id] = rating
     return progress
+
+
+def _parse_comments(values: list[str]) -> dict[str, str]:
+    comments: dict[str, str] = {}
+    for value in values:
+        outcome_id, separator, text = value.partition("=")
+        if not separator or not outcome_id.strip() or not text.strip():
+            raise typer.BadParameter(f"'{value}' is not OUTCOME=TEXT (for example o1=\"Says /g/ in 4 of 5 "
+                                     "sessions\")", param_hint="--comment")
+        if outcome_id in comments:
+            raise typer.BadParameter(f"outcome '{outcome_id}' has two comments; give one", param_hint="--comment")
+        comments[outcome_id.strip()] = text.strip()
+    return comments
+
+
+def _reason(value: str | None) -> str | None:
+    """--without-family's reason: some words, kept in the history."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("give the reason the family could not take part (for example \"invited three "
+                                 "times, no reply\")", param_hint="--without-family")
+    return value.strip() if value is not None else None
 
 
 def _role(value: str, option: str) -> str:
@@ -147,26 +181,57 @@ def cycle_review(ctx: typer.Context, record_id: str = RECORD_ID,
                  progress: Optional[list[str]] = typer.Option(
                      None, "--progress", metavar="OUTCOME=RATING",
                      help="A rating for each outcome: achieved, partly-achieved or not-achieved."),
+                 comment: Optional[list[str]] = typer.Option(
+                     None, "--comment", metavar="OUTCOME=TEXT", help="What was seen for that outcome (repeat it)."),
+                 next_steps: Optional[str] = typer.Option(None, "--next-steps", metavar="TEXT",
+                                                          help="The next steps agreed at the review."),
+                 end: Optional[list[str]] = typer.Option(
+                     None, "--end", metavar="PROVISION", help="Provision that stops now (repeat it); "
+                                                             "it is not carried over."),
+                 next_review: Optional[str] = typer.Option(
+                     None, "--next-review", metavar="DATE",
+                     help="The next plan's review date: needed by continue and request-ehc-assessment."),
                  attendee: Optional[list[str]] = typer.Option(None, "--attendee", metavar="WHO",
                                                               help="Who took part (repeat it)."),
+                 without_family: Optional[str] = WITHOUT_FAMILY,
                  when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
-    """Record the review of the cycle in stage review, and close the cycle.
+    """Record the review of the open cycle, close it, and open the next as decided.
 
-    Every outcome needs a rating, and the family must have taken part (an
-    attendee parent, carer or young person, or their view since the review
-    began). --decision exit takes the child off SEN support (status
-    monitoring). CoP 6.54-6.56.
+    One meeting, one command: from stage do the cycle moves through review
+    in the same step. Every outcome needs a rating, and the family must have
+    taken part (an attendee parent, carer or young person, or their view on
+    the review's day or since the cycle entered review) (CoP 6.54); where
+    they could not be reached, --without-family "REASON" passes that part.
+
+    continue (and request-ehc-assessment) opens the next cycle on the
+    review's date straight in stage do, carrying the outcomes not achieved
+    and the provision not ended (--end) with new IDs: give its review date
+    with --next-review. revise opens it in stage plan with the same
+    carry-over, to be changed and agreed again. exit takes the child off SEN
+    support (status monitoring, register left).
 
     \b
-    Example:
-      sendcli cycle review ae-16 --decision continue --progress o1=achieved \\
-          --progress o2=partly-achieved --attendee parent --attendee child
+    Examples:
+      sendcli cycle review ae-16 --decision continue \\
+          --progress o1=achieved --progress o2=partly-achieved \\
+          --comment o2="Speaks in pairs, not yet in a group" \\
+          --end p2 --next-review 2027-03-18 --attendee parent --attendee child
+      sendcli cycle review ae-16 --decision revise \\
+          --progress o1=not-achieved --attendee parent \\
+          --next-steps "Try a visual timetable; ask the SALT for advice"
     """
     on = _on(when)
     ratings = _parse_progress(progress or [])
+    comments = _parse_comments(comment or [])
+    next_on = date_option(next_review, "--next-review")
     who = tuple(_role(value, "--attendee") for value in attendee or [])
+    reason = _reason(without_family)
+    if next_steps is not None and not next_steps.strip():
+        raise typer.BadParameter("give the next steps in words", param_hint="--next-steps")
+    steps = next_steps.strip() if next_steps else None
     _run(ctx, record_id, "record the review",
-         lambda record: _workflow().review_cycle(record, on, today(), decision.value, ratings, who), commit)
+         lambda record: _workflow().review_cycle(record, on, today(), decision.value, ratings, who, comments,
+                                                 steps, tuple(end or ()), next_on, reason), commit)
 
 
 # -- close ------------------------------------------------------------------------------
@@ -259,20 +324,58 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
                                                        help="Cost for the cycle, in pounds."),
                   outcome: Optional[list[str]] = typer.Option(None, "--outcome", metavar="OID",
                                                               help="An outcome it serves (repeat it)."),
+                  local_offer: Optional[str] = typer.Option(
+                      None, "--local-offer", metavar="SERVICE",
+                      help="The service of local-offer.yaml it uses (its id)."),
                   when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
     """Add provision to the open cycle's plan (stage assess or plan); prints its ID (p1, p2...).
 
+    --local-offer names a service of the casebook's local-offer.yaml (the
+    authority's Local Offer); a service that file does not list is refused.
+
     \b
-    Example:
+    Examples:
       sendcli add provision ae-16 --kind small-group --text "Talk Boost group" \\
           --frequency "3 x 20 min weekly" --minutes-per-week 60 --staff TA --cost 180 --outcome o1
+      sendcli add provision ae-16 --kind specialist --text "Speech and language therapy" \\
+          --local-offer community-slt --minutes-per-week 30 --outcome o1
     """
     if cost is not None and not math.isfinite(cost):
         raise typer.BadParameter(f"'{cost}' is not an amount of money", param_hint="--cost")
     on = _on(when)
+    services = casebook(ctx).local_offer_ids if local_offer is not None else None
     _run(ctx, record_id, "add provision",
          lambda record: _workflow().add_provision(record, text, kind.value if kind else None, frequency, minutes,
-                                               staff, cost, tuple(outcome or ()), on, today()), commit)
+                                               staff, cost, tuple(outcome or ()), on, today(), local_offer,
+                                               services), commit)
+
+
+@add_app.command("person")
+def add_person(ctx: typer.Context, record_id: str = RECORD_ID,
+               name: str = typer.Option(..., "--name", metavar="T", help="Their name."),
+               role: str = typer.Option(..., "--role", metavar="R",
+                                        help="parent, carer, class-teacher, ta, senco, educational-psychologist..."),
+               contact: Optional[str] = typer.Option(None, "--contact", metavar="T",
+                                                     help="How to reach them (phone, email)."),
+               parental_responsibility: bool = typer.Option(False, "--parental-responsibility",
+                                                            help="They have parental responsibility."),
+               commit: Optional[bool] = COMMIT) -> None:
+    """Add someone involved with the child to the record's people: family, staff, professionals.
+
+    The commit message and output name the role, never the person.
+
+    \b
+    Examples:
+      sendcli add person ae-16 --name "Sam Example" --role parent --parental-responsibility \\
+          --contact "07700 900123"
+      sendcli add person ae-16 --name "Ms Patel" --role class-teacher
+    """
+    who = _role(role, "--role")
+    if not name.strip():
+        raise typer.BadParameter("give their name", param_hint="--name")
+    reach = contact.strip() if contact and contact.strip() else None
+    _run(ctx, record_id, "add a person",
+         lambda record: _workflow().add_person(record, name.strip(), who, reach, parental_responsibility), commit)
 
 
 @add_app.command("note")

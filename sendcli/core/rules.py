@@ -198,7 +198,12 @@ def check_cycle_history(record: dict, context: RuleContext) -> Iterator[Finding]
             continue
         base = ("cycles", c, "history")
         first_index, first = history[0]
-        if first.get("stage") != "assess":
+        if "from_cycle" in cycle:
+            # A review's decision opens the next cycle straight in do (continue) or plan (revise).
+            if first.get("stage") not in ("plan", "do"):
+                yield Finding((*base, first_index, "stage"), "a cycle opened by a review's decision starts in "
+                              "stage do (continue) or plan (revise)", "cycles")
+        elif first.get("stage") != "assess":
             yield Finding((*base, first_index, "stage"), "a cycle's history starts with stage assess", "cycles")
         opened = cycle.get("opened")
         if isinstance(opened, str) and first.get("date") != opened:
@@ -222,6 +227,42 @@ def check_cycle_history(record: dict, context: RuleContext) -> Iterator[Finding]
 
 
 # -- references -----------------------------------------------------------------
+
+def _item_ids(cycle: dict, section: str) -> set[str]:
+    return {item["id"] for _, item in _enumerate_mappings(_mapping(cycle.get("plan")).get(section))
+            if isinstance(item.get("id"), str)}
+
+
+def check_continuity(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """A cycle opened by a review names an earlier cycle; a carried item names an item of an earlier
+    cycle ("2/o1"), or, as the first edition wrote it, an earlier cycle's number (record.md, "Continuity")."""
+    cycles = {cycle.get("number"): cycle for _, cycle in _cycles(record) if isinstance(cycle.get("number"), int)}
+    for c, cycle in _cycles(record):
+        number = cycle.get("number")
+        if not isinstance(number, int) or isinstance(number, bool):
+            continue
+        origin = cycle.get("from_cycle")
+        if isinstance(origin, int) and not isinstance(origin, bool) and not (origin < number and origin in cycles):
+            yield Finding(("cycles", c, "from_cycle"), f"from_cycle {origin} is not an earlier cycle of this "
+                          "record", "references")
+        for section, what in (("outcomes", "outcome"), ("provision", "provision")):
+            for i, item in _enumerate_mappings(_mapping(cycle.get("plan")).get(section)):
+                source = item.get("carried_from")
+                pointer = ("cycles", c, "plan", section, i, "carried_from")
+                if isinstance(source, int) and not isinstance(source, bool):
+                    if not (source < number and source in cycles):
+                        yield Finding(pointer, f"carried_from {source} is not an earlier cycle of this record",
+                                      "references")
+                elif isinstance(source, str) and "/" in source:
+                    cycle_text, _, item_id = source.partition("/")
+                    earlier = cycles.get(int(cycle_text)) if cycle_text.isdigit() else None
+                    if earlier is None or int(cycle_text) >= number:
+                        yield Finding(pointer, f"carried_from '{source}' does not name an earlier cycle of this "
+                                      "record", "references")
+                    elif item_id not in _item_ids(earlier, section):
+                        yield Finding(pointer, f"carried_from '{source}': cycle {cycle_text} has no {what} "
+                                      f"'{item_id}'", "references")
+
 
 def check_references(record: dict, context: RuleContext) -> Iterator[Finding]:
     """Outcome and provision IDs are unique in their cycle; references resolve."""
@@ -297,6 +338,9 @@ def _cycle_events(cycle: dict) -> Iterator[tuple[Pointer, date]]:
             yield ("assess", "evidence", index, "date"), day
     if (day := _date_at(cycle.get("plan"), "agreed")) is not None:
         yield ("plan", "agreed"), day
+    for index, item in _enumerate_mappings(_mapping(cycle.get("plan")).get("provision")):
+        if (day := parse_iso_date(item.get("ended"))) is not None:
+            yield ("plan", "provision", index, "ended"), day
     for index, item in _enumerate_mappings(_mapping(cycle.get("do")).get("log")):
         if (day := parse_iso_date(item.get("date"))) is not None:
             yield ("do", "log", index, "date"), day
@@ -446,6 +490,7 @@ RULES: tuple[Rule, ...] = (
     check_cycle_history,
     check_running_cycle_has_a_plan,
     check_references,
+    check_continuity,
     check_dates_are_plausible,
     check_date_of_birth,
     check_events_not_in_future,

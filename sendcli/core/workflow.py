@@ -69,14 +69,41 @@ def _date_of_birth(record: dict) -> date:
     return born
 
 
+def representative(record: dict, on: date) -> str | None:
+    """The role that decides for a young person who lacks capacity (CoP 8.14-8.15), from its ``since``
+    date: ``child.represented_by.role``, else None."""
+    represented_by = (record.get("child") or {}).get("represented_by")
+    if not isinstance(represented_by, dict) or not represented_by.get("role"):
+        return None
+    since = parse_iso_date(represented_by.get("since"))
+    return represented_by["role"] if since is None or since <= on else None
+
+
 def family_roles(record: dict, on: date) -> frozenset[str]:
-    """Who speaks for the family on ``on``: the young person from the last Friday
-    of June of the school year they turn 16, else a parent or carer (CoP 8.13-8.15)."""
-    return frozenset({YOUNG_PERSON}) if is_young_person(_date_of_birth(record), on) else PARENT_ROLES
+    """Who speaks for the family on ``on``: the young person from the day after the last Friday of
+    June of the school year they turn 16 (CoP 8.13), or the role that represents a young person who
+    lacks capacity (CoP 8.14-8.15); before then a parent or carer."""
+    if not is_young_person(_date_of_birth(record), on):
+        return PARENT_ROLES
+    speaking_for = representative(record, on)
+    return frozenset({YOUNG_PERSON, speaking_for} if speaking_for else {YOUNG_PERSON})
 
 
 def _family_words(record: dict, on: date) -> str:
-    return "the young person" if is_young_person(_date_of_birth(record), on) else "a parent or carer"
+    if not is_young_person(_date_of_birth(record), on):
+        return "a parent or carer"
+    speaking_for = representative(record, on)
+    return f"the young person or their representative ({speaking_for})" if speaking_for else "the young person"
+
+
+def _family_role_hint(record: dict, on: date) -> str:
+    """The word to suggest for --agreed-with / --attendee / --from."""
+    family = family_roles(record, on)
+    return "parent" if family == PARENT_ROLES else YOUNG_PERSON
+
+
+#: Added to each unmet family requirement: the gate is a *should* of the Code (rules.md, "Family gates").
+WITHOUT_FAMILY_HINT = '; or, where the family cannot be reached: --without-family "REASON"'
 
 
 def _views_since(record: dict, since: date, sources: frozenset[str], until: date = date.max) -> list[dict]:
@@ -153,12 +180,12 @@ def open_cycle(record: dict, on: date, today: date, carry_forward: bool = False)
 
     number = len(cycles) + 1
     cycle: dict = {"number": number, "opened": on, "stage": "assess", "history": [{"stage": "assess", "date": on}]}
-    carried = _unachieved_outcomes(cycles[-1]) if carry_forward else []
+    carried: list[dict] = []
+    if carry_forward:
+        ratings = {p.get("outcome"): p.get("rating") for p in (cycles[-1].get("review") or {}).get("progress") or []}
+        carried, _ = _carried_outcomes(cycles[-1], ratings)
     if carried:
-        cycle["plan"] = {"outcomes": [
-            {"id": f"o{position}", **{key: outcome[key] for key in ("area", "text", "criteria") if key in outcome},
-             "carried_from": cycles[-1]["number"]}
-            for position, outcome in enumerate(carried, start=1)]}
+        cycle["plan"] = {"outcomes": carried}
     edits = [Edit(("cycles",), cycle, append=True)]
     summary = f"cycle {number} opened"
     if carried:
@@ -175,16 +202,32 @@ def open_cycle(record: dict, on: date, today: date, carry_forward: bool = False)
     return Change(edits, summary)
 
 
-def _unachieved_outcomes(cycle: dict) -> list[dict]:
-    ratings = {p.get("outcome"): p.get("rating") for p in (cycle.get("review") or {}).get("progress") or []}
-    return [o for o in (cycle.get("plan") or {}).get("outcomes") or [] if ratings.get(o.get("id")) != "achieved"]
+# -- family gates ---------------------------------------------------------------------------
+
+def _family_gate(unmet_family: list[str], without_family: str | None, what: str) -> tuple[list[str], list[str], str | None]:
+    """A family gate is a *should* of the Code (CoP 6.45, 6.48, 6.54): unmet, it refuses with the way
+    past it; passed with ``--without-family``, the reason is kept and the command warns, because the
+    school must still tell the parents that SEN provision is being made (CFA s.68; CoP 6.43).
+
+    Returns (requirements still unmet, warnings, the reason to write into the history entry)."""
+    if not unmet_family:
+        if without_family is not None:
+            return [], [f"--without-family is not needed: the family took part in {what}; the reason is "
+                        "not recorded"], None
+        return [], [], None
+    if without_family is None:
+        return [reason + WITHOUT_FAMILY_HINT for reason in unmet_family], [], None
+    warnings = [f"{what} goes ahead without the family ({without_family}): record a meeting or letter with "
+                "them as soon as you can; the school must tell the parents that SEN provision is being made "
+                "for their child (CFA s.68; CoP 6.43)"]
+    return [], warnings, without_family
 
 
 # -- cycle advance --------------------------------------------------------------------------
 
 def advance_cycle(record: dict, on: date, today: date, review_date: date | None = None,
-                  agreed_with: tuple[str, ...] = ()) -> Outcome:
-    """Move the open cycle one stage on, through its gate (rules.md, "The cycle's gates")."""
+                  agreed_with: tuple[str, ...] = (), without_family: str | None = None) -> Outcome:
+    """Move the open cycle one stage on, through its gate (rules.md, "The cycle and its continuity")."""
     found = _needs_open_cycle(record, "advance", ("assess", "plan", "do"))
     if isinstance(found, Refusal):
         if open_cycle_index(record) is not None:
@@ -199,50 +242,69 @@ def advance_cycle(record: dict, on: date, today: date, review_date: date | None 
     base = ("cycles", index)
     edits: list[Edit] = []
     warnings: list[str] = []
+    passed_without_family = None
     if stage != "plan" and (review_date is not None or agreed_with):
         reasons.append(f"--review-date and --agreed-with belong to the move plan → do; cycle {cycle['number']} "
                        f"is in {stage} (to change a review date, use sendcli edit)")
     if stage == "assess":
         next_stage = "plan"
-        reasons += _assess_to_plan_unmet(record, cycle, on)
+        unmet, unmet_family = _assess_to_plan_unmet(record, cycle, on)
+        still, warnings, passed_without_family = _family_gate(unmet_family, without_family, "the assessment")
+        reasons += unmet + still
     elif stage == "plan":
         next_stage = "do"
-        unmet, edits = _plan_to_do(record, cycle, base, on, review_date, agreed_with)
-        reasons += unmet
+        unmet, unmet_family, edits = _plan_to_do(record, cycle, base, on, review_date, agreed_with)
+        still, warnings, passed_without_family = _family_gate(unmet_family, without_family, "the plan")
+        reasons += unmet + still
     else:
         next_stage = "review"
+        if without_family is not None:
+            warnings.append("--without-family is not needed: the move do → review has no family gate; "
+                            "the reason is not recorded")
         planned = parse_iso_date((cycle.get("plan") or {}).get("review_date"))
         if planned and planned > on:
             warnings.append(f"the review date {planned} is still ahead: reviewing early")
     if reasons:
         return Refusal(reasons)
     edits.append(Edit((*base, "stage"), next_stage))
-    edits.append(Edit((*base, "history"), {"stage": next_stage, "date": on}, append=True))
-    return Change(edits, f"cycle {cycle['number']} {stage} → {next_stage}", warnings=warnings)
+    entry: dict = {"stage": next_stage, "date": on}
+    if passed_without_family:
+        entry["without_family"] = passed_without_family
+    edits.append(Edit((*base, "history"), entry, append=True))
+    summary = f"cycle {cycle['number']} {stage} → {next_stage}"
+    if passed_without_family:
+        summary += " (without the family)"
+    return Change(edits, summary, warnings=warnings)
 
 
-def _assess_to_plan_unmet(record: dict, cycle: dict, on: date) -> list[str]:
-    """CoP 6.45: the assessment draws on evidence and the views of the pupil and parents."""
+def _assess_to_plan_unmet(record: dict, cycle: dict, on: date) -> tuple[list[str], list[str]]:
+    """CoP 6.45: the assessment draws on evidence and the views of the pupil and parents.
+
+    Returns (unmet requirements, unmet family requirements: those ``--without-family`` may pass)."""
     opened = parse_iso_date(cycle["opened"]) or date.min
-    unmet = []
+    unmet, unmet_family = [], []
     evidence = [item for item in (cycle.get("assess") or {}).get("evidence") or []
                 if (parse_iso_date(item.get("date")) or date.max) <= on]
     if not evidence:
         unmet.append("no evidence is recorded in this cycle's assessment (CoP 6.45): "
                      f"sendcli add evidence {record['id']} --source ... --text ...")
+    if is_young_person(_date_of_birth(record), on):
+        # The young person's own view is the family's view (CoP 8.13), or their representative's.
+        if not _views_since(record, opened, family_roles(record, on), on):
+            unmet_family.append(f"no view from {_family_words(record, on)} since the cycle opened on {opened} "
+                                f"(CoP 6.45): sendcli add view {record['id']} --from {YOUNG_PERSON} --text ...")
+        return unmet, unmet_family
     if not _views_since(record, opened, PUPIL_VIEW_SOURCES, on):
-        who = "young person's" if is_young_person(_date_of_birth(record), on) else "child's"
-        source = YOUNG_PERSON if who == "young person's" else "child"
-        unmet.append(f"no view from the {who} own perspective since the cycle opened on {opened} (CoP 6.45): "
-                     f"sendcli add view {record['id']} --from {source} --text ...")
-    if not is_young_person(_date_of_birth(record), on) and not _views_since(record, opened, PARENT_ROLES, on):
-        unmet.append(f"no view from a parent or carer since the cycle opened on {opened} (CoP 6.45): "
-                     f"sendcli add view {record['id']} --from parent --text ...")
-    return unmet
+        unmet.append(f"no view from the child's own perspective since the cycle opened on {opened} (CoP 6.45): "
+                     f"sendcli add view {record['id']} --from child --text ...")
+    if not _views_since(record, opened, PARENT_ROLES, on):
+        unmet_family.append(f"no view from a parent or carer since the cycle opened on {opened} (CoP 6.45): "
+                            f"sendcli add view {record['id']} --from parent --text ...")
+    return unmet, unmet_family
 
 
 def _plan_to_do(record: dict, cycle: dict, base: tuple, on: date, review_date: date | None,
-                agreed_with: tuple[str, ...]) -> tuple[list[str], list[Edit]]:
+                agreed_with: tuple[str, ...]) -> tuple[list[str], list[str], list[Edit]]:
     """CoP 6.48: outcomes, provision and a clear date for review, agreed with the family (6.43)."""
     plan = cycle.get("plan") or {}
     outcomes = plan.get("outcomes") or []
@@ -270,64 +332,208 @@ def _plan_to_do(record: dict, cycle: dict, base: tuple, on: date, review_date: d
     family = family_roles(record, on)
     already = list(plan.get("agreed_with") or [])
     added = [who for who in dict.fromkeys(agreed_with) if who not in already]
+    unmet_family = []
     if not family & set(already + added):
-        unmet.append(f"the plan is not agreed with {_family_words(record, on)} (CoP 6.43, 6.48): give "
-                     f"--agreed-with {sorted(family)[0] if family != PARENT_ROLES else 'parent'}")
+        unmet_family.append(f"the plan is not agreed with {_family_words(record, on)} (CoP 6.43, 6.48): give "
+                            f"--agreed-with {_family_role_hint(record, on)}")
     edits = [Edit((*base, "plan", "agreed"), on)]
     # Append new roles one by one: the list the user wrote (and its comments) stays as it is.
     edits += [Edit((*base, "plan", "agreed_with"), who, append=True) for who in added]
     if review_date is not None and review_date != parse_iso_date(plan.get("review_date")):
         edits.append(Edit((*base, "plan", "review_date"), review_date))
-    return unmet, edits
+    return unmet, unmet_family, edits
 
 
 # -- cycle review -----------------------------------------------------------------------------
 
+#: Decisions that open the next cycle, and the stage it opens in (rules.md, "Review decisions").
+NEXT_CYCLE_STAGE = {"continue": "do", "request-ehc-assessment": "do", "revise": "plan"}
+
+
 def review_cycle(record: dict, on: date, today: date, decision: str, progress: dict[str, str],
-                 attendees: tuple[str, ...] = ()) -> Outcome:
-    """Record the review and close the cycle (CoP 6.54-6.56)."""
-    found = _needs_open_cycle(record, "record a review", ("review",))
+                 attendees: tuple[str, ...] = (), comments: dict[str, str] | None = None,
+                 next_steps: str | None = None, ended: tuple[str, ...] = (), next_review: date | None = None,
+                 without_family: str | None = None) -> Outcome:
+    """Record the review and close the cycle (CoP 6.54-6.56); open the next one as the decision says.
+
+    From stage ``do`` the review moves the cycle through ``review`` in the same step: one meeting,
+    one command (cli.md, ``cycle review``).
+    """
+    comments = comments or {}
+    found = _needs_open_cycle(record, "record a review", ("do", "review"))
     if isinstance(found, Refusal):
         return found
     index, cycle = found
+    from_do = cycle["stage"] == "do"
     reasons = _check_step_date(record, on, today, cycle)
-    outcome_ids = [o.get("id") for o in (cycle.get("plan") or {}).get("outcomes") or []]
-    for outcome_id in progress:
-        if outcome_id not in outcome_ids:
-            reasons.append(f"'{outcome_id}' is not an outcome of cycle {cycle['number']} "
-                           f"(its outcomes: {', '.join(outcome_ids) or 'none'})")
+    plan = cycle.get("plan") or {}
+    outcome_ids = [o.get("id") for o in plan.get("outcomes") or []]
+    for option, named in (("--progress", progress), ("--comment", comments)):
+        for outcome_id in named:
+            if outcome_id not in outcome_ids:
+                reasons.append(f"{option}: '{outcome_id}' is not an outcome of cycle {cycle['number']} "
+                               f"(its outcomes: {', '.join(outcome_ids) or 'none'})")
     for outcome_id in outcome_ids:
         if outcome_id not in progress:
             reasons.append(f"outcome {outcome_id} has no rating: give --progress {outcome_id}=achieved, "
                            "partly-achieved or not-achieved (CoP 6.54)")
-    entered_review = max((parse_iso_date(h.get("date")) or date.min for h in cycle.get("history") or []
-                          if h.get("stage") == "review"), default=on)
+    provision = plan.get("provision") or []
+    provision_ids = [item.get("id") for item in provision]
+    for provision_id in dict.fromkeys(ended):
+        if provision_id not in provision_ids:
+            reasons.append(f"--end: '{provision_id}' is not provision of cycle {cycle['number']} "
+                           f"(its provision: {', '.join(provision_ids) or 'none'})")
+        elif (item := provision[provision_ids.index(provision_id)]).get("ended"):
+            reasons.append(f"--end: provision {provision_id} already ended on {item['ended']}")
+    history = cycle.get("history") or [{}]
+    last_move = parse_iso_date(history[-1].get("date"))
+    if from_do:
+        entered_review = on
+        if last_move and on < last_move:
+            reasons.append(f"the date {on} is before the cycle's last move ({last_move})")
+    else:
+        entered_review = max((parse_iso_date(h.get("date")) or date.min for h in history
+                              if h.get("stage") == "review"), default=on)
+        if on < entered_review:
+            reasons.append(f"the date {on} is before the cycle entered review ({entered_review})")
     family = family_roles(record, on)
-    if on < entered_review:
-        reasons.append(f"the date {on} is before the cycle entered review ({entered_review})")
-    if not family & set(attendees) and not _views_since(record, entered_review, family, on):
-        reasons.append(f"{_family_words(record, on)} took no part: give --attendee "
-                       f"{'young-person' if YOUNG_PERSON in family else 'parent'}, or record their view "
-                       f"since {entered_review} (CoP 6.54-6.56)")
+    family_views = _views_since(record, entered_review, family, on)
+    unmet_family = []
+    if not family & set(attendees) and not family_views:
+        unmet_family.append(f"{_family_words(record, on)} took no part: give --attendee "
+                            f"{_family_role_hint(record, on)}, or record their view on or after {entered_review} "
+                            "(CoP 6.54)")
+    still, warnings, passed_without_family = _family_gate(unmet_family, without_family, "the review")
+    reasons += still
     if decision == "exit" and record.get("status") == codes.EHC_PLAN:
         reasons.append("an EHC plan ends only when the local authority ceases it (sendcli ehc la-decision "
                        "--outcome cease); choose continue or revise for this cycle")
+    if decision in ("continue", "request-ehc-assessment") and next_review is None:
+        reasons.append(f"--decision {decision} opens the next cycle with the same plan: give its review date "
+                       "with --next-review DATE (CoP 6.48: \"a clear date for review\")")
+    if decision in ("continue", "request-ehc-assessment") and outcome_ids \
+            and all(progress.get(oid) == "achieved" for oid in outcome_ids):
+        reasons.append(f"every outcome is achieved, so no plan is left to go on: choose --decision revise "
+                       "(to set new outcomes) or exit")
+    if next_review is not None and decision == "exit":
+        reasons.append("--next-review belongs to a decision that opens the next cycle (continue, revise, "
+                       "request-ehc-assessment), not to exit")
+    elif next_review is not None and next_review <= on:
+        reasons.append(f"the next review date {next_review} must come after this review ({on})")
     if reasons:
         return Refusal(reasons)
+
     base = ("cycles", index)
+    edits: list[Edit] = []
+    if from_do:
+        planned = parse_iso_date(plan.get("review_date"))
+        if planned and planned > on:
+            warnings.insert(0, f"the review date {planned} is still ahead: reviewing early")
+        edits += [Edit((*base, "stage"), "review"),
+                  Edit((*base, "history"), {"stage": "review", "date": on}, append=True)]
     review: dict = {"date": on}
     if attendees:
         review["attendees"] = list(dict.fromkeys(attendees))
-    review["progress"] = [{"outcome": oid, "rating": progress[oid]} for oid in outcome_ids]
+    review["progress"] = [{"outcome": oid, "rating": progress[oid],
+                           **({"text": comments[oid]} if oid in comments else {})} for oid in outcome_ids]
     review["decision"] = decision
-    edits = [Edit((*base, "review"), review), Edit((*base, "stage"), "closed"),
-             Edit((*base, "history"), {"stage": "closed", "date": on}, append=True)]
+    if next_steps:
+        review["next_steps"] = next_steps
+    edits.append(Edit((*base, "review"), review))
+    edits += [Edit((*base, "plan", "provision", provision_ids.index(pid), "ended"), on)
+              for pid in dict.fromkeys(ended)]
+    closing: dict = {"stage": "closed", "date": on}
+    if passed_without_family:
+        closing["without_family"] = passed_without_family
+    edits += [Edit((*base, "stage"), "closed"), Edit((*base, "history"), closing, append=True)]
     summary = f"cycle {cycle['number']} reviewed ({decision}) and closed"
     if decision == "exit":
         # Off SEN support: back to the monitoring list, register exit date set.
         edits += [Edit(("status",), codes.MONITORING), Edit(("register", "left"), on)]
         summary += "; off SEN support"
-    return Change(edits, summary)
+    if decision in NEXT_CYCLE_STAGE:
+        # CoP 6.55-6.56: the next steps are decided at the review, with the pupil and parents; so the
+        # plan that goes on is agreed on the review's date by those who took part in it.
+        took_part = list(dict.fromkeys([*attendees, *(view["from"] for view in family_views)]))
+        next_cycle, carry_warnings = _next_cycle(record, cycle, on, decision, next_review, took_part,
+                                                 passed_without_family, set(ended), progress)
+        warnings += carry_warnings
+        edits.append(Edit(("cycles",), next_cycle, append=True))
+        carried = (len((next_cycle.get("plan") or {}).get("outcomes") or []),
+                   len((next_cycle.get("plan") or {}).get("provision") or []))
+        summary += (f"; cycle {next_cycle['number']} opened in {next_cycle['stage']} with "
+                    f"{_count(carried[0], 'outcome')} and {_count(carried[1], 'provision')} carried over")
+        if next_review is not None:
+            summary += f", review {next_review}"
+    return Change(edits, summary, warnings=warnings)
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun if noun == "provision" or number == 1 else noun + "s"
+    return f"{number} {plural}"
+
+
+def _carried_outcomes(cycle: dict, ratings: dict[str, str]) -> tuple[list[dict], dict[str, str]]:
+    """The outcomes not achieved, as copies with new IDs noting where they came from ("2/o1"): every
+    other field (criteria, area, a measure and its readings) goes with them. Also the map old → new ID."""
+    carried, renamed = [], {}
+    for outcome in (cycle.get("plan") or {}).get("outcomes") or []:
+        if ratings.get(outcome.get("id")) == "achieved":
+            continue
+        new_id = f"o{len(carried) + 1}"
+        renamed[outcome.get("id")] = new_id
+        copy = {"id": new_id, **{key: value for key, value in outcome.items() if key not in ("id", "carried_from")}}
+        copy["carried_from"] = f"{cycle['number']}/{outcome.get('id')}"
+        carried.append(copy)
+    return carried, renamed
+
+
+def _next_cycle(record: dict, cycle: dict, on: date, decision: str, next_review: date | None,
+                took_part: list[str], without_family: str | None, ended: set[str],
+                ratings: dict[str, str]) -> tuple[dict, list[str]]:
+    """The cycle a review's decision opens on the review's date (rules.md, "Review decisions"):
+    outcomes not achieved and provision not ended carried over, nothing retyped."""
+    number = len(record.get("cycles") or []) + 1
+    stage = NEXT_CYCLE_STAGE[decision]
+    outcomes, renamed = _carried_outcomes(cycle, ratings)
+    warnings = []
+    provision = []
+    for item in (cycle.get("plan") or {}).get("provision") or []:
+        if item.get("id") in ended or item.get("ended"):
+            continue
+        copy = {"id": f"p{len(provision) + 1}",
+                **{key: value for key, value in item.items() if key not in ("id", "carried_from", "ended")}}
+        if "outcomes" in item:
+            serves = [renamed[ref] for ref in item.get("outcomes") or [] if ref in renamed]
+            if serves:
+                copy["outcomes"] = serves
+            else:
+                del copy["outcomes"]
+                warnings.append(f"provision {item.get('id')} served only outcomes now achieved; it goes on as "
+                                f"{copy['id']} tied to no outcome (end it at a review with --end, or tie it "
+                                "to an outcome)")
+        copy["carried_from"] = f"{cycle['number']}/{item.get('id')}"
+        provision.append(copy)
+    entry: dict = {"stage": stage, "date": on,
+                   "note": f"opened by the review of cycle {cycle['number']} ({decision})"}
+    if without_family and stage == "do":
+        entry["without_family"] = without_family
+    plan: dict = {}
+    if stage == "do":
+        plan["agreed"] = on
+        if took_part:
+            plan["agreed_with"] = took_part
+    if next_review is not None:
+        plan["review_date"] = next_review
+    if outcomes:
+        plan["outcomes"] = outcomes
+    if provision:
+        plan["provision"] = provision
+    new_cycle: dict = {"number": number, "opened": on, "stage": stage, "from_cycle": cycle["number"],
+                       "history": [entry]}
+    if plan:
+        new_cycle["plan"] = plan
+    return new_cycle, warnings
 
 
 # -- close ------------------------------------------------------------------------------------
@@ -420,17 +626,26 @@ def add_outcome(record: dict, text: str, criteria: str | None = None, area: str 
 
 def add_provision(record: dict, text: str, kind: str | None = None, frequency: str | None = None,
                   minutes_per_week: int | None = None, staff: str | None = None, cost: float | None = None,
-                  outcomes: tuple[str, ...] = (), on: date | None = None, today: date | None = None) -> Outcome:
+                  outcomes: tuple[str, ...] = (), on: date | None = None, today: date | None = None,
+                  local_offer: str | None = None, services: frozenset[str] | None = None) -> Outcome:
+    """Provision for the plan being made; ``local_offer`` names a service of the casebook's
+    local-offer.yaml (``services``: its IDs, None where there is no such file)."""
     found = _open_cycle_on(record, "add provision to", on, today, PLANNING_STAGES)
     if isinstance(found, Refusal):
         return found
     index, cycle = found
     plan = cycle.get("plan") or {}
     known = [o.get("id") for o in plan.get("outcomes") or []]
-    unknown = [ref for ref in outcomes if ref not in known]
-    if unknown:
-        return Refusal([f"'{ref}' is not an outcome of cycle {cycle['number']} (its outcomes: "
-                        f"{', '.join(known) or 'none yet'})" for ref in unknown])
+    reasons = [f"'{ref}' is not an outcome of cycle {cycle['number']} (its outcomes: "
+               f"{', '.join(known) or 'none yet'})" for ref in outcomes if ref not in known]
+    warnings = []
+    if local_offer is not None and services is not None and local_offer not in services:
+        reasons.append(f"'{local_offer}' is not a service of local-offer.yaml (its services: "
+                       f"{', '.join(sorted(services)) or 'none'})")
+    elif local_offer is not None and services is None:
+        warnings.append(f"the casebook has no local-offer.yaml, so the service '{local_offer}' is not checked")
+    if reasons:
+        return Refusal(reasons)
     provision_id = _next_id("p", plan.get("provision") or [])
     item: dict = {"id": provision_id}
     for key, value in (("kind", kind), ("text", text), ("frequency", frequency),
@@ -439,8 +654,26 @@ def add_provision(record: dict, text: str, kind: str | None = None, frequency: s
             item[key] = value
     if outcomes:
         item["outcomes"] = list(dict.fromkeys(outcomes))
+    if local_offer is not None:
+        item["local_offer"] = local_offer
     return Change([Edit(("cycles", index, "plan", "provision"), item, append=True)],
-                  f"cycle {cycle['number']}: provision {provision_id} added", created_id=provision_id)
+                  f"cycle {cycle['number']}: provision {provision_id} added", created_id=provision_id,
+                  warnings=warnings)
+
+
+def add_person(record: dict, name: str, role: str, contact: str | None = None,
+               parental_responsibility: bool = False) -> Outcome:
+    """Someone involved with the child (record.md, ``people``): family, staff, professionals."""
+    for person in record.get("people") or []:
+        if str(person.get("name", "")).casefold() == name.casefold() and person.get("role") == role:
+            return Refusal([f"this {role} is already listed in people under that name"])
+    person: dict = {"name": name, "role": role}
+    if parental_responsibility:
+        person["parental_responsibility"] = True
+    if contact:
+        person["contact"] = contact
+    # The summary names the role, never the person: it becomes a git commit message.
+    return Change([Edit(("people",), person, append=True)], f"{role} added to people")
 
 
 def _after_agreement_hint(record: dict) -> list[str]:

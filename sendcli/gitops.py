@@ -47,13 +47,59 @@ class LogEntry:
 
 
 def file_history(root: Path, path: Path) -> list[LogEntry]:
-    """``git log`` of one file, newest first, following renames."""
+    """``git log`` of one file, newest first, through its renames but never a copy.
+
+    ``git log --follow`` lets copy detection take a near-identical sibling
+    record as this file's origin and list that child's commits here, a
+    disclosure in an audit trail or a subject access request. So the history
+    is walked by path: the commits that touched the file under its name; where
+    the oldest of them added it as a rename (the old file deleted in the same
+    commit), the walk goes on under the old name from that commit's parent.
+    A sibling that still exists is never a rename's source.
+    """
     require_repository(root, "run 'git init' there and commit the casebook to keep its history")
-    result = _git(root, "log", "--follow", "--date=short", "--format=%ad%x1f%an%x1f%s", "--",
-                  str(path.resolve()))
-    if result.returncode != 0:
-        raise GitProblem(f"git log failed: {result.stderr.strip().splitlines()[:1]}")
-    return [LogEntry(*line.split("\x1f", 2)) for line in result.stdout.splitlines() if line.count("\x1f") == 2]
+    top = Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
+    try:
+        name = path.resolve().relative_to(top).as_posix()
+    except ValueError:
+        raise GitProblem(f"{path} is outside the git repository at {top}") from None
+    entries: list[LogEntry] = []
+    start = "HEAD"
+    seen: set[str] = set()
+    while name not in seen:  # a file renamed back and forth ends the walk rather than loop
+        seen.add(name)
+        result = _git(top, "log", "--date=short", "--format=%H%x1f%ad%x1f%an%x1f%s", start, "--", name)
+        if result.returncode != 0:
+            if "unknown revision" in result.stderr or "does not have any commits" in result.stderr:
+                return entries  # a repository with no commits yet
+            raise GitProblem(f"git log failed: {' '.join(result.stderr.strip().splitlines()[:1])}")
+        commits = [line.split("\x1f", 3) for line in result.stdout.splitlines() if line.count("\x1f") == 3]
+        entries += [LogEntry(date, author, message) for _, date, author, message in commits]
+        if not commits:
+            break
+        oldest = commits[-1][0]
+        origin = _renamed_from(top, oldest, name)
+        if origin is None:
+            break
+        name, start = origin, f"{oldest}^"
+    return entries
+
+
+def _renamed_from(top: Path, commit: str, name: str) -> str | None:
+    """The file ``commit`` renamed to ``name`` (rename detection only, no copies), if it did."""
+    result = _git(top, "diff-tree", "-r", "--root", "-M", "--no-commit-id", "--name-status", "-z", commit)
+    fields = result.stdout.split("\0")
+    index = 0
+    while index < len(fields) - 1:
+        status = fields[index]
+        if status.startswith("R"):
+            old, new = fields[index + 1], fields[index + 2]
+            if new == name:
+                return old
+            index += 3
+        else:
+            index += 2
+    return None
 
 
 def record_history_text(root: Path, path: Path, author: str | None = None) -> str | None:

@@ -103,7 +103,8 @@ STAT_LABELS = {**{n.code: f"{n.label} ({n.code})" for n in codes.NEED_TYPES}, **
 
 
 def stats_report(casebook: Casebook, records: Iterable[dict], output_format: str, today: date) -> str:
-    """Anonymised: no names or IDs anywhere, counts under 5 shown as <5."""
+    """Anonymised: no names or IDs anywhere, counts under 5 shown as <5, and x where a count is
+    hidden so that a small one cannot be worked out by subtraction."""
     figures = stats(records, today)
     data = figures.as_json()
     if output_format == "json":
@@ -117,7 +118,8 @@ def stats_report(casebook: Casebook, records: Iterable[dict], output_format: str
     if output_format == "html":
         return render("stats", "html", {**_page_context(casebook, today), "stats": figures, "labels": STAT_LABELS},
                       casebook.root)
-    out = [f"On SEN support or with an EHC plan: {data['total']} (counts under 5 shown as <5)\n"]
+    out = [f"On SEN support or with an EHC plan: {data['total']} (counts under 5 shown as <5; x: hidden so "
+           "that a small count cannot be worked out from the others)\n"]
     for group, counts in groups:
         out.append(f"\nby {group.replace('_', ' ')}\n")
         out += [f"  {STAT_LABELS.get(key, key):<60} {count}\n" for key, count in counts.items()]

@@ -7,7 +7,7 @@ from conftest import EXAMPLES
 
 BROKEN_DATE = """\
 schema_version: 1
-id: ava-b
+id: ab-16
 status: sen-support
 child:
   name: Ava Brown
@@ -37,44 +37,44 @@ def test_examples_are_valid_from_outside_and_strict(run, tmp_path, monkeypatch):
 
 def test_text_output_is_compiler_style(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "ava-b.yaml").write_text(BROKEN_DATE)
-    result = run("check", "ava-b.yaml")
+    (tmp_path / "ab-16.yaml").write_text(BROKEN_DATE)
+    result = run("check", "ab-16.yaml")
     assert result.exit_code == 1
-    assert result.stdout == ("ava-b.yaml:6:18: error: child.date_of_birth: '2016-02-30' is not a valid date "
+    assert result.stdout == ("ab-16.yaml:6:18: error: child.date_of_birth: '2016-02-30' is not a valid date "
                              "[schema]\n")
     assert result.stderr == "checked 1 record: 0 valid; 1 error, 0 warnings\n"
 
 
 def test_json_output_is_the_documented_object(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "ava-b.yaml").write_text(BROKEN_DATE)
+    (tmp_path / "ab-16.yaml").write_text(BROKEN_DATE)
     shutil.copy(EXAMPLES / "records" / "kt-12.yaml", tmp_path / "kt-12.yaml")
-    result = run("check", "--format", "json", "ava-b.yaml", "kt-12.yaml")
+    result = run("check", "--format", "json", "ab-16.yaml", "kt-12.yaml")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {
         "checked": 2, "valid": 1,
-        "problems": [{"path": "ava-b.yaml", "line": 6, "column": 18, "severity": "error", "rule": "schema",
+        "problems": [{"path": "ab-16.yaml", "line": 6, "column": 18, "severity": "error", "rule": "schema",
                       "pointer": "/child/date_of_birth", "message": "'2016-02-30' is not a valid date"}],
     }
 
 
 def test_casebook_paths_are_relative_to_the_casebook(example_casebook, run, monkeypatch):
-    (example_casebook / "records" / "ava-b.yaml").write_text(BROKEN_DATE)
+    (example_casebook / "records" / "ab-16.yaml").write_text(BROKEN_DATE)
     monkeypatch.chdir(example_casebook / "records")
     result = run("check")
     assert result.exit_code == 1
-    assert result.stdout.startswith("records/ava-b.yaml:6:18: error:")
+    assert result.stdout.startswith("records/ab-16.yaml:6:18: error:")
     assert "checked 8 records: 7 valid" in result.stderr
 
 
 def test_folder_that_is_not_a_casebook_is_searched(tmp_path, run, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a" / "b").mkdir(parents=True)
-    (tmp_path / "a" / "b" / "ava-b.yaml").write_text(BROKEN_DATE)
+    (tmp_path / "a" / "b" / "ab-16.yaml").write_text(BROKEN_DATE)
     (tmp_path / "a" / ".hidden").mkdir()
     (tmp_path / "a" / ".hidden" / "x.yaml").write_text("junk: [")
     result = run("check", "a")
-    assert result.stdout.startswith("a/b/ava-b.yaml:6:18:") and ".hidden" not in result.stdout
+    assert result.stdout.startswith("a/b/ab-16.yaml:6:18:") and ".hidden" not in result.stdout
 
 
 def test_warnings_count_only_with_strict(tmp_path, run, monkeypatch):
@@ -111,13 +111,13 @@ def test_settings_problems_are_reported_with_their_line(example_casebook, run):
 
 def test_every_file_is_checked_and_every_problem_reported(example_casebook, run):
     records = example_casebook / "records"
-    (records / "ava-b.yaml").write_text(BROKEN_DATE.replace("  setting: school\n", "  setting: home\n"))
+    (records / "ab-16.yaml").write_text(BROKEN_DATE.replace("  setting: school\n", "  setting: home\n"))
     (records / "zz-top.yaml").write_text("- a list\n")
     result = run("check", "--format", "json")
     data = json.loads(result.stdout)
     assert data["checked"] == 9 and data["valid"] == 7
     assert [(p["path"], p["line"]) for p in data["problems"]] == [
-        ("records/ava-b.yaml", 6), ("records/ava-b.yaml", 7), ("records/zz-top.yaml", 1)]
+        ("records/ab-16.yaml", 6), ("records/ab-16.yaml", 7), ("records/zz-top.yaml", 1)]
 
 
 def test_settings_file_given_by_name_is_checked_as_settings(example_casebook, run):

@@ -2,6 +2,7 @@
 alone; stats cannot be undone by subtraction."""
 
 import subprocess
+from datetime import date
 
 import pytest
 
@@ -63,3 +64,126 @@ def test_log_of_an_uncommitted_record_says_so(repo, run):
     assert run("new", "gh-17", "--name", "Gus Madeup", "--dob", "2017-04-04", "--need", "MLD").exit_code == 0
     result = run("log", "gh-17")
     assert result.exit_code == 0 and "has not been committed yet" in result.stderr
+
+
+# -- 14.3 stats: no suppressed count can be worked out by subtraction ------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sendcli.core.reports import HIDDEN, stats, suppress_group  # noqa: E402
+
+
+def test_the_reported_case_can_no_longer_be_undone():
+    """Total 9, SEN support 8, EHC plan <5 gave EHC plan = 1."""
+    assert suppress_group({"sen-support": 8, "ehc-plan": 1}, 9) == {"sen-support": HIDDEN, "ehc-plan": "<5"}
+
+
+def test_further_cells_are_hidden_smallest_first_until_they_hide_five():
+    counts = {"SLCN": 20, "ASD": 9, "MLD": 6, "SEMH": 1, "PD": 1}
+    # 1 + 1 = 2 hidden is not enough; the smallest shown (6) brings it to 8.
+    assert suppress_group(counts, 37) == {"SLCN": 20, "ASD": 9, "MLD": HIDDEN, "SEMH": "<5", "PD": "<5"}
+    assert suppress_group({"SLCN": 3, "ASD": 4, "MLD": 10}, 17) == {"SLCN": "<5", "ASD": "<5", "MLD": 10}
+    assert suppress_group({"SLCN": 12, "ASD": 5}, 17) == {"SLCN": 12, "ASD": 5}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12))
+def test_no_hidden_count_is_recoverable_by_subtraction(cells):
+    counts = {f"c{index}": count for index, count in enumerate(cells)}
+    total = sum(cells)
+    shown = suppress_group(counts, total)
+    assert all(shown[key] == count for key, count in counts.items() if isinstance(shown.get(key), int))
+    assert all(count >= 5 for count in shown.values() if isinstance(count, int))
+    hidden = [key for key, value in shown.items() if not isinstance(value, int)]
+    if total < 5:
+        return  # the total is itself shown as <5: there is nothing to subtract from
+    # A reader knows the total and every shown count: subtraction gives only the sum of the hidden ones.
+    assert len(hidden) != 1
+    if hidden:
+        assert sum(counts[key] for key in hidden) >= 5
+        assert total - sum(v for v in shown.values() if isinstance(v, int)) == sum(counts[k] for k in hidden)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["sen-support", "ehc-plan", "monitoring"]),
+                          st.sampled_from(["SLCN", "ASD", "MLD", "SEMH", "PD", "VI"]),
+                          st.sampled_from(["R", "1", "2", "5", "9"])), max_size=60))
+def test_every_group_of_stats_is_safe(children):
+    records = [{"id": f"r{n}", "status": status, "needs": {"primary": need}, "child": {"year_group": year}}
+               for n, (status, need, year) in enumerate(children)]
+    figures = stats(records, date(2026, 11, 28)).as_json()
+    counted = sum(1 for status, _, _ in children if status != "monitoring")
+    for group in ("by_status", "by_provision_code", "by_primary_need", "by_area", "by_year_group"):
+        values = list(figures[group].values())
+        hidden = [v for v in values if not isinstance(v, int)]
+        if counted >= 5:
+            assert len(hidden) != 1, (group, figures[group])
+
+
+# -- 14.2 IDs are pseudonyms: check warns on an ID that carries a name ---------------------------
+
+from sendcli.core.rules import RuleContext, check_id_carries_no_name  # noqa: E402
+
+
+@pytest.mark.parametrize("record_id, name, preferred, warned", [
+    ("jack-f17", "Jack Fictional", None, True),        # the first name
+    ("jf-17", "Jack Fictional", None, False),           # initials and year of birth
+    ("fictional-j17", "Jack Fictional", None, True),    # the surname
+    ("zoe-t14", "Zoë Testcase", None, True),            # accents folded
+    ("bx-15", "Robert Example", "Bob", False),
+    ("bob-e15", "Robert Example", "Bob", True),         # the preferred name
+    ("ab-ell16", "Ann Bell", None, False),              # a name only across a hyphen is not carried
+    ("al-16", "Al Lee", None, False),                   # names under 3 letters are not looked for
+    ("001204", "Ava Example", None, False),
+])
+def test_check_warns_where_an_id_carries_the_childs_name(record_id, name, preferred, warned):
+    child = {"name": name, **({"preferred_name": preferred} if preferred else {})}
+    findings = list(check_id_carries_no_name({"id": record_id, "child": child}, RuleContext(date(2026, 11, 28))))
+    assert bool(findings) == warned
+    assert all(f.severity == "warning" and name.split()[0] not in f.message for f in findings)
+
+
+def test_check_reports_the_named_id_with_its_line(casebook, run):
+    assert run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    result = run("check")
+    assert result.exit_code == 0  # a warning: the record says what is, the ID is the school's to change
+    assert "records/ava-e16.yaml:3:5: warning: id: the ID 'ava-e16' contains the child's name" in result.stdout
+    assert run("check", "--strict").exit_code == 1
+
+
+def test_the_shipped_casebook_has_pseudonymous_ids(run, monkeypatch):
+    from conftest import EXAMPLES
+
+    monkeypatch.chdir(EXAMPLES)
+    assert run("check", "--strict").exit_code == 0
+
+
+# -- 14.2 --redact shows the ID and nothing else of the child ----------------------------------------
+
+def test_redact_shows_the_id_alone_even_in_free_text():
+    from sendcli.core.reports import redact
+
+    record = {"id": "ab-16", "child": {"name": "Ava Example", "preferred_name": "Ava", "date_of_birth": "2016-05-14",
+                                       "admission_number": "001201", "upn": "A12345678901B"},
+              "people": [{"name": "Sam Example", "role": "parent", "contact": "sam@example.org"},
+                         {"name": "NHS Speech and Language Therapy", "role": "speech-therapist"}],
+              "views": [{"from": "parent", "by": "Sam Example", "text": "Ava loves audiobooks; Sam Example agrees."}],
+              "cycles": [{"plan": {"outcomes": [{"text": "Ava will read 60 words a minute with Speech and "
+                                                         "Language support; she will read aloud"}]}}]}
+    safe = redact(record)
+    assert safe["child"]["name"] == "ab-16" and safe["child"]["date_of_birth"] is None
+    assert not {"preferred_name", "admission_number", "upn"} & set(safe["child"])
+    assert safe["views"][0]["text"] == "ab-16 loves audiobooks; parent agrees."
+    assert safe["cycles"][0]["plan"]["outcomes"][0]["text"].startswith("ab-16 will read 60 words a minute with "
+                                                                        "Speech and Language support")
+    assert [p["name"] for p in safe["people"]] == ["parent", "speech-therapist"]
+    assert record["child"]["name"] == "Ava Example"  # a copy: the record itself is untouched
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "ics"])
+def test_due_redacted_shows_ids_and_no_names(example_casebook, run, fmt):
+    result = run("due", "--all", "--redact", "--format", fmt)
+    for name in ("Ava", "Kai", "Testington", "Ivy", "Sample", "A.E."):
+        assert name not in result.stdout
+    assert "ae-16" in result.stdout

@@ -38,17 +38,34 @@ def initials(name: str) -> str:
 
 
 def redact(record: dict) -> dict:
-    """A copy with no names, date of birth or contact details (``--redact``).
+    """A copy that shows the child by ID alone, for output that may leave the school (``--redact``).
 
-    The child is shown by initials and ID, people by their role. Free text
-    written by staff is kept: it should not name anyone, and the README says so.
+    IDs are pseudonyms, and a redacted report shows the ID and nothing else of
+    the child: no name, no initials (which with a year group can identify a
+    child), no date of birth, admission number or UPN. People are shown by
+    their role, without contact details. Free text written by staff keeps its
+    content, but the child's names in it become the ID and other people's
+    names their role ("Ava will read" -> "ab-16 will read"). Names are matched
+    as written (capitalised), so a child called Will leaves "will read" alone.
     """
     safe = copy.deepcopy(record)
-    child = safe.get("child") or {}
-    child["name"] = f"{initials(child.get('name', ''))} ({safe.get('id')})"
-    child.pop("preferred_name", None)
+    record_id = str(safe.get("id") or "")
+    child = safe.get("child") if isinstance(safe.get("child"), dict) else {}
+    replacements: list[tuple[str, str]] = []
+    for text in (child.get("name"), child.get("preferred_name")):
+        if isinstance(text, str):
+            replacements.append((text, record_id))
+            replacements += [(part, record_id) for part in re.split(r"[\s-]+", text) if len(part) >= 2]
+    for person in safe.get("people") or []:
+        if isinstance(person, dict) and isinstance(person.get("name"), str):
+            role = str(person.get("role") or "someone")
+            replacements.append((person["name"], role))  # whole names only: "NHS Speech and Language Therapy"
+    child["name"] = record_id
+    for key in ("preferred_name", "admission_number", "upn"):
+        child.pop(key, None)
     child["date_of_birth"] = None
-    child.pop("admission_number", None)
+    if isinstance(child.get("represented_by"), dict):
+        child["represented_by"].pop("note", None)
     for person in safe.get("people") or []:
         person["name"] = person.get("role", "")
         person.pop("contact", None)
@@ -57,7 +74,30 @@ def redact(record: dict) -> dict:
     for cycle in safe.get("cycles") or []:
         for entry in (cycle.get("do") or {}).get("log") or []:
             entry.pop("by", None)
-    return safe
+    return _without_names(safe, replacements)
+
+
+def _without_names(value: object, replacements: list[tuple[str, str]]) -> object:
+    """Every string of ``value`` with each name (whole words, as written; longest first) replaced."""
+    if not replacements:
+        return value
+    first: dict[str, str] = {}
+    for name, shown in replacements:  # the child's own names first: a parent's shared surname stays the ID
+        first.setdefault(name, shown)
+    ordered = sorted(first.items(), key=lambda pair: -len(pair[0]))
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name, _ in ordered))
+    lookup = dict(ordered)
+
+    def walk(item: object) -> object:
+        if isinstance(item, str):
+            return pattern.sub(lambda match: lookup[match.group(0)], item)
+        if isinstance(item, dict):
+            return {key: walk(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [walk(inner) for inner in item]
+        return item
+
+    return walk(value)
 
 
 def weekly_minutes(provision: dict) -> int | None:
@@ -138,9 +178,38 @@ def register_row(record: dict) -> dict:
     }
 
 
+#: A cell hidden only so that a small count beside it cannot be worked out by subtraction.
+HIDDEN = "x"
+
+
 def suppress(count: int) -> int | str:
     """A count for publication: under 5 becomes '<5' (and 0 stays 0: nobody to identify)."""
     return "<5" if 0 < count < SMALL_NUMBER else count
+
+
+def suppress_group(counts: dict[str, int], total: int) -> dict[str, int | str]:
+    """One group of counts (a partition of ``total``) for publication, with secondary suppression.
+
+    Hiding only the counts under 5 lets a reader work one out: total 9, SEN
+    support 8, EHC plan <5 gives EHC plan = 1. So wherever a count is hidden,
+    further cells of the group are hidden, smallest first, until at least two
+    are hidden and together they hide 5 or more: subtraction then gives only
+    their sum. Cells of 0 are not shown at all (nobody to identify). Where the
+    total is itself under 5 every cell is, and all are hidden already.
+    """
+    shown: dict[str, int | str] = {key: count for key, count in counts.items() if count}
+    hidden = [key for key, count in shown.items() if count < SMALL_NUMBER]
+    for key in hidden:
+        shown[key] = "<5"
+    if hidden and total >= SMALL_NUMBER:
+        # Smallest first; ties in the group's own order, so the same counts always hide the same cells.
+        candidates = sorted((key for key in shown if key not in hidden), key=lambda key: counts[key])
+        for key in candidates:
+            if len(hidden) >= 2 and sum(counts[k] for k in hidden) >= SMALL_NUMBER:
+                break
+            hidden.append(key)
+            shown[key] = HIDDEN
+    return shown
 
 
 @dataclass(frozen=True)
@@ -162,7 +231,12 @@ class Stats:
 
 
 def stats(records: Iterable[dict], as_of: date) -> Stats:
-    """Counts of children on the register (SEN support or EHC plan), small numbers suppressed."""
+    """Counts of children on the register (SEN support or EHC plan), small numbers suppressed.
+
+    Every group (by status, provision code, primary need, area, year group) is a
+    partition of the same total, so each is suppressed against it on its own
+    (:func:`suppress_group`).
+    """
     # (status, primary need, year group) of each child counted: records may stream past once.
     current = [(r["status"], (r.get("needs") or {}).get("primary") or "not recorded",
                 r["child"].get("year_group") or "not recorded")
@@ -170,7 +244,7 @@ def stats(records: Iterable[dict], as_of: date) -> Stats:
 
     def counted(values: Iterable[str], order: Iterable[str]) -> dict[str, int | str]:
         counts = Counter(values)
-        return {key: suppress(counts[key]) for key in order if counts[key]}
+        return suppress_group({key: counts[key] for key in order if counts[key]}, len(current))
 
     year_order = [*codes.YEAR_GROUPS, "not recorded"]
     return Stats(

@@ -10,6 +10,7 @@ reports (a date that is not a date, a list that is not a list).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -84,6 +85,28 @@ def check_id_matches_file(record: dict, context: RuleContext) -> Iterator[Findin
     if isinstance(record_id, str) and record_id != context.file_id:
         yield Finding(("id",), f"id '{record_id}' does not match the file name "
                       f"'{context.file_id}.yaml'", "id")
+
+
+def _folded_letters(text: str) -> str:
+    """Lower-case ASCII letters only: "Zoë" and "zoe" compare equal, as do "O'Neil" and "oneil"."""
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+
+
+def check_id_carries_no_name(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """IDs are pseudonyms: an ID travels in file names, git history, cron mail and
+    calendar feeds, so it must not carry the child's first name or surname (3 letters or more)."""
+    record_id = _text(record.get("id"))
+    child = _mapping(record.get("child"))
+    if not record_id:
+        return
+    # Each run of letters on its own: "ab-ell16" does not carry "Bell".
+    runs = [run for run in re.split(r"[^a-z]+", record_id.lower()) if run]
+    names = " ".join(n for n in (_text(child.get("name")), _text(child.get("preferred_name"))) if n)
+    parts = {_folded_letters(part) for part in re.split(r"[\s\-]+", names)}
+    if any(len(part) >= 3 and part in run for part in parts for run in runs):
+        yield Finding(("id",), f"the ID '{record_id}' contains the child's name; IDs travel in file names, "
+                      "git history, cron mail and calendar feeds, so use initials and year of birth "
+                      "(e.g. ab-16) or the admission number", "id", WARNING)
 
 
 # -- census -------------------------------------------------------------------
@@ -482,6 +505,7 @@ def check_closure_date(record: dict, context: RuleContext) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (
     check_id_matches_file,
+    check_id_carries_no_name,
     check_census_needs,
     check_ehc_plan_has_final_plan,
     check_outcome_areas,

@@ -99,6 +99,7 @@ def new_record_text(child: NewChild, today: date) -> str:
     record = {
         "schema_version": 1,
         "id": child.record_id,
+        "created": today,
         "status": child.status,
         "child": child_fields,
         "needs": {"primary": child.needs[0] if child.needs else None, "secondary": child.needs[1:]},
@@ -120,6 +121,14 @@ def create_record(casebook: Casebook, child: NewChild, today: date) -> Path:
                            "sendcli never overwrites a record")
     if child.date_of_birth > today:
         raise SendcliError(f"the date of birth {child.date_of_birth} is in the future (today is {today})")
+    if child.entered is not None:
+        if child.status not in codes.STATUSES_NEEDING_PRIMARY_NEED:
+            raise SendcliError(f"a child with status {child.status} is not on the SEN register: "
+                               "leave out --entered")
+        if child.entered > today:
+            raise SendcliError(f"the register date {child.entered} is in the future (today is {today})")
+        if child.entered < child.date_of_birth:
+            raise SendcliError(f"the register date {child.entered} is before the date of birth")
     text = new_record_text(child, today)
     verdict = check_record_bytes(text.encode(), f"{RECORDS_DIR}/{path.name}", today, child.record_id)
     refuse_if_invalid(verdict, "the new record would not be valid")

@@ -99,7 +99,7 @@ def _as_new(value):
 #: record.md's key order: a key the tool adds goes where the layout puts it,
 #: before the first existing key that the layout puts after it.
 KEY_ORDER = {key: position for position, key in enumerate([
-    "schema_version", "id", "status", "child", "needs", "register", "people", "views", "meetings", "profile",
+    "schema_version", "id", "created", "status", "child", "needs", "register", "people", "views", "meetings", "profile",
     "cycles", "ehc", "closed",
     "number", "opened", "stage", "history", "assess", "plan", "do", "review",
     "evidence", "summary",

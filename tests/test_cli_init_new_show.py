@@ -61,6 +61,7 @@ def test_new_writes_a_valid_private_record_in_the_documented_layout(casebook, ru
 # yaml-language-server: $schema=../schemas/record.schema.json
 schema_version: 1
 id: ae-16
+created: 2026-11-28
 status: sen-support
 child:
   name: Ava Example

@@ -20,7 +20,7 @@ NOT_YET_BUILT: dict[str, int] = {
     "close": 12, "ehc advice-given": 12,
     "ehc advice-requested": 12, "ehc consultation-reply": 12, "ehc consulted": 12,
     "ehc exception": 12, "ehc existing": 12, "ehc la-decision": 12,
-    "ehc review-notice-sent": 12, "ehc review-planned": 12, "new": 13, "set": 13,
+    "ehc review-notice-sent": 12, "ehc review-planned": 12,
 }
 
 

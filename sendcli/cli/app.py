@@ -36,7 +36,7 @@ COMMAND_MODULES = {
     "check": "check", "init": "records", "new": "records", "show": "records", "close": "workflow",
     "edit": "history", "log": "history", "due": "deadlines", "report": "reports", "register": "reports",
     "provision-map": "reports", "stats": "reports", "import": "adoption", "transfer": "adoption",
-    "cycle": "workflow", "add": "workflow", "ehc": "deadlines",
+    "cycle": "workflow", "add": "workflow", "set": "fields", "ehc": "deadlines",
     "export": "privacy", "purge": "privacy", "decrypt": "privacy",
 }
 

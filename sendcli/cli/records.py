@@ -90,18 +90,24 @@ def new(
                                              "(\"dyslexia\", \"Speech, language and communication needs\"); "
                                              "repeat it: the first is the primary need."),
     status: NewStatus = typer.Option("sen-support", "--status", help="sen-support, ehc-plan or monitoring."),
+    entered: Optional[str] = typer.Option(None, "--entered", metavar="DATE",
+                                          help="When the child joined the SEN register, YYYY-MM-DD. "
+                                               "Default: today (for SEN support and EHC plans)."),
     commit: Optional[bool] = typer.Option(None, "--commit/--no-commit", help="Commit the new record alone to git. "
                                           "Default: git.commit in sendcli.yaml, else no."),
 ) -> None:
     """Create records/ID.yaml for a child, valid from the start (file mode 0600).
 
     A child on SEN support or with an EHC plan needs a primary need code (use
-    NSA where there has been no specialist assessment). Never overwrites.
+    NSA where there has been no specialist assessment). The record notes the
+    day it was created; --entered gives the day the child joined the SEN
+    register, where that was earlier. Never overwrites.
 
     \b
-    Example:
+    Examples:
       sendcli new ab-16 --name "Ava Example" --dob 2016-05-14 --year-group 5 --need SLCN --need SEMH
       sendcli new bc-15 --name "Ben Example" --dob 2015-10-02 --need dyslexia
+      sendcli new lp-09 --name "Leo Example" --dob 2009-03-02 --need ASD --entered 2024-09-12
     """
     if not record_id or not _valid_id(record_id):
         raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "
@@ -110,7 +116,8 @@ def new(
 
     born = date_option(dob, "--dob")
     child = NewChild(record_id=record_id, name=name.strip(), date_of_birth=born, setting=setting.value,
-                     year_group=_year_group(year_group), needs=_need_codes(need), status=status.value)
+                     year_group=_year_group(year_group), needs=_need_codes(need), status=status.value,
+                     entered=date_option(entered, "--entered"))
     from sendcli import gitops
     from sendcli.updating import wants_commit
 

@@ -10,7 +10,7 @@ from sendcli.core import fields
 from sendcli.loading import load_yaml
 from sendcli.schemas import load_schema
 
-AVA = "records/ava-e16.yaml"
+AVA = "records/ae-16.yaml"
 
 
 def data(root, path=AVA):
@@ -39,9 +39,9 @@ def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 ])
 def test_set_changes_one_line_and_keeps_text_as_text(example_casebook, run, field, value, line):
     before = (example_casebook / AVA).read_text()
-    result = run("set", "ava-e16", field, value)
+    result = run("set", "ae-16", field, value)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"ava-e16: {field} set\n"
+    assert result.stdout == f"ae-16: {field} set\n"
     changes = changed_lines(before, (example_casebook / AVA).read_text())
     assert len(changes) == 1 and changes[0][1] == line
     assert run("check", AVA).exit_code == 0
@@ -50,7 +50,7 @@ def test_set_changes_one_line_and_keeps_text_as_text(example_casebook, run, fiel
 def test_set_keeps_comments_and_reads_back_as_typed(example_casebook, run):
     path = example_casebook / AVA
     path.write_text(path.read_text().replace("needs:\n", "needs:  # census codes\n", 1))
-    assert run("set", "ava-e16", "child.year_group", "6").exit_code == 0
+    assert run("set", "ae-16", "child.year_group", "6").exit_code == 0
     assert "needs:  # census codes\n" in path.read_text()
     assert data(example_casebook)["child"]["year_group"] == "6"
 
@@ -71,15 +71,15 @@ def test_add_appends_to_a_list_creating_it_where_needed(casebook, run):
 
 
 def test_set_a_review_comment_and_next_steps_of_a_reviewed_cycle(example_casebook, run):
-    assert run("set", "theo-s20", "cycles[-2].review.progress[o1].text", "Now asks for help").exit_code == 0
-    assert run("set", "theo-s20", "cycles[-2].review.next_steps", "Share the strategies with Year 3").exit_code == 0
-    review = data(example_casebook, "records/theo-s20.yaml")["cycles"][-2]["review"]
+    assert run("set", "ts-20", "cycles[-2].review.progress[o1].text", "Now asks for help").exit_code == 0
+    assert run("set", "ts-20", "cycles[-2].review.next_steps", "Share the strategies with Year 3").exit_code == 0
+    review = data(example_casebook, "records/ts-20.yaml")["cycles"][-2]["review"]
     assert review["next_steps"] == "Share the strategies with Year 3"
     assert next(p for p in review["progress"] if p["outcome"] == "o1")["text"] == "Now asks for help"
 
 
 def test_an_agreed_plan_changed_by_set_warns_to_tell_the_family(example_casebook, run):
-    result = run("set", "ava-e16", "cycles[-1].plan.outcomes[o2].criteria", "Seen in 4 of 5 sessions")
+    result = run("set", "ae-16", "cycles[-1].plan.outcomes[o2].criteria", "Seen in 4 of 5 sessions")
     assert result.exit_code == 0 and "agreed on 2026-09-30: tell the family" in result.stderr
 
 
@@ -111,15 +111,28 @@ def test_an_agreed_plan_changed_by_set_warns_to_tell_the_family(example_casebook
 ])
 def test_set_refusals_change_nothing(example_casebook, run, args, code, words):
     before = snapshot(example_casebook / "records")
-    result = run("set", "ava-e16", *args)
+    result = run("set", "ae-16", *args)
     assert result.exit_code == code, result.stderr
     assert words in result.stderr and "Traceback" not in result.stderr
     assert snapshot(example_casebook / "records") == before
 
 
+def test_needs_are_taken_as_people_type_them(example_casebook, run):
+    result = run("set", "ae-16", "needs.secondary", "--add", "dyslexia")
+    assert result.exit_code == 0, result.stderr
+    assert "SPLD" in result.stderr  # what was understood
+    assert run("set", "ae-16", "needs.primary", "autism").exit_code == 0
+    needs = data(example_casebook)["needs"]
+    assert needs["primary"] == "ASD" and needs["secondary"][-1] == "SPLD"
+    result = run("set", "ae-16", "needs.primary", "sleepy")
+    assert result.exit_code == 2 and "not a census need code" in result.stderr
+    assert run("set", "ae-16", "needs.secondary", "--remove", "spld").exit_code == 0
+    assert "SPLD" not in data(example_casebook)["needs"]["secondary"]
+
+
 def test_set_the_same_value_writes_nothing(example_casebook, run):
     before = snapshot(example_casebook / "records")
-    result = run("set", "ava-e16", "child.year_group", "5")
+    result = run("set", "ae-16", "child.year_group", "5")
     assert result.exit_code == 0 and "nothing changed" in result.stdout
     assert snapshot(example_casebook / "records") == before
 
@@ -133,12 +146,12 @@ def test_set_commits_the_record_alone(example_casebook, run):
     git("init", "-q")
     git("-c", "user.name=T", "-c", "user.email=t@example.org", "add", ".")
     git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "start")
-    result = run("set", "ava-e16", "needs.summary", "Speech sounds", "--commit",
+    result = run("set", "ae-16", "needs.summary", "Speech sounds", "--commit",
                  env={"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"})
     assert result.exit_code == 0, result.stderr
     assert "(committed)" in result.stdout
-    assert git("log", "-1", "--format=%s").stdout.strip() == "ava-e16: needs.summary set"
+    assert git("log", "-1", "--format=%s").stdout.strip() == "ae-16: needs.summary set"
     assert git("status", "--porcelain", "--", "records").stdout == ""
 
 

@@ -45,13 +45,13 @@ def set_command(
 
     \b
     Examples:
-      sendcli set ava-e16 needs.summary "Speech sound difficulties; anxious in large groups"
-      sendcli set ava-e16 child.year_group 6
-      sendcli set ava-e16 profile.important_to_me --add "My dog, Biscuit"
-      sendcli set ava-e16 needs.secondary --add "autism"
-      sendcli set ava-e16 "cycles[-1].plan.outcomes[o2].criteria" "4 of 5 sessions"
-      sendcli set ava-e16 "cycles[-1].review.progress[o1].text" "Now asks for help"
-      sendcli set ava-e16 register.entered 2024-09-12
+      sendcli set ae-16 needs.summary "Speech sound difficulties; anxious in large groups"
+      sendcli set ae-16 child.year_group 6
+      sendcli set ae-16 profile.important_to_me --add "My dog, Biscuit"
+      sendcli set ae-16 needs.secondary --add "autism"
+      sendcli set ae-16 "cycles[-1].plan.outcomes[o2].criteria" "4 of 5 sessions"
+      sendcli set ae-16 "cycles[-1].review.progress[o1].text" "Now asks for help"
+      sendcli set ae-16 register.entered 2024-09-12
     """
     from sendcli.core import fields
     from sendcli.schemas import load_schema

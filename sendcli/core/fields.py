@@ -282,14 +282,9 @@ class NeedCode:
 def need_code(value: str, where: str) -> NeedCode | Malformed:
     """A need as people type it ("dyslexia", "autism", "SLCN") → its census code (rules.md,
     "Census codes": descriptions map to codes; an unknown word is refused with the nearest codes)."""
-    from sendcli.core import codes
+    from sendcli.core.codes import resolve_need
 
-    if not hasattr(codes, "resolve_need"):  # until descriptions are mapped (issue 13): codes only
-        code = value.strip().upper()
-        if code in codes.NEEDS_BY_CODE:
-            return NeedCode(code)
-        return Malformed(f"{where}: '{value}' is not a census need code: {', '.join(codes.NEED_CODES)}")
-    match = codes.resolve_need(value)
+    match = resolve_need(value)
     if match.code is None:
         close = f"; nearest: {', '.join(match.nearest)}" if match.nearest else ""
         return Malformed(f"{where}: '{value}' is not a census need code or a description of one{close}")

@@ -30,6 +30,9 @@ name: {name}
 # plan_within_days: 42               # a new cycle should reach "do" within 6 weeks
 # parent_meeting_interval_days: 122  # CoP 6.65: meet parents at least three times a year
 # retention_years: 31                # IRMS toolkit: date of birth + 31 years
+# keep_after_transfer_days: 30       # a file sent to the next school: this copy kept 30 days more
+# under_five_review_months: 6        # CoP 9.178: consider reviewing an under-five's plan every 3-6 months
+# phase_transfer_year_groups: ["N2", "6", "11"]   # Regs 18(1): plans amended before the move
 # git:
 #   commit: false                    # true: each write commits its record
 """

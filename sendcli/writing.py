@@ -110,8 +110,9 @@ KEY_ORDER = {key: position for position, key in enumerate([
 ])}
 #: Mappings whose keys overlap others' (a cycle's review has a decision too).
 KEY_ORDER_IN = {"ehc": {key: position for position, key in enumerate([
-    "local_authority", "requested", "decision", "not_issued", "draft_plan", "final_plan", "reviews",
-    "phase_transfer", "exceptions"])}}
+    "local_authority", "requested", "advice_requested", "advice_given", "decision", "not_issued", "draft_plan",
+    "consultations", "final_plan", "planned_reviews", "reviews", "ceased", "existing_plan", "phase_transfer",
+    "exceptions", "earlier_assessments"])}}
 
 #: Lists whose items record.md writes one per line in flow style.
 FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people"})

@@ -128,7 +128,7 @@ def test_the_ehc_timeline_from_request_to_phase_transfer(casebook, run):
                env={"SENDCLI_TODAY": "2025-09-01"}).exit_code == 0
     steps = [
         ("request", [], "2025-10-01", {"ehc-decision", "ehc-final-plan"}),
-        ("decision", ["--outcome", "assess"], "2025-11-05", {"ehc-final-plan"}),
+        ("decision", ["--outcome", "assess"], "2025-11-05", {"ehc-issue-decision", "ehc-final-plan"}),
         ("draft", [], "2026-01-20", {"ehc-final-plan"}),
         ("final", [], "2026-02-10", {"ehc-annual-review"}),
         ("review", [], "2027-01-20", {"ehc-annual-review", "ehc-review-report", "ehc-la-decision"}),
@@ -141,7 +141,7 @@ def test_the_ehc_timeline_from_request_to_phase_transfer(casebook, run):
     for event, options, day, expected in steps:
         result = run("ehc", event, "eli-t18", "--date", day, *options, env={"SENDCLI_TODAY": "2027-03-22"})
         assert result.exit_code == 0, (event, result.stderr)
-        assert kinds_due(run, "eli-t18") - {"parent-meeting"} == expected, event
+        assert kinds_due(run, "eli-t18") - {"parent-meeting", "plan"} == expected, event
     record = json.loads(run("show", "eli-t18", "--format", "json").stdout)["record"]
     assert record["status"] == "ehc-plan"
     assert record["ehc"]["reviews"] == [{"meeting": "2027-01-20", "report_sent": "2027-01-29", "la_decision": {
@@ -155,7 +155,7 @@ def test_the_ehc_timeline_from_request_to_phase_transfer(casebook, run):
     ([["request"]], ["final"], "no decision to assess"),
     ([["request"], ["decision", "--outcome", "assess"]], ["final"], "no draft plan"),
     ([["request"], ["decision", "--outcome", "not-assess"]], ["draft"], "no decision to assess"),
-    ([], ["review"], "no final EHC plan"),
+    ([], ["review"], "no EHC plan to review"),
     ([], ["report"], "no annual review meeting"),
     ([], ["transfer-amended"], "no phase transfer"),
     ([["request"]], ["decision", "--outcome", "assess", "--date", "2026-01-01"], "before the request"),

@@ -277,14 +277,20 @@ DECISIONS: tuple[str, ...] = ("continue", "revise", "exit", "request-ehc-assessm
 VIEW_SOURCES: tuple[str, ...] = ("child", "parent", "carer", "young-person", "other")
 
 # -- EHC events (core.ehc) and deadlines (core.deadlines) -------------------------------------
-EHC_EVENTS: tuple[str, ...] = ("request", "decision", "not-issue", "draft", "final", "review", "report",
-                               "la-decision", "amended", "transfer", "transfer-amended", "exception")
+EHC_EVENTS: tuple[str, ...] = ("existing", "request", "advice-requested", "advice-given", "decision", "not-issue",
+                               "draft", "consulted", "consultation-reply", "final", "review-planned",
+                               "review-notice-sent", "review", "report", "la-decision", "amended", "ceased",
+                               "transfer", "transfer-amended", "exception")
+#: Where a plan that ceases leaves the child (``ehc ceased --to``).
+EHC_CEASED_TO: tuple[str, ...] = ("sen-support", "monitoring")
 EHC_DECISION_OUTCOMES: tuple[str, ...] = ("assess", "not-assess")
 EHC_LA_OUTCOMES: tuple[str, ...] = ("maintain", "amend", "cease")
 EHC_TRANSFER_TO: tuple[str, ...] = ("school", "post-16")
 DEADLINE_KINDS: tuple[str, ...] = (
-    "review", "plan", "parent-meeting", "ehc-decision", "ehc-final-plan", "ehc-annual-review",
-    "ehc-review-report", "ehc-la-decision", "ehc-amended-plan", "phase-transfer", "file-transfer", "retention",
+    "review", "plan", "parents-informed", "parent-meeting", "ehc-request", "ehc-advice", "ehc-decision",
+    "ehc-issue-decision", "ehc-final-plan", "ehc-consultation", "ehc-annual-review", "ehc-early-review",
+    "ehc-review-notice", "ehc-review-report", "ehc-la-decision", "ehc-amended-plan", "ehc-cease",
+    "phase-transfer", "file-transfer", "retention",
 )
 #: Why an EHC time limit may be missed (Regulations 10(4), 13(3)).
 EHC_EXCEPTION_REASONS: dict[str, str] = {

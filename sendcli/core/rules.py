@@ -13,10 +13,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sendcli.core import codes
 from sendcli.core.dates import parse_iso_date
+from sendcli.core.deadlines import EXCEPTION_KINDS, closure_exception_problems
 from sendcli.core.findings import WARNING, Finding, Pointer
 
 #: Record IDs (cli.md): pseudonymous, lower case, safe as a file name.
@@ -149,10 +150,14 @@ def check_census_needs(record: dict, context: RuleContext) -> Iterator[Finding]:
 
 
 def check_ehc_plan_has_final_plan(record: dict, context: RuleContext) -> Iterator[Finding]:
-    """rules.md: status ``ehc-plan`` without a final plan date cannot get an annual review date."""
-    if record.get("status") == codes.EHC_PLAN and not _mapping(record.get("ehc")).get("final_plan"):
-        yield Finding(("status",), "status is ehc-plan but no final plan date is recorded "
-                      "(ehc.final_plan), so no annual review date can be worked out", "census", WARNING)
+    """rules.md: status ``ehc-plan`` with no plan date (``ehc.final_plan``, or a plan made before the
+    casebook, ``ehc.existing_plan.issued``) cannot get an annual review date."""
+    ehc = _mapping(record.get("ehc"))
+    if record.get("status") == codes.EHC_PLAN and not ehc.get("final_plan") \
+            and not _mapping(ehc.get("existing_plan")).get("issued"):
+        yield Finding(("status",), "status is ehc-plan but no plan date is recorded, so no annual review date "
+                      "can be worked out: record the plan with 'sendcli ehc existing ID --issued DATE' "
+                      "(or ehc.final_plan)", "census", WARNING)
 
 
 def check_outcome_areas(record: dict, context: RuleContext) -> Iterator[Finding]:
@@ -386,8 +391,31 @@ def _ehc_events(ehc: dict) -> Iterator[tuple[Pointer, date]]:
     if (day := _date_at(ehc.get("phase_transfer"), "amended")) is not None:
         yield ("phase_transfer", "amended"), day
     for index, exception in _enumerate_mappings(ehc.get("exceptions")):
-        if (day := parse_iso_date(exception.get("date"))) is not None:
-            yield ("exceptions", index, "date"), day
+        for key in ("date", "from", "advice_requested"):
+            if (day := parse_iso_date(exception.get(key))) is not None:
+                yield ("exceptions", index, key), day
+    for key in ("advice_requested", "advice_given"):
+        if (day := parse_iso_date(ehc.get(key))) is not None:
+            yield (key,), day
+    existing = _mapping(ehc.get("existing_plan"))
+    for key in ("issued", "last_review"):
+        if (day := parse_iso_date(existing.get(key))) is not None:
+            yield ("existing_plan", key), day
+    for index, consultation in _enumerate_mappings(ehc.get("consultations")):
+        for key in ("date", "replied"):  # not reply_by: a date the authority set ahead
+            if (day := parse_iso_date(consultation.get(key))) is not None:
+                yield ("consultations", index, key), day
+    for index, planned in _enumerate_mappings(ehc.get("planned_reviews")):  # not the meeting: planned ahead
+        if (day := parse_iso_date(planned.get("notice_sent"))) is not None:
+            yield ("planned_reviews", index, "notice_sent"), day
+    if (day := _date_at(ehc.get("ceased"), "date")) is not None:
+        yield ("ceased", "date"), day
+    for index, earlier in _enumerate_mappings(ehc.get("earlier_assessments")):
+        for key in ("requested", "advice_requested", "advice_given", "not_issued", "draft_plan"):
+            if (day := parse_iso_date(earlier.get(key))) is not None:
+                yield ("earlier_assessments", index, key), day
+        if (day := _date_at(earlier.get("decision"), "date")) is not None:
+            yield ("earlier_assessments", index, "decision", "date"), day
 
 
 #: Dates outside these years are typing slips (9999-12-31), and would overflow deadline arithmetic.
@@ -494,6 +522,38 @@ def check_ehc_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
                                la_decided or meeting, "the local authority's decision")
 
 
+def check_ehc_plan_follows_comments(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """The record says what happened: a final plan less than 15 days after the draft is recorded, with a
+    warning naming the family's time to comment (Regs 13(1))."""
+    ehc = _mapping(record.get("ehc"))
+    draft, final = parse_iso_date(ehc.get("draft_plan")), parse_iso_date(ehc.get("final_plan"))
+    if draft is not None and final is not None and draft <= final < draft + timedelta(days=15):
+        yield Finding(("ehc", "final_plan"), f"the final plan came {(final - draft).days} days after the draft "
+                      f"({draft}): the family has 15 days to comment and ask for a school (Regs 13(1))",
+                      "ehc", WARNING)
+
+
+def check_ehc_exceptions(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """Exceptions (Regs 5(4), 10(4), 13(3)) explain only the assessment's clocks; a closure exception's
+    dates must fit the regulations."""
+    for index, exception in _enumerate_mappings(_mapping(record.get("ehc")).get("exceptions")):
+        pointer = ("ehc", "exceptions", index)
+        ignored = [k for k in _items(exception.get("applies_to")) if isinstance(k, str) and k not in EXCEPTION_KINDS]
+        if ignored:
+            yield Finding((*pointer, "applies_to"), f"{', '.join(ignored)}: an exception explains only the "
+                          "assessment's time limits (ehc-advice, ehc-decision, ehc-issue-decision, ehc-final-plan); "
+                          "reviews, phase transfer and amendments have none, so these are ignored", "ehc", WARNING)
+        if exception.get("reason") != "school-closure":
+            continue
+        problems = closure_exception_problems(exception)
+        if problems is None:
+            yield Finding(pointer, "a school-closure exception without the closure's dates (from, to) and the day "
+                          "advice was requested (advice_requested): whether it fits cannot be checked "
+                          "(Regs 5(4), 10(4), 13(3))", "ehc", WARNING)
+        for problem in problems or ():
+            yield Finding(pointer, problem, "ehc")
+
+
 def check_closure_date(record: dict, context: RuleContext) -> Iterator[Finding]:
     closed = _mapping(record.get("closed"))
     closed_on = parse_iso_date(closed.get("date"))
@@ -521,6 +581,8 @@ RULES: tuple[Rule, ...] = (
     check_register_dates,
     check_cycle_dates,
     check_ehc_dates,
+    check_ehc_plan_follows_comments,
+    check_ehc_exceptions,
     check_closure_date,
 )
 

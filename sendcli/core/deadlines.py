@@ -483,8 +483,11 @@ def closure_exception_problems(exception: dict) -> list[str] | None:
     for advice in the window that begins a week before the closure and ends a week before the day
     it reopened (Regs 5(4), 10(4), 13(3)).
     """
-    first, last = _date(exception.get("from")), _date(exception.get("to"))
-    asked = _date(exception.get("advice_requested"))
+    def day(key: str) -> date | None:  # a date as read from a file, or as a command is about to write it
+        value = exception.get(key)
+        return value if isinstance(value, date) else _date(value)
+
+    first, last, asked = day("from"), day("to"), day("advice_requested")
     if first is None or last is None or asked is None:
         return None
     if last < first:

@@ -13,7 +13,7 @@ from sendcli.writing import dump_yaml
 TODAY = date(2026, 11, 28)
 
 PLAN = {
-    "schema_version": 1, "id": "kai-t12", "status": "ehc-plan",
+    "schema_version": 1, "id": "ke-12", "status": "ehc-plan",
     "child": {"name": "Kai Example", "date_of_birth": "2012-11-30", "setting": "school", "year_group": "9"},
     "needs": {"primary": "ASD", "secondary": []},
     "register": {"entered": "2020-09-10", "left": None},
@@ -29,7 +29,7 @@ def findings(change):
     record = copy.deepcopy(PLAN)
     change(record)
     return [(dotted_path(f.pointer), f.severity, f.message) for f in
-            cross_field_findings(record, RuleContext(today=TODAY, file_id="kai-t12"))]
+            cross_field_findings(record, RuleContext(today=TODAY, file_id="ke-12"))]
 
 
 def test_an_existing_plan_is_a_plan_date():
@@ -99,6 +99,6 @@ def test_a_first_edition_record_still_passes_check():
     record["ehc"]["exceptions"] = [{"date": "2024-08-01", "reason": "school-closure", "note": "Summer",
                                     "applies_to": ["ehc-final-plan", "phase-transfer"]}]
     record["closed"] = None
-    checked = check_record_bytes(dump_yaml(record).encode(), "records/kai-t12.yaml", TODAY, "kai-t12")
+    checked = check_record_bytes(dump_yaml(record).encode(), "records/ke-12.yaml", TODAY, "ke-12")
     assert not checked.has_errors, checked.problems
     assert checked.has_warnings

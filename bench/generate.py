@@ -599,7 +599,7 @@ def _ehc_plan(rng: random.Random, cycles: list[Cycle], start: int, dob: int, tod
         requested = max(earliest, latest - rng.randint(0, 900))
     decision = requested + rng.randint(25, 42)
     draft = decision + rng.randint(40, 70)
-    final = draft + rng.randint(14, 35)
+    final = draft + rng.randint(15, 35)  # the family has 15 days to comment on the draft (Regs 13(1))
     if final > today:
         return None
     reviews = []

@@ -165,7 +165,12 @@ def ensure_private_dir(path: Path) -> None:
     """Create ``path`` and any missing parents as 0700, whatever the umask.
 
     Folders that already exist are left as they are: they are the user's.
+    Inside the tool's private ``.sendcli`` folder, though, every existing part
+    must be a real folder: a ``.sendcli`` committed as a symbolic link (or a
+    file) would put the tool's locks, cache and edit copies where whoever
+    committed it chose, so it is refused.
     """
+    _refuse_linked_private_parts(path)
     missing = []
     for folder in (path, *path.parents):
         if folder.is_dir():
@@ -176,12 +181,101 @@ def ensure_private_dir(path: Path) -> None:
         os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
+class UnsafeFolder(SendcliError):
+    """A folder the tool writes into that is a symbolic link or not a folder: exit 1."""
+
+
+def _refuse_linked_private_parts(path: Path) -> None:
+    if CACHE_DIR not in path.parts:
+        return
+    for folder in (path, *path.parents):
+        if folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
+            what = "a symbolic link" if folder.is_symlink() else "not a folder"
+            raise UnsafeFolder(f"{folder} is {what}; sendcli keeps its locks, cache and edit copies in a "
+                               f"private {CACHE_DIR} folder of its own. Remove it (and from git, if it was "
+                               "committed), then run the command again; nothing was written")
+        if folder.name == CACHE_DIR:
+            return
+
+
+def refuse_linked_records_dir(casebook: Casebook) -> None:
+    """Records are written only into a real ``records/`` folder of the casebook.
+
+    A ``records`` that is a symbolic link would send every write (and its
+    temp files) to wherever the link points, outside the casebook's control.
+    """
+    folder = casebook.records_dir
+    if folder.is_symlink():
+        raise UnsafeFolder(f"{RECORDS_DIR}/ is a symbolic link; sendcli writes records only into a real "
+                           f"{RECORDS_DIR}/ folder of the casebook (replace the link with the folder itself); "
+                           "nothing was written")
+
+
+#: The temp files of :func:`write_atomic`: ``.NAME.XXXXXXXX.tmp`` beside the file.
+def temp_file_pattern(name: str) -> str:
+    return f".{name}.*.tmp"
+
+
+def stray_temp_files(folder: Path) -> list[Path]:
+    """Temp files that a write killed in its window left in ``folder`` (each a full copy of a record)."""
+    return sorted(path for path in folder.glob(".*.tmp") if path.is_file() and not path.is_symlink())
+
+
+def remove_stale_temp_files(path: Path) -> None:
+    """Remove the temp files an interrupted write of ``path`` left behind.
+
+    Only under the record's lock: no other writer of this record can then be
+    between its temp file and its rename, so every one found is stale.
+    """
+    for stale in path.parent.glob(temp_file_pattern(path.name)):
+        if stale.is_file() or stale.is_symlink():
+            stale.unlink(missing_ok=True)
+
+
+#: What git must never take from a casebook: the tool's private folder (as a folder, a file or a
+#: link: ``.sendcli/`` would match only a folder) and the temp files of interrupted writes.
+GITIGNORE_LINES = (CACHE_DIR, f"{RECORDS_DIR}/.*.tmp")
+#: The first edition's line: a .gitignore holding it was made by the tool, and is brought up to date.
+_FIRST_EDITION_GITIGNORE_LINE = f"{CACHE_DIR}/"
+
+
+def ensure_gitignored(root: Path, create: bool = False) -> Path | None:
+    """Add :data:`GITIGNORE_LINES` to the casebook's ``.gitignore`` where missing, keeping the rest.
+
+    ``init`` creates the file (``create``); a write brings one made by the
+    first edition up to date, and leaves a casebook without one as it is.
+    Returns the path when it wrote it.
+    """
+    gitignore = root / ".gitignore"
+    if gitignore.is_symlink():
+        return None  # the user's arrangement; never written through
+    try:
+        existing = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+    if existing is None and not create:
+        return None
+    lines = (existing or "").splitlines()
+    if existing is not None and not create and _FIRST_EDITION_GITIGNORE_LINE not in lines \
+            and CACHE_DIR not in lines:
+        return None  # a .gitignore the tool never wrote to
+    missing = [line for line in GITIGNORE_LINES if line not in lines]
+    if not missing:
+        return None
+    text = existing or ""
+    separator = "" if not text or text.endswith("\n") else "\n"
+    header = "" if text else "# sendcli's own cache and locks, and temp files of interrupted writes: never committed\n"
+    write_atomic(gitignore, f"{text}{separator}{header}{''.join(line + chr(10) for line in missing)}".encode())
+    return gitignore
+
+
 def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> None:
     """Replace ``path`` with ``content``: the old file or the new, never a mix.
 
     With ``exclusive``, refuse (FileExistsError) where the file already exists,
     atomically: the temp file is hard-linked into place, which fails if the
-    name is taken. Never writes through a symlink.
+    name is taken. Never writes through a symlink. An OS error (a full disk,
+    a read-only folder, a file-size limit) carries the path it was about.
     """
     folder = path.parent
     if path.is_symlink():
@@ -198,11 +292,30 @@ def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> None
             os.unlink(temp_name)
         else:
             os.replace(temp_name, path)
+    except OSError as error:
+        _remove_quietly(temp_name)
+        if error.filename is None:  # a write or fsync: say which file it was for
+            raise type(error)(error.errno, error.strerror, str(path)) from None
+        raise
     except BaseException:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
+        _remove_quietly(temp_name)
         raise
     _fsync_dir(folder)
+
+
+def read_private_file(path: Path) -> bytes:
+    """The bytes of one of the tool's own private files, never through a symbolic link (O_NOFOLLOW)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read()
+
+
+def _remove_quietly(name: str) -> None:
+    try:
+        if os.path.lexists(name):
+            os.unlink(name)
+    except OSError:
+        pass  # the write's own error is the one to report
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -6,8 +6,6 @@ computed, and it is reported — never skipped silently (cli.md, ``due``).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -16,7 +14,11 @@ from pathlib import Path
 from sendcli.casebook import Unreadable, unreadable_message
 from sendcli.checking import casebook_targets
 from sendcli.core.deadlines import Deadline, DeadlineSettings, select
+from sendcli.output import csv_text, printable
 from sendcli.summaries import scan
+
+#: The deadline whose date gives away the date of birth (left out under --redact).
+RETENTION = "retention"
 
 CSV_HEADER = ("record", "name", "kind", "due", "days_left", "status", "detail")
 
@@ -54,6 +56,10 @@ def collect(root: Path, settings: dict, today: date, within_days: int | None = N
                                          "(a date far in the future?); check its dates"))
         else:
             found.extend(summary.deadlines)
+    if redact:
+        # UK GDPR data minimisation: a retention date is the date of birth + retention_years, from
+        # which the date of birth can be worked out; redacted output leaves those items out.
+        found = [item for item in found if item.kind != RETENTION]
     return DueReport(today, window, select(found, today, window, include_upcoming, kinds), unreadable, redact)
 
 
@@ -73,24 +79,22 @@ def as_json(report: DueReport) -> str:
 
 
 def as_csv(report: DueReport) -> str:
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    for item in report.items:
-        detail = item.detail + (f" (exception: {item.exception})" if item.exception else "")
-        writer.writerow([item.record, report.name(item), item.kind, item.due.isoformat(),
-                         item.days_left(report.as_of), report.status(item), detail])
-    return stream.getvalue()
+    """Formula cells neutralised (sendcli.output.csv_cell): a spreadsheet shows them as text."""
+    return csv_text(CSV_HEADER, (
+        [item.record, report.name(item), item.kind, item.due.isoformat(), item.days_left(report.as_of),
+         report.status(item), item.detail + (f" (exception: {item.exception})" if item.exception else "")]
+        for item in report.items))
 
 
 def as_text_lines(report: DueReport) -> list[str]:
-    """Plain aligned lines, for pipes and cron mail."""
+    """Plain aligned lines, for pipes and cron mail; control characters shown escaped, so no
+    name or note can forge a line of the mail."""
     rows = []
     for item in report.items:
-        who = item.record if report.redact else f"{item.record} ({item.name})"
-        note = f" [exception: {item.exception}]" if item.exception else ""
+        who = item.record if report.redact else f"{item.record} ({printable(item.name)})"
+        note = f" [exception: {printable(item.exception)}]" if item.exception else ""
         rows.append((item.due.isoformat(), f"{item.days_left(report.as_of):+d}", report.status(item), who,
-                     item.kind, item.detail + note))
+                     item.kind, printable(item.detail) + note))
     if not rows:
         return []
     widths = [max(len(row[i]) for row in rows) for i in range(5)]

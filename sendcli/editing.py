@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import CACHE_DIR, Casebook, ensure_private_dir, write_atomic
+from sendcli.casebook import (
+    CACHE_DIR, Casebook, ensure_private_dir, read_private_file, refuse_linked_records_dir, remove_stale_temp_files,
+    write_atomic,
+)
 from sendcli.checking import RECORDS_DIR, Problem, check_record_bytes
 from sendcli.core.findings import ERROR
 from sendcli.errors import SendcliError
@@ -55,7 +58,7 @@ def edit_record(casebook: Casebook, record_id: str, today: date, run_editor: Cal
         status = run_editor(copy)
         if status != 0:
             raise EditAbandoned(f"the editor exited with status {status}; nothing saved (your copy: {copy})")
-        edited = copy.read_bytes()
+        edited = read_private_file(copy)
         if edited == original:
             copy.unlink()
             return EditResult(False, path)
@@ -70,8 +73,10 @@ def edit_record(casebook: Casebook, record_id: str, today: date, run_editor: Cal
         if path.read_bytes() != original:
             raise EditAbandoned(f"{display} was changed by someone else while you were editing; nothing saved. "
                                 f"Your copy is kept at {copy}")
+        refuse_linked_records_dir(casebook)
+        remove_stale_temp_files(path)  # left by a writer killed in its window; we hold the lock
         write_atomic(path, edited)
         if commit:
-            gitops.commit_file(casebook.root, path, f"{record_id}: edited by hand")
+            gitops.commit_file(casebook.root, path, gitops.commit_message(record_id, "edited by hand"))
     copy.unlink()
     return EditResult(True, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,18 @@ def require_repository(root: Path, hint: str = "run 'git init' there, or leave o
     result = _git(root, "rev-parse", "--is-inside-work-tree")
     if result.returncode != 0 or result.stdout.strip() != "true":
         raise GitProblem(f"{root} is not in a git repository ({hint})")
+
+
+#: What a commit message may say beyond the record's ID: the kind of change, in the tool's own
+#: words. Free text (a reason, a view, a name) would enter git history, out of reach of a purge.
+_KIND_OF_CHANGE = re.compile(r"[a-z][a-z0-9 '-]{0,60}", re.ASCII)
+
+
+def commit_message(record_id: str, kind_of_change: str) -> str:
+    """``ID: kind of change`` (``ava-e16: add a view``), and nothing from the record or the user."""
+    if not _KIND_OF_CHANGE.fullmatch(kind_of_change):
+        raise ValueError("a commit message names the kind of change in the tool's own words only")
+    return f"{record_id}: {kind_of_change}"
 
 
 def commit_file(root: Path, path: Path, message: str) -> None:

@@ -79,7 +79,11 @@ def plan_import(book: Casebook, csv_path: Path, today: date, preset: str | None 
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:  # a cell over the csv module's 128 KiB, a NUL byte: not a register export
+        raise SendcliError(f"{csv_path} cannot be read as CSV ({error}); export the SEN register "
+                           "from the MIS as CSV") from None
     header_index = next((i for i, row in enumerate(rows) if any(cell.strip() for cell in row)), None)
     if header_index is None:
         raise SendcliError(f"{csv_path} is empty: export the SEN register with its header row")

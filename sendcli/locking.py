@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class RecordBusy(SendcliError):
@@ -34,8 +35,9 @@ def record_lock(lock_dir: Path, record_id: str, timeout: float = DEFAULT_TIMEOUT
     """Hold the lock of ``record_id`` for the duration of the block."""
     from sendcli.casebook import ensure_private_dir
 
-    ensure_private_dir(lock_dir)
-    descriptor = os.open(lock_dir / f"{record_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    ensure_private_dir(lock_dir)  # refuses a .sendcli that is a link or not a folder
+    # O_NOFOLLOW: a lock file planted as a link must not make us create or lock a file elsewhere.
+    descriptor = os.open(lock_dir / f"{record_id}.lock", os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o600)
     try:
         _acquire(descriptor, record_id, timeout)
         try:

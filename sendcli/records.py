@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from sendcli.casebook import (
-    CACHE_DIR, SCHEMA_COMMENT, SCHEMA_COPY, Casebook, ensure_private_dir, write_atomic,
+    SCHEMA_COMMENT, SCHEMA_COPY, Casebook, ensure_gitignored, ensure_private_dir, refuse_linked_records_dir,
+    write_atomic,
 )
 from sendcli.checking import (
     CONFIG_FILE, RECORDS_DIR, FileCheck, Problem, check_record_bytes, read_bytes,
@@ -37,9 +38,6 @@ name: {name}
 #   commit: false                    # true: each write commits its record
 """
 
-GITIGNORE_LINE = f"{CACHE_DIR}/"
-
-
 def init_casebook(folder: Path, name: str) -> list[Path]:
     """Create ``sendcli.yaml``, ``records/``, ``.gitignore`` and the schema copy in ``folder``."""
     config = folder / CONFIG_FILE
@@ -54,12 +52,8 @@ def init_casebook(folder: Path, name: str) -> list[Path]:
     write_atomic(folder / SCHEMA_COPY, schema_path().read_bytes())
     created = [folder / RECORDS_DIR, folder / SCHEMA_COPY]
 
-    gitignore = folder / ".gitignore"
-    existing = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else ""
-    if GITIGNORE_LINE not in existing.splitlines():
-        separator = "" if not existing or existing.endswith("\n") else "\n"
-        header = "" if existing else "# sendcli's own cache: summaries of records, never committed\n"
-        write_atomic(gitignore, f"{existing}{separator}{header}{GITIGNORE_LINE}\n".encode())
+    gitignore = ensure_gitignored(folder, create=True)
+    if gitignore is not None:
         created.append(gitignore)
 
     from sendcli.writing import dump_yaml
@@ -136,6 +130,8 @@ def create_record(casebook: Casebook, child: NewChild, today: date) -> Path:
     verdict = check_record_bytes(text.encode(), f"{RECORDS_DIR}/{path.name}", today, child.record_id)
     refuse_if_invalid(verdict, "the new record would not be valid")
     ensure_private_dir(casebook.records_dir)
+    refuse_linked_records_dir(casebook)
+    ensure_gitignored(casebook.root)
     try:
         write_atomic(path, text.encode("utf-8"), exclusive=True)
     except FileExistsError:

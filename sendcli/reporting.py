@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -16,6 +14,7 @@ from sendcli.core.reports import (
     REGISTER_COLUMNS, grand_total, provision_rows, register_row, stats, totals_by,
 )
 from sendcli.errors import SendcliError
+from sendcli.output import csv_text, printable
 from sendcli.rendering import AREA_WORDS, record_context, render
 
 PROVISION_COLUMNS = ("record", "name", "cycle", "provision", "kind", "text", "staff", "frequency", "minutes_per_week",
@@ -42,16 +41,13 @@ def _page_context(casebook: Casebook, today: date) -> dict:
 
 
 def _csv(columns, rows) -> str:
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([[row.get(column, "") if row.get(column) is not None else "" for column in columns]
-                      for row in rows])
-    return stream.getvalue()
+    """Formula cells neutralised (sendcli.output.csv_cell): a spreadsheet shows them as text."""
+    return csv_text(columns, ([row.get(column) for column in columns] for row in rows))
 
 
 def _text_table(columns, rows) -> str:
-    cells = [[str(row.get(c) if row.get(c) is not None else "") for c in columns] for row in rows]
+    # Control characters shown escaped: no cell can move the cursor or start a line of its own.
+    cells = [[printable(row.get(c) if row.get(c) is not None else "") for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]

@@ -309,7 +309,7 @@ class _Cache:
             import sqlite3
         except ImportError:  # pragma: no cover - a Python built without sqlite3
             return None
-        from sendcli.casebook import CACHE_DIR, ensure_private_dir, write_atomic
+        from sendcli.casebook import CACHE_DIR, UnsafeFolder, ensure_private_dir, write_atomic
 
         folder = root / CACHE_DIR
         path = folder / CACHE_FILE
@@ -341,6 +341,8 @@ class _Cache:
                     raise
             except sqlite3.OperationalError:
                 return None  # locked by another run past the timeout, or a read-only casebook: go without
+            except UnsafeFolder:
+                return None  # .sendcli is a link or a file: never written through, nor removed; go without
             except (sqlite3.DatabaseError, OSError):
                 if attempt == 0:
                     _remove(path)  # not a cache this tool can read: rebuild it

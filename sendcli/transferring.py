@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from sendcli.casebook import Casebook, ensure_private_dir, write_atomic
 from sendcli.core import codes
 from sendcli.core.workflow import mark_transferred
 from sendcli.errors import SendcliError
+from sendcli.output import check_output_folder, printable, refuse_protected
 from sendcli.records import read_record
 from sendcli.reporting import NothingToReport, record_report
 from sendcli.updating import update_record
@@ -48,9 +50,15 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
             contents[f"{record_id}.{template}.html"] = record_report(book, record, template, "html", today).encode()
         except NothingToReport as why:
             notes.append(why.message)
-    clashes = [name for name in [*contents, "manifest.json"] if (folder / name).exists()] if not recipients else []
+    if recipients:
+        refuse_protected(folder, [book.root], "--output")  # one sealed file, not a folder
+    else:
+        check_output_folder(folder, [book.root], "--output")
+    # lexists: a dangling link is a name taken too (it would stop the manifest, the last file, being written).
+    clashes = [name for name in [*contents, "manifest.json"] if os.path.lexists(folder / name)] \
+        if not recipients else []
     if clashes:
-        raise SendcliError(f"{folder} already holds {', '.join(clashes)}; give an empty or new folder")
+        raise SendcliError(f"{printable(folder)} already holds {', '.join(clashes)}; give an empty or new folder")
     manifest = {
         "record": record_id,
         "made": today.isoformat(),
@@ -66,9 +74,7 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
 
         write_sealed(folder, seal(contents, recipients))
     else:
-        ensure_private_dir(folder)
-        for name, data in contents.items():
-            write_atomic(folder / name, data, exclusive=True)
+        _write_pack(folder, contents)
     closed = record.get("closed") or {}
     transferred = False
     if record.get("status") == codes.CLOSED and not closed.get("transferred"):
@@ -76,3 +82,25 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
                       "record the transfer", commit=commit)
         transferred = True
     return Pack(folder, list(contents), notes, transferred)
+
+
+def _write_pack(folder: Path, contents: dict[str, bytes]) -> None:
+    """Write every file of the pack, or none: a failure part-way (a full disk, a name taken
+    meanwhile) removes what this run wrote, and the folder if this run made it, so that the
+    next run starts clean instead of finding half a pack without its manifest."""
+    made = [parent for parent in (folder, *folder.parents) if not os.path.lexists(parent)]
+    written: list[Path] = []
+    try:
+        ensure_private_dir(folder)
+        for name, data in contents.items():
+            write_atomic(folder / name, data, exclusive=True)
+            written.append(folder / name)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for parent in made:  # innermost first; only if still empty
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+        raise

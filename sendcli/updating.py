@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import CACHE_DIR, Casebook, write_atomic
+from sendcli.casebook import (
+    CACHE_DIR, Casebook, ensure_gitignored, refuse_linked_records_dir, remove_stale_temp_files, write_atomic,
+)
 from sendcli.checking import RECORDS_DIR, check_record_bytes, read_bytes
 from sendcli.core.findings import ERROR
 from sendcli.core.workflow import Change, Outcome, Refusal
@@ -62,6 +64,7 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
     from sendcli import gitops
 
     path = casebook.existing_record_path(record_id)
+    refuse_linked_records_dir(casebook)
     if path.is_symlink():
         raise SendcliError(f"{RECORDS_DIR}/{path.name} is a symbolic link; sendcli does not write through links")
     if commit:
@@ -81,9 +84,13 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
         after = check_record_bytes(text.encode("utf-8"), display, today, record_id, services)
         _refuse_errors(after.problems, f"{record_id}: refused: the change would make the record invalid",
                        with_place=False)  # the changed file was never written: its lines mean nothing
+        remove_stale_temp_files(path)  # left by a writer killed in its window; we hold the lock
+        ensure_gitignored(casebook.root)
         write_atomic(path, text.encode("utf-8"))
         if commit:
-            gitops.commit_file(casebook.root, path, f"{record_id}: {outcome.summary}")
+            # The ID and the kind of change only: free text (a reason, a view) never enters git
+            # history, where no purge of the record's file would reach it.
+            gitops.commit_file(casebook.root, path, gitops.commit_message(record_id, what))
     return Written(path, outcome, commit)
 
 

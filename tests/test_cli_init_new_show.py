@@ -29,7 +29,7 @@ def test_init_creates_the_casebook_privately(tmp_path, run):
     assert sorted(p.name for p in root.iterdir()) == [".gitignore", "records", "schemas", "sendcli.yaml"]
     assert mode(root) == mode(root / "records") == 0o700
     assert mode(root / "sendcli.yaml") == 0o600
-    assert ".sendcli/" in (root / ".gitignore").read_text().splitlines()
+    assert {".sendcli", "records/.*.tmp"} <= set((root / ".gitignore").read_text().splitlines())
     assert (root / "schemas" / "record.schema.json").read_text().startswith("{")
     # The name "No" stays text in the settings file.
     assert load_yaml((root / "sendcli.yaml").read_bytes()).data == {"name": "No"}
@@ -46,7 +46,7 @@ def test_init_refuses_an_existing_casebook_and_changes_nothing(casebook, run):
 def test_init_keeps_an_existing_gitignore(tmp_path, run):
     (tmp_path / ".gitignore").write_text("*.pdf")
     assert run("init", str(tmp_path)).exit_code == 0
-    assert (tmp_path / ".gitignore").read_text() == "*.pdf\n.sendcli/\n"
+    assert (tmp_path / ".gitignore").read_text() == "*.pdf\n.sendcli\nrecords/.*.tmp\n"
 
 
 # -- new ----------------------------------------------------------------------------

@@ -401,7 +401,7 @@ def test_commit_commits_that_record_alone(repo, run):
     git(repo, "add", "notes.txt")
     result = run("cycle", "open", "ae-16", "--commit", env=at("2026-09-10"))
     assert result.exit_code == 0 and "(committed)" in result.stdout
-    assert git(repo, "log", "-1", "--format=%s") == "ae-16: cycle 1 opened\n"
+    assert git(repo, "log", "-1", "--format=%s") == "ae-16: open a cycle\n"
     assert git(repo, "show", "--name-only", "--format=", "HEAD") == "records/ae-16.yaml\n"
     assert git(repo, "diff", "--cached", "--name-only") == "notes.txt\n"
 
@@ -412,11 +412,11 @@ def test_git_commit_setting_and_log(repo, run):
     assert run("cycle", "open", "ae-16", env=at("2026-09-10")).exit_code == 0
     assert run("add", "view", "ae-16", "--from", "child", "--text", "Hi", "--no-commit",
                env=at("2026-09-11")).exit_code == 0
-    assert git(repo, "log", "-1", "--format=%s") == "ae-16: cycle 1 opened\n"
+    assert git(repo, "log", "-1", "--format=%s") == "ae-16: open a cycle\n"
     result = run("log", "ae-16")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].endswith("  Test SENCO  ae-16: cycle 1 opened")
+    assert len(lines) == 2 and lines[0].endswith("  Test SENCO  ae-16: open a cycle")
     assert lines[1].endswith("casebook")
 
 

@@ -54,18 +54,22 @@ def import_register(
     as_of = today()
     mapping = read_mapping(map_file) if map_file is not None else None
     plan = plan_import(book, csv_file, as_of, preset.value if preset else None, mapping)
-    sys.stderr.write(f"{csv_file}: {plan.encoding}, read with {plan.layout.name}\n")
+    from sendcli.output import printable
+
+    # Every cell, header and file name shown escaped: a CSV cannot forge a line of the output or a mail.
+    shown = printable(csv_file)
+    sys.stderr.write(f"{shown}: {plan.encoding}, read with {printable(plan.layout.name)}\n")
     for problem in plan.problems + plan.warnings:
-        sys.stderr.write(f"{csv_file}: row {problem.row}, column '{problem.column}': {problem.severity}: "
-                         f"{problem.message}\n")
+        sys.stderr.write(f"{shown}: row {problem.row}, column '{printable(problem.column)}': {problem.severity}: "
+                         f"{printable(problem.message)}\n")
     for row, reason in plan.skipped:
-        sys.stderr.write(f"{csv_file}: row {row}: skipped: {reason}\n")
+        sys.stderr.write(f"{shown}: row {row}: skipped: {printable(reason)}\n")
     write = not dry_run and not (all_or_nothing and plan.problems)
     verb = "create" if write else "would create"
     for record_id, pupil in plan.to_create:
         needs = " ".join(pupil.needs) or "-"
-        typer.echo(f"{verb:<12}  row {pupil.row:<4}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
-                   f"{pupil.year_group or '-':<3}  {pupil.name}")
+        typer.echo(printable(f"{verb:<12}  row {pupil.row:<4}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
+                             f"{pupil.year_group or '-':<3}  {pupil.name}"))
     if write:
         write_plan(book, plan, as_of)
     summary = (f"{len(plan.to_create)} {'created' if write else 'to create'}, {len(plan.skipped)} skipped, "
@@ -108,13 +112,15 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
 
         recipients = read_recipients(encrypt_to)
     pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit), recipients=recipients)
+    from sendcli.output import printable
+
     if recipients:
-        typer.echo(str(pack.folder))
+        typer.echo(printable(pack.folder))
         sys.stderr.write(f"{record_id}: pack sealed for {len(recipients)} recipient(s); "
                          "open it with sendcli decrypt\n")
     for name in pack.files if not recipients else []:
-        typer.echo(str(pack.folder / name))
+        typer.echo(printable(pack.folder / name))
     for note in pack.notes:
-        sys.stderr.write(f"sendcli: note: {note}\n")
+        sys.stderr.write(f"sendcli: note: {printable(note)}\n")
     if pack.transferred:
         sys.stderr.write(f"{record_id}: transfer recorded; the file-transfer deadline is met\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -9,7 +10,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -74,6 +75,36 @@ def _module_group(module):
     return typer.main.get_group(module.app)
 
 
+#: What the machine, not the program, gets wrong: a read-only or full disk, a file-size limit
+#: (``ulimit -f``), a permission, a path that is not there or not a folder. Each ends in a clear
+#: message and exit 1, like any other refusal; only other OS errors are bugs (exit 3).
+ORDINARY_OS_ERRORS = frozenset(getattr(errno, name) for name in (
+    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EFBIG", "ENAMETOOLONG", "ENOENT", "ENOTDIR", "EISDIR",
+    "ELOOP", "EEXIST", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "EIO", "ENXIO", "ENODEV", "EXDEV", "ENOTEMPTY",
+    "EINVAL", "ESTALE", "EOVERFLOW") if hasattr(errno, name))
+
+_OS_ERROR_HINTS = {
+    "ENOSPC": "the disk is full: free some space and run it again",
+    "EDQUOT": "the disk quota is used up: free some space and run it again",
+    "EFBIG": "the file would pass the size limit for files (ulimit -f)",
+    "EROFS": "the file system is read-only",
+    "EACCES": "permission denied: check the owner and mode of the file and its folder",
+    "EPERM": "not permitted: check the owner and mode of the file and its folder",
+}
+
+
+def os_error_message(error: OSError) -> str:
+    """``PATH: the OS's words (a hint)``: what failed, where, and what to do; never a file's content."""
+    from sendcli.output import printable
+
+    code = errno.errorcode.get(error.errno or 0, "")
+    words = error.strerror or code or "operating-system error"
+    hint = _OS_ERROR_HINTS.get(code)
+    places = [str(name) for name in (error.filename, error.filename2) if name not in (None, "")]
+    where = " -> ".join(printable(place) for place in places)
+    return f"{where + ': ' if where else ''}{words}{f'; {hint}' if hint else ''}"
+
+
 class SendcliGroup(TyperGroup):
     """Maps every exception to its exit code (cli.md, "Exit codes"); loads commands when needed.
 
@@ -99,15 +130,25 @@ class SendcliGroup(TyperGroup):
         except SendcliError as error:
             print_error(error.message, error.details)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:
+            if error.errno not in ORDINARY_OS_ERRORS:
+                self._internal_error(ctx, error)
+            print_error(os_error_message(error))  # the path and the OS's words; never a file's content
+            raise typer.Exit(1) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence
-            if ctx.params.get("debug"):
-                import traceback
+            self._internal_error(ctx, error)
 
-                traceback.print_exc()
-            else:
-                sys.stderr.write(f"sendcli: internal error ({type(error).__name__}); this is a bug. "
-                                 "Rerun with --debug for the traceback.\n")
-            raise typer.Exit(INTERNAL_ERROR) from None
+    @staticmethod
+    def _internal_error(ctx: typer.Context, error: Exception) -> NoReturn:
+        """A bug: one short line naming only the exception's type (exit 3); --debug: the traceback."""
+        if ctx.params.get("debug"):
+            import traceback
+
+            traceback.print_exc()
+        else:
+            sys.stderr.write(f"sendcli: internal error ({type(error).__name__}); this is a bug. "
+                             "Rerun with --debug for the traceback.\n")
+        raise typer.Exit(INTERNAL_ERROR) from None
 
 
 app = typer.Typer(
@@ -170,10 +211,13 @@ def today() -> date:
 
 
 def print_error(message: str, details: list[str] | None = None) -> None:
-    """Diagnostics go to stderr, plainly: they may be read in a cron mail."""
-    sys.stderr.write(f"sendcli: {message}\n")
+    """Diagnostics go to stderr, plainly: they may be read in a cron mail, so each stays one line
+    (control characters from a file or a value shown escaped)."""
+    from sendcli.output import printable
+
+    sys.stderr.write(f"sendcli: {printable(message)}\n")
     for line in details or []:
-        sys.stderr.write(f"  {line}\n")
+        sys.stderr.write(f"  {printable(line)}\n")
 
 
 def main(argv: list[str] | None = None) -> None:

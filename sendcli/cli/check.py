@@ -22,10 +22,17 @@ if TYPE_CHECKING:
 
 
 def format_problem(problem: Problem) -> str:
-    """``records/ava-b.yaml:14:7: error: child.date_of_birth: '2016-02-30' is not a valid date [schema]``."""
+    """``records/ava-b.yaml:14:7: error: child.date_of_birth: '2016-02-30' is not a valid date [schema]``.
+
+    One line whatever the file holds: control characters in a path, key or
+    quoted value are shown escaped, so no file can forge a line (or a
+    "checked 7 records: 7 valid") of the output.
+    """
+    from sendcli.output import printable
+
     field = f"{problem.field}: " if problem.field else ""
-    return (f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
-            f"{field}{problem.message} [{problem.rule}]")
+    return printable(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
+                     f"{field}{problem.message} [{problem.rule}]")
 
 
 @app.command()

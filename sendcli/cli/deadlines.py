@@ -43,7 +43,9 @@ def due(
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when any item is overdue "
                                              "(due-soon: overdue or due soon). For cron."),
     redact: bool = typer.Option(False, "--redact", help="Record IDs in place of names, for mail that leaves "
-                                                        "the school's systems."),
+                                                        "the school's systems; retention items (dated from the "
+                                                        "date of birth) and what unreadable files say are left "
+                                                        "out."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Read every record afresh: neither use nor update "
                                   "the summary cache in .sendcli/."),
 ) -> None:
@@ -57,6 +59,10 @@ def due(
     Deadlines come from the summary cache that check keeps in .sendcli/: only
     records changed since are read again (--no-cache: read all).
 
+    In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
+    a leading ' so that a spreadsheet shows it as text and never runs it as
+    a formula. In text, control characters are shown escaped (\x1b, \n).
+
     \b
     Examples:
       sendcli due
@@ -69,8 +75,10 @@ def due(
     book = casebook(ctx)
     report = collect(book.root, book.settings, today(), within, show_all,
                      tuple(k.value for k in kind or ()), redact, use_cache=not no_cache)
+    from sendcli.output import printable
+
     for unreadable in report.unreadable:
-        sys.stderr.write(f"sendcli: unreadable: {unreadable.path}:{unreadable.message}\n")
+        sys.stderr.write(f"sendcli: unreadable: {printable(unreadable.path)}:{printable(unreadable.message)}\n")
     if output_format is DueFormat.json:
         sys.stdout.write(as_json(report))
     elif output_format is DueFormat.csv:
@@ -97,13 +105,15 @@ def _print_table(report) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from sendcli.output import printable
+
     colours = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green"}
     table = Table("due", "days", "status", "record", "kind", "detail")
     for item in report.items:
         status = report.status(item)
-        who = item.record if report.redact else f"{item.record}\n{escape(item.name)}"
-        detail = escape(item.detail) + (f"\n[italic]exception: {escape(item.exception)}[/italic]"
-                                        if item.exception else "")
+        who = item.record if report.redact else f"{item.record}\n{escape(printable(item.name))}"
+        detail = escape(printable(item.detail)) + (
+            f"\n[italic]exception: {escape(printable(item.exception))}[/italic]" if item.exception else "")
         table.add_row(item.due.isoformat(), f"{item.days_left(report.as_of):+d}",
                       f"[{colours[status]}]{status}[/]", who, item.kind, detail)
     Console(highlight=False).print(table)

@@ -59,12 +59,13 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
         except FileNotFoundError:
             raise SendcliError(f"the editor '{command[0]}' was not found; check VISUAL or EDITOR") from None
 
+    from sendcli.output import printable
     from sendcli.records import describe
     from sendcli.updating import wants_commit
 
     def again(problems) -> bool:
         for problem in problems:
-            sys.stderr.write(describe(problem) + "\n")
+            sys.stderr.write(printable(describe(problem)) + "\n")
         return interactive and typer.confirm("The record is not valid. Edit it again?", default=True,
                                              err=True)
 
@@ -91,6 +92,9 @@ def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
             raise SendcliError(f"no record '{record_id}', and none in git history")
         sys.stderr.write(f"{RECORDS_DIR}/{path.name} has not been committed yet\n")
         return
-    width = max(len(entry.author) for entry in entries)
+    from sendcli.output import printable
+
+    # Authors and messages are whatever was committed, by anyone: shown escaped, one line each.
+    width = max(len(printable(entry.author)) for entry in entries)
     for entry in entries:
-        typer.echo(f"{entry.date}  {entry.author:<{width}}  {entry.message}")
+        typer.echo(f"{printable(entry.date)}  {printable(entry.author):<{width}}  {printable(entry.message)}")

@@ -127,7 +127,7 @@ def new(
         gitops.require_repository(book.root)
     path = create_record(book, child, today())
     if committing:
-        gitops.commit_file(book.root, path, f"{record_id}: new record")
+        gitops.commit_file(book.root, path, gitops.commit_message(record_id, "new record"))
     typer.echo(f"created {path}{' (committed)' if committing else ''}")
 
 
@@ -177,10 +177,13 @@ def show(
         return
     _print_record(record, as_of, [f"{p.field}: {p.message}" for p in warnings])
     if deadlines:
+        from sendcli.output import printable
+
         print("Next deadlines:")
         for item in deadlines[:5]:
             status = item.status(as_of, settings.due_soon_days)
-            print(f"  {item.due.isoformat()}  {item.days_left(as_of):+d}  {status:<8}  {item.kind}: {item.detail}")
+            print(f"  {item.due.isoformat()}  {item.days_left(as_of):+d}  {status:<8}  {item.kind}: "
+                  f"{printable(item.detail)}")
 
 
 def _open_cycle(record: dict) -> dict | None:
@@ -195,15 +198,22 @@ def _long(value: object) -> str:
 
 def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
     from rich.table import Table
+
+    from sendcli.output import printable
+
+    def escape(text: object, keep_newlines: bool = False) -> str:
+        """Neither Rich markup nor a control character (an escape sequence, a carriage return) from a record
+        reaches the terminal as anything but visible text."""
+        return escape_markup(printable(text, keep_newlines))
 
     console = Console(highlight=False)
     child = record["child"]
     status = record["status"]
     name = escape(child["name"])
     preferred = f" ({escape(child['preferred_name'])})" if child.get("preferred_name") else ""
-    console.print(f"[bold]{name}[/bold]{preferred}  [dim]{record['id']}[/dim]")
+    console.print(f"[bold]{name}[/bold]{preferred}  [dim]{escape(record['id'])}[/dim]")
     born = parse_iso_date(child["date_of_birth"])
     year = f", year {child['year_group']}" if child.get("year_group") else ""
     console.print(f"Born {_long(child['date_of_birth'])} (age {age_in_years(born, as_of)}) · "
@@ -218,7 +228,7 @@ def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
         parts += [f"{code} {codes.need_label(code)}" for code in needs.get("secondary") or []]
         console.print("Needs: " + "; ".join(parts))
     if needs.get("summary"):
-        console.print(f"  {escape(needs['summary'])}")
+        console.print(f"  {escape(needs['summary'], keep_newlines=True)}")
     people = record.get("people") or []
     if people:
         console.print("People: " + ", ".join(f"{escape(p['name'])} ({p['role']})" for p in people))
@@ -236,7 +246,8 @@ def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
         if plan.get("outcomes"):
             table = Table("id", "outcome", "success criteria", title="Outcomes", title_justify="left")
             for outcome in plan["outcomes"]:
-                table.add_row(outcome["id"], escape(outcome["text"]), escape(outcome.get("criteria") or "—"))
+                table.add_row(escape(outcome["id"]), escape(outcome["text"], True),
+                              escape(outcome.get("criteria") or "—", True))
             console.print(table)
         if plan.get("provision"):
             table = Table("id", "provision", "how often, by whom", "serves", title="Provision",
@@ -244,7 +255,8 @@ def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
             for item in plan["provision"]:
                 kind = f"\n[dim]{item['kind']}[/dim]" if item.get("kind") else ""
                 who = "\n".join(escape(item[key]) for key in ("frequency", "staff") if item.get(key))
-                table.add_row(item["id"], escape(item["text"]) + kind, who, " ".join(item.get("outcomes") or []))
+                table.add_row(escape(item["id"]), escape(item["text"], True) + kind, who,
+                              escape(" ".join(item.get("outcomes") or [])))
             console.print(table)
     views, meetings = record.get("views") or [], record.get("meetings") or []
     if views or meetings:

@@ -39,15 +39,18 @@ REDACT = typer.Option(False, "--redact", help="No names, dates of birth or conta
                                               "instead, for output that leaves the school.")
 
 
-def _write(text: str, output: Path | None) -> None:
-    """To stdout, or privately to a file (0600: a report holds personal data)."""
+def _write(text: str, output: Path | None, root: Path) -> None:
+    """To stdout, or privately to a file (0600: a report holds personal data).
+
+    Never over the casebook's own files, never replacing a device or a pipe
+    (written to as a stream), never "into" a folder (sendcli.output).
+    """
     if output is None:
         sys.stdout.write(text)
         return
-    from sendcli.casebook import ensure_private_dir, write_atomic
+    from sendcli.output import write_output
 
-    ensure_private_dir(output.parent)
-    write_atomic(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), [root])
 
 
 @app.command()
@@ -87,24 +90,28 @@ def report(
             raise UsageProblem("--all needs --output-dir DIR")
         from sendcli.casebook import Unreadable, each_record
         from sendcli.checking import casebook_targets
+        from sendcli.output import check_output_folder, printable
+
+        check_output_folder(output_dir, [book.root])
 
         unreadable = 0
         written = skipped = 0
         total = sum(1 for target in casebook_targets(book.root) if not target.is_config)
-        for record in _progress(each_record(book.root, as_of), f"Rendering {template.value} reports", total):
+        # Under --redact the diagnostics too leave out what the file says (only the place and the rule).
+        for record in _progress(each_record(book.root, as_of, redact), f"Rendering {template.value} reports", total):
             if isinstance(record, Unreadable):
-                sys.stderr.write(f"sendcli: unreadable: {record.path}:{record.message}\n")
+                sys.stderr.write(f"sendcli: unreadable: {printable(record.path)}:{printable(record.message)}\n")
                 unreadable += 1
                 continue
             try:
                 text = record_report(book, record, template.value, output_format.value, as_of, redact)
             except NothingToReport as why:
-                sys.stderr.write(f"sendcli: skipped: {why.message}\n")
+                sys.stderr.write(f"sendcli: skipped: {printable(why.message)}\n")
                 skipped += 1
                 continue
-            _write(text, output_path_for(output_dir, record["id"], template.value, output_format.value))
+            _write(text, output_path_for(output_dir, record["id"], template.value, output_format.value), book.root)
             written += 1
-        sys.stderr.write(f"wrote {written} report{'s' * (written != 1)} to {output_dir}"
+        sys.stderr.write(f"wrote {written} report{'s' * (written != 1)} to {printable(output_dir)}"
                          f"{f'; {skipped} skipped' if skipped else ''}\n")
         if unreadable:
             raise typer.Exit(1)
@@ -113,9 +120,11 @@ def report(
         raise UsageProblem("give a record ID, or --all with --output-dir")
     record = read_record(book, record_id, as_of).data
     text = record_report(book, record, template.value, output_format.value, as_of, redact)  # type: ignore[arg-type]
-    _write(text, output)
+    _write(text, output, book.root)
     if output is not None:
-        sys.stderr.write(f"wrote {output}\n")
+        from sendcli.output import printable
+
+        sys.stderr.write(f"wrote {printable(output)}\n")
 
 
 def _progress(items, description: str, total: int):
@@ -128,18 +137,22 @@ def _progress(items, description: str, total: int):
     yield from track(items, description=description, total=total, console=None, transient=True)
 
 
-def _casebook_report(ctx: typer.Context, make) -> tuple[str, bool]:
+def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool = False) -> bool:
     """``make(book, today, records)`` over the casebook's readable records, streamed (each report
-    keeps only its rows); then the unreadable ones on stderr, and exit 1 if there were any."""
+    keeps only its rows), written to stdout or ``output``; then the unreadable ones on stderr
+    (under ``redact`` without what the file says: only the place and the rule). Returns whether
+    there were any (exit 1)."""
     from sendcli.casebook import Unreadable, readable_records
+    from sendcli.output import printable
 
     book = casebook(ctx)
     as_of = today()
     unreadable: list[Unreadable] = []
-    text = make(book, as_of, readable_records(book.root, as_of, unreadable))
+    text = make(book, as_of, readable_records(book.root, as_of, unreadable, redact))
+    _write(text, output, book.root)
     for item in unreadable:
-        sys.stderr.write(f"sendcli: unreadable: {item.path}:{item.message}\n")
-    return text, bool(unreadable)
+        sys.stderr.write(f"sendcli: unreadable: {printable(item.path)}:{printable(item.message)}\n")
+    return bool(unreadable)
 
 
 @app.command()
@@ -149,6 +162,10 @@ def register(ctx: typer.Context,
              redact: bool = REDACT) -> None:
     """The SEN register: one row per record, with the census provision code (K/E/N) and need codes.
 
+    In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
+    a leading ' so that a spreadsheet shows it as text and never runs it as
+    a formula.
+
     \b
     Examples:
       sendcli register
@@ -156,9 +173,9 @@ def register(ctx: typer.Context,
     """
     from sendcli.reporting import register_report
 
-    text, had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: register_report(book, records, output_format.value, as_of, redact))
-    _write(text, output)
+    had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records: register_report(book, records, output_format.value, as_of, redact),
+        output, redact)
     if had_unreadable:
         raise typer.Exit(1)
 
@@ -171,6 +188,10 @@ def provision_map(ctx: typer.Context,
                   redact: bool = REDACT) -> None:
     """Every provision in open cycles, with weekly minutes and cost, totalled by kind and by staff.
 
+    In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
+    a leading ' so that a spreadsheet shows it as text and never runs it as
+    a formula.
+
     \b
     Examples:
       sendcli provision-map
@@ -178,9 +199,9 @@ def provision_map(ctx: typer.Context,
     """
     from sendcli.reporting import provision_map_report
 
-    text, had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: provision_map_report(book, records, output_format.value, as_of, redact))
-    _write(text, output)
+    had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records: provision_map_report(book, records, output_format.value, as_of, redact),
+        output, redact)
     if had_unreadable:
         raise typer.Exit(1)
 
@@ -194,6 +215,10 @@ def stats(ctx: typer.Context,
     Counts by status, need, area and year group; no names, no IDs; any count
     under 5 is shown as <5.
 
+    In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
+    a leading ' so that a spreadsheet shows it as text and never runs it as
+    a formula.
+
     \b
     Examples:
       sendcli stats
@@ -201,9 +226,8 @@ def stats(ctx: typer.Context,
     """
     from sendcli.reporting import stats_report
 
-    text, had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: stats_report(book, records, output_format.value, as_of))
-    _write(text, output)
+    had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records: stats_report(book, records, output_format.value, as_of), output)
     if had_unreadable:
         raise typer.Exit(1)
 

@@ -53,15 +53,18 @@ def _run(ctx: typer.Context, record_id: str, what: str, step, commit: bool | Non
 
     book = casebook(ctx)
     written = update_record(book, record_id, step, today(), what, commit=wants_commit(book, commit))
+    from sendcli.output import printable
+
     change = written.change
     for warning in change.warnings:
-        sys.stderr.write(f"sendcli: warning: {warning}\n")
+        sys.stderr.write(f"sendcli: warning: {printable(warning)}\n")
     committed = " (committed)" if written.committed else ""
+    summary = printable(change.summary)  # a reason given on the command line may hold anything
     if change.created_id:
         typer.echo(change.created_id)
-        sys.stderr.write(f"{record_id}: {change.summary}{committed}\n")
+        sys.stderr.write(f"{record_id}: {summary}{committed}\n")
     else:
-        typer.echo(f"{record_id}: {change.summary}{committed}")
+        typer.echo(f"{record_id}: {summary}{committed}")
 
 
 def _on(value: str | None) -> object:

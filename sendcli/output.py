@@ -1,0 +1,180 @@
+"""Output that is safe to hand on: where a file may be written, and text that cannot act.
+
+Three guards, each used by every command that needs it:
+
+- :func:`write_output` writes ``--output`` files: never over the casebook's
+  own files (its records, settings, local offer or private ``.sendcli/``
+  folder, however the path is spelt or linked), never replacing a device
+  node or a named pipe (those are written to as streams, as a shell
+  redirection would), never "into" a folder;
+- :func:`csv_cell` neutralises spreadsheet formulas in every CSV the tool
+  writes (OWASP, "CSV injection": a cell starting ``=``, ``+``, ``-``, ``@``,
+  a tab or a carriage return gets a leading ``'``);
+- :func:`printable` shows control characters (terminal escape sequences,
+  carriage returns, newlines) as visible escapes in every human-readable
+  line, so that no text from a file can repaint a terminal or forge a line
+  of a report or a cron mail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from sendcli.errors import SendcliError
+
+#: The casebook's own files and folders, which no report may replace or land in.
+PROTECTED_FILES = ("sendcli.yaml", "local-offer.yaml")
+PROTECTED_FOLDERS = ("records", ".sendcli")
+
+
+class OutputRefused(SendcliError):
+    """An output path the tool will not write to: exit 1, nothing written."""
+
+
+def _casebooks_around(resolved: Path, roots: Iterable[Path]) -> set[Path]:
+    """The casebook in use, and any casebook the path lies in (a folder above it holding sendcli.yaml)."""
+    found = {Path(os.path.realpath(root)) for root in roots}
+    for folder in resolved.parents:
+        if (folder / PROTECTED_FILES[0]).is_file():
+            found.add(folder)
+    return found
+
+
+def protected_reason(target: Path, roots: Iterable[Path] = ()) -> str | None:
+    """Why ``target`` (symlinks followed) is one of a casebook's own files, or None."""
+    resolved = Path(os.path.realpath(target))
+    for root in _casebooks_around(resolved, roots):
+        for name in PROTECTED_FILES:
+            if resolved == root / name:
+                return f"it is the casebook's {name}"
+        for name in PROTECTED_FOLDERS:
+            folder = root / name
+            if resolved == folder:
+                return f"it is the casebook's {name}/ folder"
+            if folder in resolved.parents:
+                return f"it is inside the casebook's {name}/ folder"
+    return None
+
+
+def refuse_protected(target: Path, roots: Iterable[Path], option: str) -> None:
+    reason = protected_reason(target, roots)
+    if reason is not None:
+        raise OutputRefused(f"{option} {printable(str(target))}: refused, {reason}; "
+                            "write reports elsewhere (nothing was written)")
+
+
+def check_output_folder(folder: Path, roots: Iterable[Path], option: str = "--output-dir") -> None:
+    """Refuse an output folder inside the casebook's own files, or a path that is not a folder."""
+    refuse_protected(folder, roots, option)
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise OutputRefused(f"{option} {printable(str(folder))}: not a folder; give a new or existing folder")
+
+
+def write_output(target: Path, data: bytes, roots: Iterable[Path] = (), option: str = "--output") -> None:
+    """Write a report to ``target``, privately (0600) and atomically when it is a file.
+
+    A character device (``/dev/null``, a terminal) or a named pipe is written
+    to as a stream and never replaced; a folder, a socket or a block device is
+    refused, as is any path that is one of the casebook's own files.
+    """
+    from sendcli.casebook import ensure_private_dir, write_atomic
+
+    refuse_protected(target, roots, option)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None  # a new file (or a dangling link, which write_atomic refuses)
+    except NotADirectoryError:
+        raise OutputRefused(f"{option} {printable(str(target))}: a part of the path is a file, not a folder") \
+            from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise OutputRefused(f"{option} {printable(str(target))}: is a folder; give a file name")
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        _stream_to(target, data)
+        return
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputRefused(f"{option} {printable(str(target))}: neither a file nor a device; nothing written")
+    ensure_private_dir(target.parent)
+    write_atomic(target, data)
+
+
+def _stream_to(target: Path, data: bytes) -> None:
+    """Write to a device or pipe as ``>`` would: no create, no truncate, no rename."""
+    descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(descriptor, view)
+            view = view[written:]
+    finally:
+        os.close(descriptor)
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+#: OWASP's list: a spreadsheet reads a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will show as text, never run as a formula.
+
+    Numbers stay numbers (``-3`` is a number to every spreadsheet); text
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'``, and control characters other than a newline are shown
+    escaped, so a cell cannot forge a row of a mail that carries the file.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return value.translate(_CSV_ESCAPES)
+
+
+def csv_text(columns: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    """The header and rows as CSV (``\\n`` line ends), every cell through :func:`csv_cell`."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([csv_cell(column) for column in columns])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    return stream.getvalue()
+
+
+# -- human-readable text ----------------------------------------------------------------------------
+
+def _escape_table(keep: str = "") -> dict[int, str]:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    controls = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0),
+                # Bidirectional overrides and isolates reorder what a terminal shows ("Trojan source"),
+                # and the Unicode line and paragraph separators end a line in some viewers.
+                *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]
+    table = {}
+    for code in controls:
+        character = chr(code)
+        if character in keep:
+            continue
+        table[code] = named.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return table
+
+
+_ESCAPES = _escape_table()
+_ESCAPES_KEEP_NEWLINES = _escape_table(keep="\n")
+_CSV_ESCAPES = _escape_table(keep="\n")
+
+
+def printable(text: object, keep_newlines: bool = False) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\n``).
+
+    For every line a person reads (a terminal, a cron mail): text from a
+    record, a file name or a CSV cell can then never move the cursor, change
+    the title, clear the screen or start a line of its own. With
+    ``keep_newlines``, a multi-line text keeps its line breaks.
+    """
+    return str(text).translate(_ESCAPES_KEEP_NEWLINES if keep_newlines else _ESCAPES)

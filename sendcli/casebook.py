@@ -64,7 +64,8 @@ class Casebook:
         """``records/ID.yaml``; an ID that could name any other path is refused."""
         if not is_valid_record_id(record_id):
             raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits "
-                               "and hyphens, starting with a letter or digit, at most 63 characters")
+                               "and hyphens, starting with a letter or digit, at most 63 characters, and not a "
+                               "name Windows keeps for a device (con, prn, aux, nul, com1, lpt1...)")
         return self.records_dir / f"{record_id}.yaml"
 
     def existing_record_path(self, record_id: str) -> Path:

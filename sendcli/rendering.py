@@ -13,7 +13,10 @@ The context every per-child template receives is documented in the README
 
 from __future__ import annotations
 
+import io
+import os
 import re
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +52,7 @@ AREA_WORDS = {
 }
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 class TemplateProblem(SendcliError):
@@ -56,9 +60,14 @@ class TemplateProblem(SendcliError):
 
 
 def markdown_escape(value: object) -> object:
-    """Record text in Markdown: no emphasis, links, tables or HTML can come from it."""
+    """Record text in Markdown: no emphasis, links, tables, headings or HTML can come from it.
+
+    Every line break (a carriage return alone as well as a newline: CommonMark
+    ends a line at either) becomes a space, so no text can start a line of
+    its own, such as a heading.
+    """
     if isinstance(value, str):
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", value).replace("\n", " ")
+        return _LINE_BREAKS.sub(" ", _MARKDOWN_SPECIAL.sub(r"\\\1", value))
     return value
 
 
@@ -86,44 +95,165 @@ def _filters() -> dict:
         "weekly_minutes": weekly_minutes,
         "initials": initials,
         "provision_code": codes.provision_code,
+        # Items by their ID, built here: the immutable sandbox lets no template update a mapping.
+        "by_id": lambda items: {item.get("id"): item for item in items or [] if isinstance(item, dict)},
     }
+
+
+#: Bounds on one rendering through a casebook's own template (quality.md: no hang, no blow-up):
+#: a report is tens of KB and renders in milliseconds, so these only stop a template that loops
+#: or multiplies without end.
+RENDER_SECONDS = 20.0
+RENDER_MAX_BYTES = 20 * 1024 * 1024
+#: Memory the rendering may take on top of what the process holds (Linux and other POSIX).
+RENDER_MAX_EXTRA_MEMORY = 512 * 1024 * 1024
+#: The longest text or list one operation of a template may build (``"x" * n``, ``[0] * n``).
+_MAX_BUILT_LENGTH = 10 * 1024 * 1024
+
+
+class _TemplateBomb(Exception):
+    """A template past a bound of :func:`render`."""
 
 
 @lru_cache(maxsize=8)
 def environment(output_format: str, casebook_root: Path | None):
-    """One sandboxed environment per format and casebook."""
+    """One sandboxed environment per format and casebook.
+
+    Immutable sandbox: a template can call no method that changes a list or
+    mapping of the record; arithmetic that would build a huge text or list,
+    or a huge power, is refused before it runs.
+    """
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*":
+                for sequence, count in ((left, right), (right, left)):
+                    if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                            and len(sequence) * count > _MAX_BUILT_LENGTH:
+                        raise _TemplateBomb("a text or list too long to build")
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+                raise _TemplateBomb("a power too large")
+            return super().call_binop(context, operator, left, right)
 
     loaders = []
     if casebook_root is not None and (casebook_root / "templates").is_dir():
-        loaders.append(FileSystemLoader(casebook_root / "templates"))
+        loaders.append(_CasebookTemplates(casebook_root / "templates"))
     loaders.append(FileSystemLoader(resource_dir("templates")))
     options = dict(loader=ChoiceLoader(loaders), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                    keep_trailing_newline=True)
     if output_format == "html":
-        env = SandboxedEnvironment(autoescape=True, **options)
+        env = BoundedSandbox(autoescape=True, **options)
     else:
-        env = SandboxedEnvironment(autoescape=False, finalize=markdown_escape, **options)
+        env = BoundedSandbox(autoescape=False, finalize=markdown_escape, **options)
     env.filters.update(_filters())
     return env
 
 
+def _casebook_templates_loader():
+    from jinja2 import FileSystemLoader
+
+    class CasebookTemplates(FileSystemLoader):
+        """A casebook's ``templates/``, never a file outside it: a template (or a folder of them)
+        that is a link to elsewhere is refused, so a report cannot include any file of the machine."""
+
+        def get_source(self, environment, template):
+            source = super().get_source(environment, template)
+            folder = Path(os.path.realpath(self.searchpath[0]))
+            resolved = Path(os.path.realpath(source[1]))
+            if folder not in resolved.parents:
+                raise TemplateProblem(f"templates/{template} leads outside the casebook's templates/ folder "
+                                      "(a symbolic link?); sendcli reads templates only from inside it")
+            return source
+
+    return CasebookTemplates
+
+
+def _CasebookTemplates(folder: Path):  # noqa: N802 - builds the class above when jinja2 is loaded
+    return _casebook_templates_loader()(folder)
+
+
 def render(template: str, output_format: str, context: dict, casebook_root: Path | None = None) -> str:
-    """Render ``templates/TEMPLATE.FORMAT.j2`` (the casebook's own first) with ``context``."""
+    """Render ``templates/TEMPLATE.FORMAT.j2`` (the casebook's own first) with ``context``.
+
+    Bounded: past :data:`RENDER_SECONDS`, :data:`RENDER_MAX_BYTES` of output
+    or :data:`RENDER_MAX_EXTRA_MEMORY`, the template is refused (exit 1).
+    """
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
     name = f"{template}.{output_format}.j2"
     env = environment(output_format, casebook_root)
     try:
-        return env.get_template(name).render(**context)
+        with _bounded_time(), _bounded_memory():
+            output = io.StringIO()  # not a list of chunks: millions of small strings cost 50 bytes each
+            for chunk in env.get_template(name).generate(**context):
+                if output.tell() + len(chunk) > RENDER_MAX_BYTES:
+                    raise _TemplateBomb(f"its output passed {RENDER_MAX_BYTES // (1024 * 1024)} MB")
+                output.write(chunk)
+            return output.getvalue()
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"templates/{error.name or name}:{error.lineno}: {error.message}") from None
     except (UndefinedError, SecurityError) as error:
         raise TemplateProblem(f"templates/{name}: {error}") from None
     except TemplateError as error:
         raise TemplateProblem(f"templates/{name}: {type(error).__name__}: {error}") from None
+    except _TemplateBomb as error:
+        raise TemplateProblem(f"templates/{name}: refused: {error}") from None
+    except (MemoryError, OverflowError, RecursionError):
+        raise TemplateProblem(f"templates/{name}: refused: it needs more memory than a report may take "
+                              f"({RENDER_MAX_EXTRA_MEMORY // (1024 * 1024)} MB)") from None
+
+
+@contextmanager
+def _bounded_time():
+    """Stop a rendering after :data:`RENDER_SECONDS` (a timer signal; the main thread only)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TemplateBomb(f"it ran for more than {RENDER_SECONDS:g} seconds")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _bounded_memory():
+    """Cap the address space for the rendering at what the process holds now plus
+    :data:`RENDER_MAX_EXTRA_MEMORY`: past it, allocation fails (MemoryError) instead of the machine."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as statm:
+            in_use = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    cap = in_use + RENDER_MAX_EXTRA_MEMORY
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already bounded more tightly
+        return
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def record_context(record: dict, today: date, settings: dict, services: dict[str, dict],

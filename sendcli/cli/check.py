@@ -68,14 +68,26 @@ def check(
     from sendcli.summaries import check_casebook
 
     as_of = today()
+    strays: list[Problem] = []
     if paths:
         results = check_targets(list(path_targets(paths)), as_of)
     else:
-        results = check_casebook(find_root(options(ctx).root, Path.cwd()), as_of, use_cache=not no_cache)
+        root = find_root(options(ctx).root, Path.cwd())
+        results = check_casebook(root, as_of, use_cache=not no_cache)
+        strays = _stray_temp_files(root)
 
-    checked = valid = errors = warnings = 0
+    checked = valid = 0
     problems: list[Problem] = []
-    failed = False
+    counts = {"errors": 0, "warnings": 0}
+
+    def emit(problem: Problem) -> None:
+        counts["errors" if problem.severity == ERROR else "warnings"] += 1
+        if output_format is TextOrJson.text:
+            typer.echo(format_problem(problem))
+        else:
+            problems.append(problem)
+
+    failed = strict and bool(strays)
     for result in results:
         bad = result.has_errors or (strict and result.has_warnings)
         failed = failed or bad
@@ -83,12 +95,10 @@ def check(
             checked += 1
             valid += not bad
         for problem in result.problems:
-            errors += problem.severity == ERROR
-            warnings += problem.severity != ERROR
-            if output_format is TextOrJson.text:
-                typer.echo(format_problem(problem))
-            else:
-                problems.append(problem)
+            emit(problem)
+    for problem in strays:
+        emit(problem)
+    errors, warnings = counts["errors"], counts["warnings"]
 
     if output_format is TextOrJson.json:
         json.dump({"checked": checked, "valid": valid, "problems": [p.as_json() for p in problems]},
@@ -97,6 +107,19 @@ def check(
     sys.stderr.write(_summary(checked, valid, errors, warnings) + "\n")
     if failed:
         raise typer.Exit(1)
+
+
+def _stray_temp_files(root: Path) -> list[Problem]:
+    """A warning for each temp file a write killed in its window left in records/ (a full copy of
+    a record, outside the record's own file): the next write of that record removes it."""
+    from sendcli.casebook import stray_temp_files
+    from sendcli.checking import RECORDS_DIR, Problem
+    from sendcli.core.findings import WARNING
+
+    return [Problem(f"{RECORDS_DIR}/{path.name}", 1, 1, WARNING, "temp-file", "",
+                    "a temp file left by an interrupted write, holding a copy of a record: the next write of "
+                    "that record removes it, or delete it yourself")
+            for path in stray_temp_files(root / RECORDS_DIR)]
 
 
 def _summary(checked: int, valid: int, errors: int, warnings: int) -> str:

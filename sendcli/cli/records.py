@@ -111,7 +111,8 @@ def new(
     """
     if not record_id or not _valid_id(record_id):
         raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "
-                           "hyphens, starting with a letter or digit, at most 63 characters")
+                           "hyphens, starting with a letter or digit, at most 63 characters, and not a name "
+                           "Windows keeps for a device (con, prn, aux, nul, com1, lpt1...)")
     from sendcli.records import NewChild, create_record
 
     born = date_option(dob, "--dob")

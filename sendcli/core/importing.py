@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sendcli.core import codes
 from sendcli.core.dates import parse_iso_date
+from sendcli.core.rules import is_valid_record_id
 
 FIELDS = ("admission_number", "upn", "surname", "forename", "name", "date_of_birth", "year_group", "status",
           "primary_need", "secondary_need", "start_date")
@@ -256,7 +257,7 @@ def pseudonymous_id(pupil: Pupil, taken: set[str]) -> str:
         initial = parts[-1][0] if len(parts) > 1 else ""
         base = f"{parts[0][:20]}-{initial}{pupil.date_of_birth:%y}"
     candidate, suffix = base, 2
-    while candidate in taken:
+    while candidate in taken or not is_valid_record_id(candidate):  # con, nul...: names Windows reserves
         candidate, suffix = f"{base}-{suffix}", suffix + 1
     taken.add(candidate)
     return candidate

@@ -24,8 +24,14 @@ from sendcli.core.findings import WARNING, Finding, Pointer
 RECORD_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
+#: Names Windows reserves for devices, with any extension (``con.yaml`` is the console there): a
+#: casebook cloned onto Windows could neither hold nor write such a record.
+WINDOWS_RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)),
+                                    *(f"lpt{n}" for n in range(10))})
+
+
 def is_valid_record_id(text: str) -> bool:
-    return RECORD_ID.fullmatch(text) is not None
+    return RECORD_ID.fullmatch(text) is not None and text not in WINDOWS_RESERVED_NAMES
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def test_a_named_pipe_is_written_to_as_a_stream_and_stays_a_pipe(example_caseboo
     received = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    result = run("report", "ava-e16", "--output", str(fifo))
+    result = run("report", "ae-16", "--output", str(fifo))
     reader.join(timeout=30)
     assert result.exit_code == 0, result.stderr
     assert received and received[0].startswith(b"<!DOCTYPE html>")
@@ -144,7 +144,7 @@ def test_a_named_pipe_is_written_to_as_a_stream_and_stays_a_pipe(example_caseboo
 
 def test_a_new_output_file_is_still_private(example_casebook, run, tmp_path):
     target = tmp_path / "new" / "plan.html"
-    assert run("report", "ava-e16", "--output", str(target)).exit_code == 0
+    assert run("report", "ae-16", "--output", str(target)).exit_code == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
 
@@ -215,18 +215,18 @@ def test_no_write_command_puts_free_text_in_a_commit_message(casebook, run, monk
         monkeypatch.setenv(f"GIT_COMMITTER_{name}", value)
     _git(casebook, "init", "-q")
     free = "Jane Secretname lives at 1 Example Road"
-    assert run("new", "ava-e16", "--name", free.split(" lives")[0], "--dob", "2016-05-14", "--need", "SLCN",
+    assert run("new", "ae-16", "--name", free.split(" lives")[0], "--dob", "2016-05-14", "--need", "SLCN",
                "--commit").exit_code == 0
     for args in WRITES:
-        result = run(*[a.format(id="ava-e16", free=free) for a in args], "--commit")
+        result = run(*[a.format(id="ae-16", free=free) for a in args], "--commit")
         assert result.exit_code in (0, 1), (args, result.stderr)
-    assert run("edit", "ava-e16", "--commit", env={"EDITOR": "sed -i s/Secretname/Othername/", "VISUAL": ""}
+    assert run("edit", "ae-16", "--commit", env={"EDITOR": "sed -i s/Secretname/Othername/", "VISUAL": ""}
                ).exit_code == 0
     messages = _git(casebook, "log", "--format=%B").split("\n\n")
     messages = [m.strip() for m in messages if m.strip()]
     assert len(messages) >= 8
     for message in messages:
-        assert message.startswith("ava-e16: ") and "\n" not in message, message
+        assert message.startswith("ae-16: ") and "\n" not in message, message
         assert "Secretname" not in message and "Example Road" not in message and "Jane" not in message
         assert "moved" not in message
 
@@ -234,9 +234,9 @@ def test_no_write_command_puts_free_text_in_a_commit_message(casebook, run, monk
 def test_commit_messages_refuse_free_text():
     from sendcli.gitops import commit_message
 
-    assert commit_message("ava-e16", "add a view") == "ava-e16: add a view"
+    assert commit_message("ae-16", "add a view") == "ae-16: add a view"
     with pytest.raises(ValueError):
-        commit_message("ava-e16", "record closed (moved in with Jane Smith)")
+        commit_message("ae-16", "record closed (moved in with Jane Smith)")
 
 
 # -- private folders, temp files, gitignore (19.12, 19.13) --------------------------------------
@@ -245,20 +245,20 @@ def test_init_ignores_the_private_folder_as_a_file_or_link_too(tmp_path, run):
     assert run("init", str(tmp_path / "cb")).exit_code == 0
     subprocess.run(["git", "-C", str(tmp_path / "cb"), "init", "-q"], check=True)
     (tmp_path / "cb" / ".sendcli").symlink_to(tmp_path)
-    (tmp_path / "cb" / "records" / ".ava-e16.yaml.abc.tmp").write_text("copy")
+    (tmp_path / "cb" / "records" / ".ae-16.yaml.abc.tmp").write_text("copy")
     status = _git(tmp_path / "cb", "status", "--porcelain", "--untracked-files=all")
     assert ".sendcli" not in status and ".tmp" not in status
 
 
 def test_the_first_write_brings_a_first_edition_gitignore_up_to_date(casebook, run):
     (casebook / ".gitignore").write_text("*.pdf\n.sendcli/\n")
-    assert run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
     assert (casebook / ".gitignore").read_text() == "*.pdf\n.sendcli/\n.sendcli\nrecords/.*.tmp\n"
 
 
 def test_a_gitignore_the_tool_never_wrote_is_left_alone(casebook, run):
     (casebook / ".gitignore").write_text("*.pdf\n")
-    assert run("new", "ava-e16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
     assert (casebook / ".gitignore").read_text() == "*.pdf\n"
 
 
@@ -266,8 +266,8 @@ def test_a_lock_file_planted_as_a_link_is_never_followed(example_casebook, run, 
     locks = example_casebook / ".sendcli" / "locks"
     locks.mkdir(parents=True)
     target = tmp_path / "victim"
-    (locks / "ava-e16.lock").symlink_to(target)
-    result = run("add", "view", "ava-e16", "--from", "child", "--text", "Hi")
+    (locks / "ae-16.lock").symlink_to(target)
+    result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
     assert result.exit_code == 1
     assert not target.exists()
 
@@ -282,7 +282,7 @@ def test_a_file_size_limit_ends_in_a_clear_message_and_exit_1(example_casebook, 
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
 
-    result = subprocess.run([sys.executable, "-m", "sendcli", "report", "ava-e16", "--output", str(out)],
+    result = subprocess.run([sys.executable, "-m", "sendcli", "report", "ae-16", "--output", str(out)],
                             capture_output=True, text=True, preexec_fn=limit,
                             env={**os.environ, "SENDCLI_TODAY": "2026-11-28"})
     assert result.returncode == 1, result.stderr
@@ -301,9 +301,9 @@ def test_a_write_the_disk_refuses_ends_in_a_clear_message_and_exit_1(example_cas
 
     before = snapshot(example_casebook)
     monkeypatch.setattr(sendcli.casebook.os, "fsync", refuse)
-    result = run("add", "view", "ava-e16", "--from", "child", "--text", "Hi")
+    result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
     assert result.exit_code == 1
-    assert result.stderr.startswith("sendcli: ") and "records/ava-e16.yaml: " in result.stderr
+    assert result.stderr.startswith("sendcli: ") and "records/ae-16.yaml: " in result.stderr
     assert words in result.stderr
     assert "internal error" not in result.stderr
     _unchanged(example_casebook, before)
@@ -324,11 +324,11 @@ def test_transfer_on_a_full_disk_leaves_no_pack_folder(example_casebook, run, mo
 
     monkeypatch.setattr(sendcli.casebook.os, "fsync", fill_up)
     pack = tmp_path / "deep" / "pack"
-    result = run("transfer", "ava-e16", "--output", str(pack))
+    result = run("transfer", "ae-16", "--output", str(pack))
     assert result.exit_code == 1 and "disk is full" in result.stderr
     assert not (tmp_path / "deep").exists()
     monkeypatch.setattr(sendcli.casebook.os, "fsync", real_fsync)
-    assert run("transfer", "ava-e16", "--output", str(pack)).exit_code == 0  # the rerun is not blocked
+    assert run("transfer", "ae-16", "--output", str(pack)).exit_code == 0  # the rerun is not blocked
     assert (pack / "manifest.json").is_file()
 
 
@@ -339,7 +339,7 @@ def test_an_unexpected_os_error_is_still_a_bug(example_casebook, run, monkeypatc
         raise OSError(errno.ECHILD, os.strerror(errno.ECHILD))
 
     monkeypatch.setattr(sendcli.casebook.os, "fsync", odd)
-    result = run("add", "view", "ava-e16", "--from", "child", "--text", "Hi")
+    result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
     assert result.exit_code == 3 and "internal error (ChildProcessError)" in result.stderr
 
 
@@ -357,14 +357,14 @@ def test_the_built_in_templates_render_in_the_immutable_sandbox(example_casebook
     assert isinstance(rendering.environment("html", None), ImmutableSandboxedEnvironment)
     for template in ("plan", "review", "parent", "profile"):
         for fmt in ("html", "md"):
-            assert run("report", "ava-e16", "--template", template, "--format", fmt).exit_code == 0
+            assert run("report", "ae-16", "--template", template, "--format", fmt).exit_code == 0
 
 
 def test_a_huge_report_output_is_refused(example_casebook, run, monkeypatch):
     monkeypatch.setattr(rendering, "RENDER_MAX_BYTES", 10_000)
     (example_casebook / "templates").mkdir()
     (example_casebook / "templates" / "plan.md.j2").write_text("{% for i in range(5000) %}{{ i }}{% endfor %}")
-    result = run("report", "ava-e16", "--format", "md")
+    result = run("report", "ae-16", "--format", "md")
     assert result.exit_code == 1 and "output passed" in result.stderr
 
 
@@ -372,7 +372,7 @@ def test_the_memory_bound_is_lifted_after_rendering(example_casebook, run):
     import resource
 
     before = resource.getrlimit(resource.RLIMIT_AS)
-    assert run("report", "ava-e16").exit_code == 0
+    assert run("report", "ae-16").exit_code == 0
     assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from sendcli.casebook import Casebook, ensure_private_dir, local_offer_services, write_atomic
+from sendcli.output import refuse_protected
 from sendcli.core.chronology import chronology
 from sendcli.core.deadlines import DeadlineSettings, record_deadlines
 from sendcli.errors import SendcliError
@@ -160,7 +161,9 @@ def _replace_by(node: object) -> None:
 
 
 def write_folder(folder: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a new or empty ``folder`` (0700; files 0600): never over anything there."""
+    """Write ``files`` into a new or empty ``folder`` (0700; files 0600): never over anything there,
+    nor inside a casebook's own files (records/, .sendcli/)."""
+    refuse_protected(folder, [], "--output")
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise SendcliError(f"{folder} is not a folder; give a new or empty folder")
     if folder.is_dir() and any(folder.iterdir()):
@@ -171,7 +174,8 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def write_sealed(target: Path, sealed: bytes) -> None:
-    """Write one encrypted pack to ``target``, a new file (0600)."""
+    """Write one encrypted pack to ``target``, a new file (0600), never among a casebook's own files."""
+    refuse_protected(target, [], "--output")
     if target.exists() or target.is_symlink():
         raise SendcliError(f"{target} already exists; give a new file name for the encrypted pack")
     if not target.parent.is_dir():

@@ -29,8 +29,9 @@ def require_repository(root: Path, hint: str = "run 'git init' there, or leave o
 
 
 #: What a commit message may say beyond the record's ID: the kind of change, in the tool's own
-#: words. Free text (a reason, a view, a name) would enter git history, out of reach of a purge.
-_KIND_OF_CHANGE = re.compile(r"[A-Za-z][A-Za-z0-9 '-]{0,60}", re.ASCII)
+#: words (and a field's path, for ``set``). Free text (a reason, a view, a name) would enter git
+#: history, out of reach of a purge.
+_KIND_OF_CHANGE = re.compile(r"[A-Za-z][A-Za-z0-9 '._\[\]-]{0,80}", re.ASCII)
 
 
 def commit_message(record_id: str, kind_of_change: str) -> str:

@@ -203,6 +203,8 @@ WRITES = [
     ["add", "evidence", "{id}", "--source", "{free}", "--text", "{free}"],
     ["add", "note", "{id}", "--text", "{free}", "--by", "{free}"],
     ["add", "meeting", "{id}", "--with", "parent", "--text", "{free}"],
+    ["add", "person", "{id}", "--name", "{free}", "--role", "parent", "--contact", "{free}"],
+    ["set", "{id}", "needs.summary", "{free}"],
     ["cycle", "advance", "{id}"],
     ["ehc", "request", "{id}"],
     ["close", "{id}", "--reason", "moved"],

@@ -102,7 +102,9 @@ def test_an_unreadable_record_is_reported_never_skipped(example_casebook, run):
 
 
 @pytest.mark.parametrize("setting", ["due_soon_days: -1", "due_soon_days: soon", "plan_within_days: 0",
-                                     "under_five_review_months: 13", "retention_yrs: 31"])
+                                     "under_five_review_months: 13", "retention_yrs: 31",
+                                     "keep_after_transfer_days: -1", "phase_transfer_year_groups: [Y6]",
+                                     "phase_transfer_year_groups: 6"])
 def test_invalid_settings_are_refused_with_their_line(example_casebook, run, setting):
     settings = example_casebook / "sendcli.yaml"
     settings.write_text(settings.read_text() + setting + "\n")
@@ -213,3 +215,21 @@ def test_redacted_due_names_no_values_of_an_unreadable_record(example_casebook, 
     path.write_text(path.read_text().replace("role: parent", "role: Sam Vee", 1))
     result = run("due", "--redact", "--format", "json")
     assert "Sam Vee" not in result.stderr + result.stdout and "run sendcli check" in result.stderr
+
+
+def test_the_new_deadline_settings_are_read_and_empty_the_cache(example_casebook, run):
+    """A year group made a transfer year in sendcli.yaml gives its plans the phase-transfer item at once."""
+    from sendcli.core.deadlines import DeadlineSettings
+    from sendcli.summaries import _fingerprint
+
+    before = json.loads(run("due", "--all", "--format", "json").stdout)
+    assert not [i for i in before["items"] if i["record"] == "kt-12" and i["kind"] == "phase-transfer"]
+    settings = example_casebook / "sendcli.yaml"
+    settings.write_text(settings.read_text() + 'phase_transfer_year_groups: ["9"]\nkeep_after_transfer_days: 10\n')
+    after = json.loads(run("due", "--all", "--format", "json").stdout)
+    # kt-12, born 30 November 2012, is in year 9 in 2026/27 by age: transfer year 2027 (a made-up setting).
+    assert [i["due"] for i in after["items"] if i["record"] == "kt-12" and i["kind"] == "phase-transfer"] == \
+        ["2027-02-14"]
+    assert _fingerprint(None, DeadlineSettings()) != _fingerprint(None, DeadlineSettings(keep_after_transfer_days=10))
+    assert _fingerprint(None, DeadlineSettings()) != _fingerprint(
+        None, DeadlineSettings(phase_transfer_year_groups=("6",)))

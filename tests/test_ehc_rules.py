@@ -102,3 +102,16 @@ def test_a_first_edition_record_still_passes_check():
     checked = check_record_bytes(dump_yaml(record).encode(), "records/ke-12.yaml", TODAY, "ke-12")
     assert not checked.has_errors, checked.problems
     assert checked.has_warnings
+
+
+@pytest.mark.parametrize("field, value, where", [
+    ("advice_requested", "2026-03-01", "ehc.advice_given"),
+    ("existing_plan", {"issued": "2025-02-03", "last_review": "2025-01-03"}, "ehc.existing_plan.last_review"),
+    ("consultations", [{"date": "2026-03-01", "reply_by": "2026-02-20", "replied": None}],
+     "ehc.consultations[0].reply_by"),
+])
+def test_ehc_steps_out_of_order_in_a_file_are_errors(field, value, where):
+    def out_of_order(record):
+        record["ehc"]["advice_given"] = "2026-02-01"
+        record["ehc"][field] = value
+    assert (where, ERROR) in [(w, s) for w, s, _ in findings(out_of_order)]

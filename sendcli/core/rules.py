@@ -526,6 +526,16 @@ def check_ehc_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
         yield from _not_before((*base, "la_decision", "date"), la_decided, meeting, "the review meeting")
         yield from _not_before((*base, "amended_plan"), parse_iso_date(review.get("amended_plan")),
                                la_decided or meeting, "the local authority's decision")
+    yield from _not_before(("ehc", "advice_given"), parse_iso_date(ehc.get("advice_given")),
+                           parse_iso_date(ehc.get("advice_requested")), "the request for advice")
+    existing = _mapping(ehc.get("existing_plan"))
+    yield from _not_before(("ehc", "existing_plan", "last_review"), parse_iso_date(existing.get("last_review")),
+                           parse_iso_date(existing.get("issued")), "the plan's issue date")
+    for index, consultation in _enumerate_mappings(ehc.get("consultations")):
+        asked = parse_iso_date(consultation.get("date"))
+        for key in ("reply_by", "replied"):
+            yield from _not_before(("ehc", "consultations", index, key), parse_iso_date(consultation.get(key)),
+                                   asked, "the consultation")
 
 
 def check_ehc_plan_follows_comments(record: dict, context: RuleContext) -> Iterator[Finding]:

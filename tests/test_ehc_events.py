@@ -250,3 +250,24 @@ def test_a_review_that_decided_to_request_an_assessment_leaves_the_request_due(c
     assert ("ehc-request", "2026-11-16") in items(run)
     ok(run, "request", eli, "--date", "2026-11-10")
     assert "ehc-request" not in {kind for kind, _ in items(run)}
+
+
+def test_a_plan_started_without_the_family_leaves_parents_informed_due(casebook, run, eli):
+    at = {"SENDCLI_TODAY": "2026-10-20"}
+    steps = [
+        ("cycle", "open", eli, "--date", "2026-09-07"),
+        ("add", "evidence", eli, "--source", "class-teacher", "--text", "Observed in class", "--date", "2026-09-10"),
+        ("add", "view", eli, "--from", "child", "--text", "I like drawing", "--date", "2026-09-11"),
+        ("cycle", "advance", eli, "--date", "2026-09-20", "--without-family", "invited three times, no reply"),
+        ("add", "outcome", eli, "--text", "Eli will ask for help", "--criteria", "4 of 5 lessons"),
+        ("add", "provision", eli, "--text", "Social story group", "--outcome", "o1"),
+        ("cycle", "advance", eli, "--date", "2026-10-01", "--review-date", "2026-12-10", "--agreed-with", "child",
+         "--without-family", "invited three times, no reply"),
+    ]
+    for step in steps:
+        result = run(*step, env=at)
+        assert result.exit_code == 0, (step, result.stderr)
+    assert ("parents-informed", "2026-10-01") in items(run, env=at)
+    assert run("add", "meeting", eli, "--with", "parent", "--text", "Told about the plan", "--date", "2026-10-15",
+               env=at).exit_code == 0
+    assert "parents-informed" not in {kind for kind, _ in items(run, env=at)}

@@ -78,11 +78,12 @@ def set_command(
             raise _Unchanged
         return outcome
 
+    from sendcli.output import printable
     from sendcli.updating import update_record, wants_commit
 
     book = casebook(ctx)
     if note:
-        sys.stderr.write(f"sendcli: {note}\n")
+        sys.stderr.write(f"sendcli: {printable(note)}\n")
     try:
         written = update_record(book, record_id, step, today(), f"set {spec.text}",
                                 commit=wants_commit(book, commit))
@@ -90,5 +91,5 @@ def set_command(
         typer.echo(f"{record_id}: {spec.text} already holds that; nothing changed")
         return
     for warning in written.change.warnings:
-        sys.stderr.write(f"sendcli: warning: {warning}\n")
-    typer.echo(f"{record_id}: {written.change.summary}{' (committed)' if written.committed else ''}")
+        sys.stderr.write(f"sendcli: warning: {printable(warning)}\n")
+    typer.echo(f"{record_id}: {printable(written.change.summary)}{' (committed)' if written.committed else ''}")

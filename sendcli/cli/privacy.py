@@ -44,6 +44,7 @@ def export(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli export ae-16 --encrypt-to age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq --output ae-16.age
     """
     from sendcli.exchange.exporting import build_export, write_folder, write_sealed
+    from sendcli.output import printable
 
     book = casebook(ctx)
     recipients = _recipients(encrypt_to)
@@ -60,7 +61,7 @@ def export(ctx: typer.Context, record_id: str = RECORD_ID,
         for name in made.files:
             typer.echo(str(output / name))
     for note in made.notes:
-        sys.stderr.write(f"sendcli: note: {note}\n")
+        sys.stderr.write(f"sendcli: note: {printable(note)}\n")
 
 
 def _recipients(values: Optional[List[str]]) -> list:

@@ -59,7 +59,9 @@ def _need_codes(values: list[str] | None) -> list[str]:
             hint = f"nearest: {nearest}" if nearest else f"codes: {', '.join(codes.NEED_CODES)}"
             raise UsageProblem(f"--need: '{value}' is not a census need code or a description of one; {hint}")
         if match.note:
-            typer.echo(f"note: {match.note}", err=True)
+            from sendcli.output import printable
+
+            typer.echo(f"note: {printable(match.note)}", err=True)
         needs.append(match.code)
     return needs
 

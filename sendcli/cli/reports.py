@@ -35,6 +35,10 @@ class TableFormat(str, Enum):
     html = "html"
 
 
+#: What --output promises (sendcli.output.write_output).
+OUTPUT_HELP = ("Write to FILE (mode 0600), never over the casebook's own files; a device or named pipe is "
+               "written to as a stream.")
+
 REDACT = typer.Option(False, "--redact", help="No names, dates of birth or contact details: initials or IDs "
                                               "instead, for output that leaves the school.")
 
@@ -59,7 +63,7 @@ def report(
     record_id: Optional[str] = typer.Argument(None, metavar="ID", help="The record (leave out with --all)."),
     template: Template = typer.Option(Template.plan, "--template", help="plan, review, parent or profile."),
     output_format: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html or md."),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE (mode 0600)."),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR",
                                               help="With --all: the folder for ID.TEMPLATE.FORMAT files."),
@@ -158,7 +162,7 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
 @app.command()
 def register(ctx: typer.Context,
              output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
-             output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE (0600)."),
+             output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
              redact: bool = REDACT) -> None:
     """The SEN register: one row per record, with the census provision code (K/E/N) and need codes.
 
@@ -184,7 +188,7 @@ def register(ctx: typer.Context,
 def provision_map(ctx: typer.Context,
                   output_format: TableFormat = typer.Option(TableFormat.text, "--format",
                                                             help="text, csv, json or html."),
-                  output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE (0600)."),
+                  output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
                   redact: bool = REDACT) -> None:
     """Every provision in open cycles, with weekly minutes and cost, totalled by kind and by staff.
 
@@ -209,7 +213,7 @@ def provision_map(ctx: typer.Context,
 @app.command()
 def stats(ctx: typer.Context,
           output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
-          output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help="Write to FILE.")) -> None:
+          output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP)) -> None:
     """Anonymised figures for the governors' SEN information report.
 
     Counts by status, need, area and year group; no names, no IDs; any count

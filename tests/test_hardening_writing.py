@@ -396,3 +396,40 @@ def test_import_never_makes_a_windows_device_name_an_id(casebook, run):
     assert not (casebook / "records" / "con.yaml").exists()
     assert len(list((casebook / "records").glob("*.yaml"))) == 1
 
+
+
+def test_due_lines_and_cells_cannot_forge_a_row_of_a_cron_mail():
+    from datetime import date
+
+    from sendcli.core.deadlines import Deadline
+    from sendcli.due import DueReport, as_csv, as_text_lines
+
+    forged = "Ava\n2026-01-01  -1  overdue   zz-99 (Nobody)  review  \x1b[8mhidden"
+    item = Deadline("ae-16", forged, "review", date(2026, 12, 1), "=cmd|' /C calc'!A0\r", exception="+1\n")
+    report = DueReport(date(2026, 11, 28), 14, [item])
+    lines = as_text_lines(report)
+    assert len(lines) == 1 and "\x1b" not in lines[0] and "\\n2026-01-01" in lines[0]
+    rows = list(csv.reader(io.StringIO(as_csv(report))))
+    assert len(rows) == 2
+    assert rows[1][1].startswith("Ava\n") and "\x1b" not in rows[1][1]  # a quoted cell, never a new row
+    assert rows[1][6].startswith("'=cmd") and "\r" not in rows[1][6]
+
+
+def test_redacted_due_leaves_out_retention_items(example_casebook, run):
+    assert run("close", "md-19", "--reason", "left").exit_code == 0
+    shown = run("due", "--all", "--format", "json").stdout
+    assert '"kind": "retention"' in shown
+    redacted = run("due", "--all", "--redact", "--format", "json").stdout
+    assert '"kind": "retention"' not in redacted and '"items": [' in redacted
+
+
+def test_show_never_sends_a_record_s_escape_sequences_to_the_terminal(casebook, run):
+    name = "Ava \x1b]0;owned\x07\x1b[2J Example"
+    created = run("new", "ava-e16", "--name", name, "--dob", "2016-05-14", "--need", "SLCN")
+    if created.exit_code != 0:  # the schema may refuse control characters outright: nothing to show then
+        assert created.exit_code in (1, 2) and "\x1b" not in created.stderr
+        return
+    shown = run("show", "ava-e16")
+    assert shown.exit_code == 0
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    assert "\\x1b[2J" in shown.stdout

@@ -44,7 +44,11 @@ def parse_today(value: str | None, system_today: date) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise UsageProblem(f"SENDCLI_TODAY={value!r} is not a date in the form YYYY-MM-DD")
+    from sendcli.core.nearest import iso_form_of_day_month_year
+
+    iso = iso_form_of_day_month_year(value)
+    offer = f"; did you mean {iso}?" if iso else ""
+    raise UsageProblem(f"SENDCLI_TODAY={value!r} is not a date in the form YYYY-MM-DD{offer}")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,10 @@ class Casebook:
     def existing_record_path(self, record_id: str) -> Path:
         path = self.record_path(record_id)
         if not path.is_file():
-            raise RecordNotFound(f"no record '{record_id}' in {self.records_dir}")
+            from sendcli.core.nearest import did_you_mean
+
+            known = (entry.stem for entry in self.records_dir.glob("*.yaml"))
+            raise RecordNotFound(f"no record '{record_id}' in {self.records_dir}{did_you_mean(record_id, known)}")
         return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import importlib
 import os
+import re
 import sys
 from collections.abc import MutableMapping
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ class _Commands(MutableMapping):
             if name not in COMMAND_MODULES:
                 raise KeyError(name)
             module = importlib.import_module(f"sendcli.cli.{COMMAND_MODULES[name]}")
-            self._loaded.update(_module_group(module).commands)
+            for loaded_name, command in _module_group(module).commands.items():
+                plain_help(command)
+                self._loaded[loaded_name] = command
         return self._loaded[name]
 
     def __setitem__(self, name: str, command) -> None:
@@ -105,6 +108,58 @@ def os_error_message(error: OSError) -> str:
     return f"{where + ': ' if where else ''}{words}{f'; {hint}' if hint else ''}"
 
 
+# -- help that reads well at 80 columns ----------------------------------------------------
+
+#: Typer's type labels, as the words click has always used in help.
+_TYPE_WORDS = {"str": "TEXT", "int": "N", "int range": "N", "float": "NUMBER", "float range": "NUMBER",
+               "list[str]": "TEXT", "path": "PATH", "file": "FILE"}
+#: Choices longer than this are named by the option (KIND) and listed in its help instead.
+_LONGEST_CHOICE_METAVAR = 32
+
+
+def plain_help(command) -> None:
+    """Plain help for a command and its subcommands: no boxes, no ``<bool>``, nothing cut short.
+
+    Rich's boxed tables truncate long option names at 80 columns
+    (``--minutes-per-w…``) and label every flag ``<bool>``; click's own layout
+    wraps instead. Every value gets a word a SENCO can read (TEXT, N, DATE, the
+    choices), and a long list of choices goes into the option's help.
+    """
+    command.rich_markup_mode = None
+    for param in command.params:
+        _tidy_metavar(param)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        plain_help(sub)
+
+
+def _tidy_metavar(param) -> None:
+    if param.param_type_name == "argument":
+        name = param.metavar or param.name.upper()
+        shown = (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
+        # Instance attributes: the argument's name alone, as usage lines have always shown it.
+        param.display_type_rich = lambda ctx: None
+        param._usage_display_name = lambda: shown
+        return
+    if getattr(param, "is_flag", False) or param.metavar is not None:
+        return
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is not None and descriptor.is_choice and descriptor.choices:
+        words = [getattr(choice, "value", choice) for choice in descriptor.choices]
+        label = "|".join(str(word) for word in words)
+        if len(label) <= _LONGEST_CHOICE_METAVAR:
+            param.metavar = f"[{label}]"
+            return
+        param.metavar = param.name.upper().replace("_", "-")
+        if not all(str(word) in (param.help or "") for word in words):
+            param.help = f"{(param.help or '').rstrip()} One of: {', '.join(str(word) for word in words)}.".lstrip()
+        return
+    try:
+        label = param.display_type(None).strip("<>")
+    except Exception:  # noqa: BLE001 - a label is cosmetic: keep typer's own
+        return
+    param.metavar = _TYPE_WORDS.get(label, label.upper())
+
+
 class SendcliGroup(TyperGroup):
     """Maps every exception to its exit code (cli.md, "Exit codes"); loads commands when needed.
 
@@ -115,6 +170,8 @@ class SendcliGroup(TyperGroup):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for param in self.params:
+            _tidy_metavar(param)
         commands = _Commands()
         commands.update(self.commands)
         self.commands = commands
@@ -122,9 +179,25 @@ class SendcliGroup(TyperGroup):
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args, set(COMMAND_MODULES)))
+
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (`sendcli show ID | head -1`): not an error.
+            _quiet_closed_stdout()
+            raise typer.Exit(0) from None
+        except SystemExit:
+            # rich's Console meets a closed pipe by pointing stdout at /dev/null and
+            # exiting 1; no command of sendcli exits that way itself.
+            if _stdout_is_devnull():
+                raise typer.Exit(0) from None
+            raise
+        except typer.BadParameter as error:
+            error.message = with_nearest_choice(error.message)
+            raise
         except _CLICK_SIGNALS:
             raise
         except SendcliError as error:
@@ -151,8 +224,76 @@ class SendcliGroup(TyperGroup):
         raise typer.Exit(INTERNAL_ERROR) from None
 
 
+#: Global options that may come after the command too (``sendcli check --root DIR``),
+#: with whether each takes a value.
+GLOBAL_OPTIONS = {"--root": True, "--debug": False}
+
+
+def global_options_first(args: list[str], commands: set[str]) -> list[str]:
+    """Move ``--root DIR`` and ``--debug`` found after the command to before it.
+
+    Typer reads a group's options only before its command; people put them
+    anywhere. Everything after ``--`` is left alone (it is never an option).
+    """
+    position = 0
+    while position < len(args) and args[position] not in commands:
+        if args[position] == "--":
+            return args
+        position += 1
+    if position >= len(args):
+        return args
+    moved: list[str] = []
+    rest: list[str] = []
+    tokens = iter(args[position:])
+    for token in tokens:
+        if token == "--":
+            rest += [token, *tokens]
+            break
+        name = token.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            moved.append(token)
+            if GLOBAL_OPTIONS[name] and "=" not in token:
+                moved.append(next(tokens, ""))
+            continue
+        rest.append(token)
+    return [*args[:position], *moved, *rest]
+
+
+_NOT_ONE_OF = re.compile(r"(?:Value error, )?'(?P<value>[^']*)' is not one of (?P<choices>.*?)\.?$", re.DOTALL)
+
+
+def with_nearest_choice(message: str) -> str:
+    """An unknown option value's message, plainer, with the nearest choice offered."""
+    match = _NOT_ONE_OF.search(message)
+    if not match:
+        return message
+    choices = re.findall(r"'([^']*)'", match["choices"])
+    value = match["value"]
+    from sendcli.core.nearest import did_you_mean
+
+    return f"{message[:match.start()]}'{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}"
+
+
+def _stdout_is_devnull() -> bool:
+    try:
+        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.stat(os.devnull))
+    except (OSError, ValueError):
+        return False
+
+
+def _quiet_closed_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing what is left at exit raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 app = typer.Typer(
     cls=SendcliGroup,
+    rich_markup_mode=None,
     name="sendcli",
     help="Keep SEN records as YAML in git, and run the SEND Code of Practice's graduated approach "
          "(Assess, Plan, Do, Review) from the terminal.\n\n\b\nExamples:\n  sendcli init casebook --name \"Example "
@@ -221,5 +362,12 @@ def print_error(message: str, details: list[str] | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The console script."""
-    app(args=argv, prog_name="sendcli")
+    """The console script. A reader that closes the pipe early is not an error (exit 0)."""
+    try:
+        try:
+            app(args=argv, prog_name="sendcli")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_closed_stdout()
+        sys.exit(0)

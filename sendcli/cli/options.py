@@ -26,7 +26,21 @@ def date_option(value: str | None, name: str) -> date | None:
         return None
     parsed = parse_iso_date(value)
     if parsed is None:
-        looks_like_a_date = len(value) == 10 and value[4] == "-" and value[7] == "-"
-        reason = "is not a real date" if looks_like_a_date else "is not a date in the form YYYY-MM-DD"
-        raise typer.BadParameter(f"'{value}' {reason}", param_hint=name)
+        raise typer.BadParameter(why_not_a_date(value), param_hint=name)
     return parsed
+
+
+def why_not_a_date(value: str) -> str:
+    """Why ``value`` is refused as a date, offering the ISO form of a day/month/year date.
+
+    Only ``YYYY-MM-DD`` is read: ``04/05/2026`` is 4 May in England and 5 April
+    in a US spreadsheet, so it is never guessed at silently.
+    """
+    from sendcli.core.nearest import iso_form_of_day_month_year
+
+    looks_like_a_date = len(value) == 10 and value[4] == "-" and value[7] == "-"
+    if looks_like_a_date:
+        return f"'{value}' is not a real date"
+    iso = iso_form_of_day_month_year(value)
+    offer = f"; did you mean {iso}?" if iso else ""
+    return f"'{value}' is not a date in the form YYYY-MM-DD{offer}"

@@ -72,8 +72,11 @@ def _year_group(value: str | None) -> str | None:
     normalised = value.strip().upper()
     normalised = normalised[len("YEAR"):].strip() if normalised.startswith("YEAR") else normalised
     if normalised not in codes.YEAR_GROUPS:
-        raise typer.BadParameter(f"'{value}' is not a year group: {', '.join(codes.YEAR_GROUPS)}",
-                                 param_hint="--year-group")
+        from sendcli.core.nearest import did_you_mean
+
+        bare = normalised.removeprefix("YR").removeprefix("Y").strip()  # "Y5", "Yr 5"
+        raise typer.BadParameter(f"'{value}' is not a year group: {', '.join(codes.YEAR_GROUPS)}"
+                                 f"{did_you_mean(bare, codes.YEAR_GROUPS)}", param_hint="--year-group")
     return normalised
 
 

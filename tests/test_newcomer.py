@@ -20,11 +20,11 @@ SENDCLI = Path(sys.executable).parent / "sendcli"
 
 def test_root_after_the_command_is_read_as_the_casebook(example_casebook, tmp_path, monkeypatch, run):
     monkeypatch.chdir(tmp_path)  # no casebook here: only --root can find it
-    before = run("--root", str(example_casebook), "show", "ava-e16")
-    after = run("show", "ava-e16", "--root", str(example_casebook))
+    before = run("--root", str(example_casebook), "show", "ae-16")
+    after = run("show", "ae-16", "--root", str(example_casebook))
     with_equals = run("check", f"--root={example_casebook}")
     assert before.exit_code == after.exit_code == with_equals.exit_code == 0
-    assert after.stdout == before.stdout and "ava-e16" in after.stdout
+    assert after.stdout == before.stdout and "ae-16" in after.stdout
 
 
 def test_root_after_a_subcommand_and_between_its_options(example_casebook, tmp_path, monkeypatch, run):
@@ -48,10 +48,10 @@ def test_global_options_are_moved_before_the_command_and_nothing_else_is():
 # -- nearest matches -----------------------------------------------------------------------
 
 def test_an_unknown_record_id_offers_the_nearest(example_casebook, run):
-    for command in (["show", "ava-e61"], ["cycle", "open", "ava-e61"], ["report", "ava-e61"]):
+    for command in (["show", "ae-61"], ["cycle", "open", "ae-61"], ["report", "ae-61"]):
         result = run(*command)
         assert result.exit_code == 1, command
-        assert "no record 'ava-e61'" in result.stderr and "did you mean ava-e16?" in result.stderr, command
+        assert "no record 'ae-61'" in result.stderr and "did you mean ae-16?" in result.stderr, command
 
 
 def test_an_id_like_no_other_gets_no_guess(example_casebook, run):
@@ -112,7 +112,7 @@ def test_sendcli_today_in_day_month_year_form_is_offered_its_iso_form(example_ca
 
 def test_a_cycle_date_in_day_month_year_form_changes_nothing(example_casebook, run):
     before = snapshot(example_casebook)
-    result = run("add", "note", "ava-e16", "--by", "TA", "--text", "x", "--date", "20/11/2026")
+    result = run("add", "note", "ae-16", "--by", "TA", "--text", "x", "--date", "20/11/2026")
     assert result.exit_code == 2 and "did you mean 2026-11-20?" in result.stderr
     assert snapshot(example_casebook) == before
 
@@ -128,8 +128,8 @@ def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("command", [
-    "sendcli show ava-e16 | (sleep 0.3; head -1)",
-    "sendcli show ava-e16 --format json | (sleep 0.3; head -c 1)",
+    "sendcli show ae-16 | (sleep 0.3; head -1)",
+    "sendcli show ae-16 --format json | (sleep 0.3; head -c 1)",
     "sendcli due --all | (sleep 0.3; head -1)",
     "sendcli --help | (sleep 0.3; head -1)",
 ])

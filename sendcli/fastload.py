@@ -59,6 +59,10 @@ _LONGEST_WORD = 5
 #: A single word, which standing alone after "a: " is a plain scalar.
 _WORD = re.compile(r"[-+.0-9A-Za-z_~]+", re.ASCII)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: Inside a flow collection, a node starting with an indicator (? > | : @ ` %):
+#: yaml-rs reads ``{?}``, ``{>}`` or ``{:0}`` as a key, libyaml as an empty key
+#: or a syntax error (found by the differential property test).
+_FLOW_INDICATOR_NODE = re.compile(r"[\[{](?:[^\]}]*?[\[{,:\s])?[?>|:@`%]")
 #: Keys already judged plain (a casebook's keys are the schema's few dozen).
 _PLAIN_KEYS: set[str] = set()
 #: Short texts already judged ("o1", "TA", "5"): the same few recur in every record.
@@ -74,7 +78,7 @@ def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
     ``date_keys``: the field names that hold dates (``schemas.date_field_names``).
     """
     if yaml_rs is None or _UNUSUAL_CHARACTER.search(text) or "<<" in text or text.startswith("%") \
-            or "\n%" in text:
+            or "\n%" in text or _FLOW_INDICATOR_NODE.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

@@ -16,30 +16,21 @@ from sendcli.casebook import (
     write_atomic,
 )
 from sendcli.checking import (
-    CONFIG_FILE, RECORDS_DIR, FileCheck, Problem, check_record_bytes, read_bytes,
+    CONFIG_FILE, LOCAL_OFFER_FILE, RECORDS_DIR, FileCheck, Problem, check_record_bytes, read_bytes,
 )
 from sendcli.core import codes
 from sendcli.core.findings import ERROR
 from sendcli.errors import InvalidRecord, SendcliError
 from sendcli.schemas import schema_path
 
-SETTINGS_TEMPLATE = """\
-# sendcli casebook settings. Validated by sendcli check; see the README.
-name: {name}
-# local_authority: Example LA
-# due_soon_days: 14                  # the window of `sendcli due`
-# plan_within_days: 42               # a new cycle should reach "do" within 6 weeks
-# parent_meeting_interval_days: 122  # CoP 6.65: meet parents at least three times a year
-# retention_years: 31                # IRMS toolkit: date of birth + 31 years
-# keep_after_transfer_days: 30       # a file sent to the next school: this copy kept 30 days more
-# under_five_review_months: 6        # CoP 9.178: consider reviewing an under-five's plan every 3-6 months
-# phase_transfer_year_groups: ["N2", "6", "11"]   # Regs 18(1): plans amended before the move
-# git:
-#   commit: false                    # true: each write commits its record
-"""
 
-def init_casebook(folder: Path, name: str) -> list[Path]:
-    """Create ``sendcli.yaml``, ``records/``, ``.gitignore`` and the schema copy in ``folder``."""
+def init_casebook(folder: Path, name: str, today: date | None = None) -> list[Path]:
+    """Create ``sendcli.yaml``, ``records/``, ``.gitignore``, ``local-offer.yaml`` and the schema copy.
+
+    ``sendcli.yaml`` offers every setting, commented out with its default, and
+    closures in the shape of the school year holding ``today``; an existing
+    ``local-offer.yaml`` is left as it is.
+    """
     config = folder / CONFIG_FILE
     if config.exists():
         raise SendcliError(f"{config} already exists: this folder is a casebook already")
@@ -56,11 +47,16 @@ def init_casebook(folder: Path, name: str) -> list[Path]:
     if gitignore is not None:
         created.append(gitignore)
 
+    from sendcli.settings_template import LOCAL_OFFER_TEXT, settings_text
     from sendcli.writing import dump_yaml
 
+    local_offer = folder / LOCAL_OFFER_FILE
+    if not local_offer.exists():
+        write_atomic(local_offer, LOCAL_OFFER_TEXT.encode())
+        created.append(local_offer)
     # The name goes through the YAML writer so that any text stays text.
     name_yaml = dump_yaml({"name": name}).split(":", 1)[1].strip()
-    write_atomic(config, SETTINGS_TEMPLATE.format(name=name_yaml).encode(), exclusive=True)
+    write_atomic(config, settings_text(name_yaml, today or date.today()).encode(), exclusive=True)
     created.insert(0, config)
     return created
 

@@ -26,7 +26,8 @@ def test_init_creates_the_casebook_privately(tmp_path, run):
         os.umask(old_umask)
     root = tmp_path / "cb"
     assert result.exit_code == 0
-    assert sorted(p.name for p in root.iterdir()) == [".gitignore", "records", "schemas", "sendcli.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [".gitignore", "local-offer.yaml", "records", "schemas",
+                                                      "sendcli.yaml"]
     assert mode(root) == mode(root / "records") == 0o700
     assert mode(root / "sendcli.yaml") == 0o600
     assert {".sendcli", "records/.*.tmp"} <= set((root / ".gitignore").read_text().splitlines())

@@ -28,9 +28,12 @@ def init(
     folder: Path = typer.Argument(Path("."), metavar="[DIR]", help="Where to create the casebook."),
     name: str = typer.Option(None, "--name", help="The setting's name, for reports. Default: the folder's name."),
 ) -> None:
-    """Create a casebook: sendcli.yaml, records/, a .gitignore and a schema copy for editors.
+    """Create a casebook: sendcli.yaml, records/, local-offer.yaml, a .gitignore and a schema copy for editors.
 
-    Refused (exit 1) where DIR already holds sendcli.yaml.
+    sendcli.yaml holds every setting, commented out with its default and a
+    line on what it does (term dates in the shape of this school year):
+    remove the "#" in front of what you change. Refused (exit 1) where DIR
+    already holds sendcli.yaml.
 
     \b
     Example:
@@ -38,10 +41,11 @@ def init(
     """
     from sendcli.records import init_casebook
 
-    created = init_casebook(folder, name or folder.resolve().name)
+    created = init_casebook(folder, name or folder.resolve().name, today())
     for path in created:
         typer.echo(f"created {path}")
-    typer.echo("Next: sendcli new ID --name NAME --dob YYYY-MM-DD --need CODE")
+    typer.echo("Next: fill in sendcli.yaml (your term dates, at least), then: "
+               "sendcli new ID --name NAME --dob YYYY-MM-DD --need CODE")
 
 
 def _need_codes(values: list[str] | None) -> list[str]:

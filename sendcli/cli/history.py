@@ -35,23 +35,36 @@ def _editor_command() -> list[str]:
 
 
 @app.command()
-def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] = COMMIT) -> None:
+def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] = COMMIT,
+         resume: Optional[bool] = typer.Option(
+             None, "--resume/--fresh",
+             help="A copy kept from an edit that was not saved: edit it again (--resume) or start from the "
+                  "record (--fresh). Default: ask at a terminal, else start from the record.")) -> None:
     """Edit a record in $VISUAL or $EDITOR, safely.
 
     You edit a private copy. On save it is checked: an invalid copy is shown
-    with its problems and never replaces the record; edit again or abandon
-    (without a terminal, it is abandoned and the copy kept).
+    with its problems (at the copy's lines) and never replaces the record;
+    edit again or abandon (without a terminal, it is abandoned). An abandoned
+    copy is kept: the next edit of the record offers to resume it.
 
     \b
-    Example:
+    Examples:
       EDITOR=nano sendcli edit ae-16
+      sendcli edit ae-16 --resume     # carry on with the copy a refused save kept
     """
-    from sendcli.editing import edit_record
+    from sendcli.editing import KeptCopy, edit_record, kept_copy
 
     book = casebook(ctx)
     book.existing_record_path(record_id)  # a bad ID or unknown record before anything else
     command = _editor_command()
     interactive = _interactive()
+    earlier = kept_copy(book, record_id)
+    if resume and earlier is None:
+        raise SendcliError(f"there is no kept copy of {record_id} to resume; run: sendcli edit {record_id}")
+    if resume and not earlier.record_unchanged:
+        raise SendcliError(f"the copy kept at {earlier.display} was made from an older version of {record_id}: "
+                           "the record has changed since, so it is not resumed. Run sendcli edit "
+                           f"{record_id} --fresh, and copy from it what you need")
 
     def run_editor(path: Path) -> int:
         try:
@@ -69,7 +82,21 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
         return interactive and typer.confirm("The record is not valid. Edit it again?", default=True,
                                              err=True)
 
-    result = edit_record(book, record_id, today(), run_editor, again, commit=wants_commit(book, commit))
+    def offer(kept: KeptCopy) -> bool:
+        if resume is not None:
+            return resume
+        if not interactive:
+            sys.stderr.write(f"sendcli: starting from the record; a copy from an edit that was not saved is "
+                             f"kept at {kept.display} (sendcli edit {record_id} --resume edits it)\n")
+            return False
+        return typer.confirm(f"A copy of {record_id} from an edit that was not saved is kept at {kept.display}. "
+                             "Resume editing it?", default=True, err=True)
+
+    if earlier is not None and not earlier.record_unchanged and resume is None:
+        sys.stderr.write(f"sendcli: the copy kept at {earlier.display} was made from an older version of the "
+                         "record; starting from the record as it is now\n")
+    result = edit_record(book, record_id, today(), run_editor, again, commit=wants_commit(book, commit),
+                         resume=offer)
     typer.echo(f"{record_id}: saved" if result.changed else f"{record_id}: no changes")
 
 

@@ -680,7 +680,7 @@ def _after_agreement_hint(record: dict) -> list[str]:
     index = open_cycle_index(record)
     if index is not None and record["cycles"][index]["stage"] not in PLANNING_STAGES:
         return ["once the plan is agreed, outcomes and provision change only through 'sendcli edit' "
-                "or the next cycle (rules.md)"]
+                "or the next cycle"]
     return []
 
 

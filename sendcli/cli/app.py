@@ -135,7 +135,8 @@ def plain_help(command) -> None:
 def _tidy_metavar(param) -> None:
     if param.param_type_name == "argument":
         name = param.metavar or param.name.upper()
-        shown = (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
+        bracketed = param.required or name.startswith("[")
+        shown = (name if bracketed else f"[{name}]") + ("..." if param.nargs != 1 else "")
         # Instance attributes: the argument's name alone, as usage lines have always shown it.
         param.display_type_rich = lambda ctx: None
         param._usage_display_name = lambda: shown

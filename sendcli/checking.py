@@ -178,9 +178,13 @@ def read_local_offer(root: Path) -> dict[str, dict] | None:
 
 
 def local_offer_ids(root: Path) -> frozenset[str] | None:
-    """What a provision's ``local_offer`` may name (None: nothing to resolve against)."""
+    """What a provision's ``local_offer`` may name (None: nothing to resolve against).
+
+    A local-offer.yaml listing no services (as ``init`` writes it, ready to
+    fill in) is nothing to resolve against yet, like none at all.
+    """
     services = read_local_offer(root)
-    return None if services is None else frozenset(services)
+    return frozenset(services) if services else None
 
 
 def record_id_of(path: Path) -> str:

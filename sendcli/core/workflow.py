@@ -643,7 +643,8 @@ def add_provision(record: dict, text: str, kind: str | None = None, frequency: s
         reasons.append(f"'{local_offer}' is not a service of local-offer.yaml (its services: "
                        f"{', '.join(sorted(services)) or 'none'})")
     elif local_offer is not None and services is None:
-        warnings.append(f"the casebook has no local-offer.yaml, so the service '{local_offer}' is not checked")
+        warnings.append(f"no local-offer.yaml services are listed in the casebook yet, so the service "
+                        f"'{local_offer}' is not checked")
     if reasons:
         return Refusal(reasons)
     provision_id = _next_id("p", plan.get("provision") or [])

@@ -1,9 +1,9 @@
 """The casebook on disk: finding it, its settings, its records' paths, safe writes.
 
-A casebook is a folder holding ``sendcli.yaml`` and ``records/`` (cli.md).
+A casebook is a folder holding ``sendcli.yaml`` and ``records/``.
 Files are written atomically and privately: a temp file in the same folder,
 fsync, rename into place, fsync the folder; 0600 files in 0700 folders
-whatever the umask (rules.md, "Data protection").
+whatever the umask (docs/rules.md, "Data protection").
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Casebook:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A record with errors: reported, never skipped silently (cli.md, ``due``)."""
+    """A record with errors: reported, never skipped silently (``sendcli due --help``)."""
 
     path: str
     message: str
@@ -93,7 +93,7 @@ class Unreadable:
 def each_record(root: Path, today: date, redact: bool = False) -> Iterator[dict | Unreadable]:
     """Every record of the casebook in turn: its data when it checks without errors, else why not.
 
-    Streamed, one document in memory at a time (quality.md: never hold every document).
+    Streamed, one document in memory at a time: memory stays flat however many records (bench/README.md).
     """
     for result in check_targets([t for t in casebook_targets(root) if not t.is_config], today):
         if result.has_errors:
@@ -119,7 +119,7 @@ def readable_records(root: Path, today: date, unreadable: list[Unreadable],
     """The records without errors, streamed; the others are appended to ``unreadable`` as they pass.
 
     For the casebook-wide reports, which keep only a row or a count of each
-    record (quality.md: never hold every document).
+    record: never every document at once.
     """
     for item in each_record(root, today, redact):
         if isinstance(item, Unreadable):

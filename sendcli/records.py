@@ -78,7 +78,7 @@ class NewChild:
 
 
 def new_record_text(child: NewChild, today: date) -> str:
-    """The new record in the layout of record.md."""
+    """The new record in the layout of docs/record.md."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     from sendcli.writing import dump_yaml

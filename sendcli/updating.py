@@ -13,6 +13,7 @@ Every write command runs through :func:`update_record`:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -79,7 +80,8 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
         _refuse_errors(before.problems, f"record '{record_id}' has problems; fix them first (sendcli check)")
         outcome = step(before.data)  # type: ignore[arg-type]
         if isinstance(outcome, Refusal):
-            raise StepRefused(f"{record_id}: cannot {what} yet:", [f"- {reason}" for reason in outcome.reasons])
+            when = " yet" if could_become_possible(outcome) else ""
+            raise StepRefused(f"{record_id}: cannot {what}{when}:", [f"- {reason}" for reason in outcome.reasons])
         text = apply_edits(raw.decode("utf-8"), outcome.edits)
         after = check_record_bytes(text.encode("utf-8"), display, today, record_id, services)
         _refuse_errors(after.problems, f"{record_id}: refused: the change would make the record invalid",
@@ -92,6 +94,23 @@ def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Out
             # history, where no purge of the record's file would reach it.
             gitops.commit_file(casebook.root, path, gitops.commit_message(record_id, what))
     return Written(path, outcome, commit)
+
+
+#: Reasons no later step can change: the thing is done, or the record is closed.
+_FOR_GOOD = re.compile(r"\balready\b|\brecord is closed\b|\bno longer\b|\bunknown\b")
+
+
+def could_become_possible(refusal: Refusal) -> bool:
+    """Whether the refused step may become possible later ("cannot ... yet"), or never will.
+
+    "yet" promises that meeting the reasons opens the way (evidence to add, a
+    view to record); a step refused because it was already done, or because
+    the record is closed, is refused for good and says so.
+    """
+    if refusal.final:
+        return False
+    # One reason that holds for good is enough: meeting the others would not open the way.
+    return not any(_FOR_GOOD.search(reason) for reason in refusal.reasons)
 
 
 def _refuse_errors(problems, message: str, with_place: bool = True) -> None:

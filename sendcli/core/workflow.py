@@ -49,6 +49,9 @@ class Change:
 @dataclass
 class Refusal:
     reasons: list[str]
+    #: True where nothing done later can make the step possible (already recorded, record
+    #: closed): the message then says "cannot", never "cannot ... yet".
+    final: bool = False
 
 
 Outcome = Change | Refusal
@@ -667,7 +670,7 @@ def add_person(record: dict, name: str, role: str, contact: str | None = None,
     """Someone involved with the child (record.md, ``people``): family, staff, professionals."""
     for person in record.get("people") or []:
         if str(person.get("name", "")).casefold() == name.casefold() and person.get("role") == role:
-            return Refusal([f"this {role} is already listed in people under that name"])
+            return Refusal([f"this {role} is already listed in people under that name"], final=True)
     person: dict = {"name": name, "role": role}
     if parental_responsibility:
         person["parental_responsibility"] = True
@@ -707,5 +710,5 @@ def mark_transferred(record: dict, on: date) -> Outcome:
     if record.get("status") != codes.CLOSED:
         return Refusal(["only a closed record records its transfer (sendcli close ID --reason moved)"])
     if closed.get("transferred"):
-        return Refusal([f"the record was already transferred on {closed['transferred']}"])
+        return Refusal([f"the record was already transferred on {closed['transferred']}"], final=True)
     return Change([Edit(("closed", "transferred"), on)], "transfer pack made; file-transfer done")

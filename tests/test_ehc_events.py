@@ -271,3 +271,11 @@ def test_a_plan_started_without_the_family_leaves_parents_informed_due(casebook,
     assert run("add", "meeting", eli, "--with", "parent", "--text", "Told about the plan", "--date", "2026-10-15",
                env=at).exit_code == 0
     assert "parents-informed" not in {kind for kind, _ in items(run, env=at)}
+
+
+def test_an_answer_with_nothing_waiting_is_refused(casebook, run, eli):
+    plan_with_review(run, eli)
+    ok(run, "la-decision", eli, "--outcome", "maintain", "--date", "2026-12-01")
+    refused(run, casebook, "la-decision", eli, "--outcome", "amend", says="already has its local authority's decision")
+    refused(run, casebook, "la-decision", eli, "--outcome", "amend", "--meeting", "2026-11-10",
+            says="already recorded")

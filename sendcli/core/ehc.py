@@ -25,6 +25,9 @@ CEASED_TO = codes.EHC_CEASED_TO
 FAMILY_COMMENT_DAYS = 15
 #: What a new assessment moves into ``earlier_assessments`` when it starts.
 ASSESSMENT_FIELDS = ("requested", "advice_requested", "advice_given", "decision", "not_issued", "draft_plan")
+#: How a refusal names what an item already has.
+ANSWER_WORDS = {"report_sent": "report", "la_decision": "local authority's decision", "notice_sent": "notice",
+                "replied": "reply"}
 
 
 def _refuse_dates(on: date, today: date, earliest: date | None, what: str) -> list[str]:
@@ -54,7 +57,8 @@ def _waiting(items: list, key: str, chosen: date | None, field: str, what: str) 
     waiting = sorted(((parse_iso_date(item.get(key)) or date.max, index, item) for index, item in indexed
                       if not item.get(field)), key=lambda found: found[:2])
     if not waiting:
-        return Refusal([f"every {what} recorded already has its {field.replace('_', ' ')}"])
+        answer = ANSWER_WORDS.get(field, field.replace("_", " "))
+        return Refusal([f"every {what} recorded already has its {answer}"])
     return waiting[0][1], waiting[0][2]
 
 

@@ -1,7 +1,7 @@
 """``sendcli due``'s engine: every deadline of the casebook, and its output formats.
 
 A record with any ``check`` error is *unreadable*: its deadlines are not
-computed, and it is reported — never skipped silently (cli.md, ``due``).
+computed, and it is reported — never skipped silently.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every deadline kind of rules.md, table-driven: due dates, boundaries, answering events, exceptions."""
+"""Every deadline kind, table-driven: due dates, boundaries, answering events, exceptions."""
 
 from datetime import date, timedelta
 
@@ -126,7 +126,7 @@ CASES = [
     ("ehc advice", dict(ehc=ehc(advice_requested="2026-11-09")), "ehc-advice", "2026-12-21"),
     ("ehc advice at a month end", dict(ehc=ehc(advice_requested="2026-01-31")), "ehc-advice", "2026-03-14"),
     ("ehc advice on 29 Feb", dict(ehc=ehc(advice_requested="2028-02-29")), "ehc-advice", "2028-04-11"),
-    # ehc-decision: requested + 6 weeks (rules.md's own example).
+    # ehc-decision: requested + 6 weeks (the README's example).
     ("ehc decision", dict(ehc=ehc(requested="2026-01-10")), "ehc-decision", "2026-02-21"),
     ("ehc decision at a month end", dict(ehc=ehc(requested="2026-08-31")), "ehc-decision", "2026-10-12"),
     ("ehc decision over 29 Feb", dict(ehc=ehc(requested="2028-01-20")), "ehc-decision", "2028-03-02"),

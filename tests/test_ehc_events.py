@@ -1,4 +1,4 @@
-"""``sendcli ehc``: the events of the second edition, through the CLI (rules.md, "EHC events")."""
+"""``sendcli ehc``: the events of the second edition, through the CLI."""
 
 import json
 

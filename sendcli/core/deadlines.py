@@ -1,4 +1,4 @@
-"""Deadlines (rules.md, "Deadlines"): what is due, for whom, by when.
+"""Deadlines (the README's "Deadlines"): what is due, for whom, by when.
 
 Pure: every function takes the record (plain data, as checked), the
 settings and ``today``. Days are calendar days from the trigger date; "+N
@@ -18,10 +18,8 @@ KINDS: tuple[str, ...] = codes.DEADLINE_KINDS
 STATUSES = ("overdue", "due-soon", "upcoming")
 FAMILY = frozenset({"parent", "carer", "young-person"})
 #: The only clocks an EHC exception explains: the assessment's (Regs 5(4), 10(4), 13(3)).
-#: Reviews, phase transfer and amendments have no exceptions (rules.md, "Exceptions").
+#: Reviews, phase transfer and amendments have no exceptions.
 EXCEPTION_KINDS = frozenset({"ehc-advice", "ehc-decision", "ehc-issue-decision", "ehc-final-plan"})
-#: Kept for callers of the first edition: every exception now explains all of them.
-EXCEPTION_KINDS_BY_DEFAULT = EXCEPTION_KINDS
 EXCEPTION_REASONS = codes.EHC_EXCEPTION_REASONS
 
 
@@ -179,7 +177,7 @@ def _joined(record: dict) -> date | None:
 
 
 def _plan_without_cycle(record: dict, settings: DeadlineSettings, last: dict | None) -> Iterator[tuple[str, date, str]]:
-    """A child on SEN support always has a current plan (rules.md): none is open, so one is due."""
+    """A child on SEN support always has a current plan: none is open, so one is due."""
     closed_on = _cycle_closed_on(last) if last else None
     if closed_on:
         since = f"cycle {last.get('number')} closed on {_long(closed_on)}"  # type: ignore[union-attr]

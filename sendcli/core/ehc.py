@@ -1,4 +1,4 @@
-"""EHC needs assessment and plan events (rules.md, "EHC events"; cli.md, ``sendcli ehc``).
+"""EHC needs assessment and plan events (``sendcli ehc``; the README's "The EHC timeline").
 
 Each event is a pure step like those of :mod:`sendcli.core.workflow`: it
 returns the edits that record it, or a refusal when it comes out of order (no

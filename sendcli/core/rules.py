@@ -156,7 +156,7 @@ def check_census_needs(record: dict, context: RuleContext) -> Iterator[Finding]:
 
 
 def check_ehc_plan_has_final_plan(record: dict, context: RuleContext) -> Iterator[Finding]:
-    """rules.md: status ``ehc-plan`` with no plan date (``ehc.final_plan``, or a plan made before the
+    """Status ``ehc-plan`` with no plan date (``ehc.final_plan``, or a plan made before the
     casebook, ``ehc.existing_plan.issued``) cannot get an annual review date."""
     ehc = _mapping(record.get("ehc"))
     if record.get("status") == codes.EHC_PLAN and not ehc.get("final_plan") \
@@ -502,7 +502,7 @@ def check_cycle_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
 
 
 def check_ehc_dates(record: dict, context: RuleContext) -> Iterator[Finding]:
-    """The EHC steps happen in order (rules.md, "EHC events")."""
+    """The EHC steps happen in order."""
     ehc = _mapping(record.get("ehc"))
     if not ehc:
         return

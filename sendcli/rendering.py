@@ -162,7 +162,9 @@ def _casebook_templates_loader():
 
         def get_source(self, environment, template):
             source = super().get_source(environment, template)
-            folder = Path(os.path.realpath(self.searchpath[0]))
+            # The casebook's own templates/ folder: a templates/ that is itself a link leads elsewhere too.
+            given = Path(self.searchpath[0])
+            folder = Path(os.path.realpath(given.parent)) / given.name
             resolved = Path(os.path.realpath(source[1]))
             if folder not in resolved.parents:
                 raise TemplateProblem(f"templates/{template} leads outside the casebook's templates/ folder "

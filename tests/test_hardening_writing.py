@@ -433,3 +433,13 @@ def test_show_never_sends_a_record_s_escape_sequences_to_the_terminal(casebook, 
     assert shown.exit_code == 0
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
     assert "\\x1b[2J" in shown.stdout
+
+
+def test_a_templates_folder_that_links_elsewhere_is_refused(example_casebook, run, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "plan.md.j2").write_text("{{ record.child.name }}\n")
+    (example_casebook / "templates").symlink_to(elsewhere)
+    result = run("report", "ae-16", "--format", "md")
+    assert result.exit_code == 1 and "outside the casebook's templates/ folder" in result.stderr
+    assert result.stdout == ""

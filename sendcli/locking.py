@@ -8,6 +8,7 @@ that bound get a clear refusal (quality.md, "Reliability").
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -37,7 +38,14 @@ def record_lock(lock_dir: Path, record_id: str, timeout: float = DEFAULT_TIMEOUT
 
     ensure_private_dir(lock_dir)  # refuses a .sendcli that is a link or not a folder
     # O_NOFOLLOW: a lock file planted as a link must not make us create or lock a file elsewhere.
-    descriptor = os.open(lock_dir / f"{record_id}.lock", os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o600)
+    path = lock_dir / f"{record_id}.lock"
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o600)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+        raise SendcliError(f"{path} is a symbolic link; sendcli never opens its lock files through a link. "
+                           "Remove it and run the command again; nothing was written") from None
     try:
         _acquire(descriptor, record_id, timeout)
         try:

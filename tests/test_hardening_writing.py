@@ -270,7 +270,7 @@ def test_a_lock_file_planted_as_a_link_is_never_followed(example_casebook, run, 
     target = tmp_path / "victim"
     (locks / "ae-16.lock").symlink_to(target)
     result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and "ae-16.lock is a symbolic link" in result.stderr
     assert not target.exists()
 
 

@@ -172,12 +172,17 @@ def show(
 
     settings = DeadlineSettings.from_settings(book.settings)
     deadlines = sorted(record_deadlines(record, settings), key=lambda d: d.due)
+    from sendcli.core.reports import contacts, ehc_status
+
+    ehc = ehc_status(record, deadlines)
     if output_format is TextOrJson.json:
         open_cycle = _open_cycle(record)
         json.dump({"record": record,
                    "provision_code": codes.provision_code(record["status"]),
                    "open_cycle": open_cycle.get("number") if open_cycle else None,
                    "stage": open_cycle.get("stage") if open_cycle else None,
+                   "ehc": ehc.as_json() if ehc else None,
+                   "contacts": contacts(record),
                    "deadlines": [{"kind": d.kind, "due": d.due.isoformat(), "days_left": d.days_left(as_of),
                                   "status": d.status(as_of, settings.due_soon_days), "detail": d.detail,
                                   **({"exception": d.exception} if d.exception else {})} for d in deadlines],
@@ -185,7 +190,7 @@ def show(
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    _print_record(record, as_of, [f"{p.field}: {p.message}" for p in warnings])
+    _print_record(record, as_of, [f"{p.field}: {p.message}" for p in warnings], ehc.line() if ehc else None)
     if deadlines:
         from sendcli.output import printable
 
@@ -206,7 +211,7 @@ def _long(value: object) -> str:
     return f"{day.day} {day:%B %Y}" if day else "—"
 
 
-def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
+def _print_record(record: dict, as_of: date, warnings: list[str], ehc_line: str | None = None) -> None:
     from rich.console import Console
     from rich.markup import escape as escape_markup
     from rich.table import Table
@@ -232,6 +237,13 @@ def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
     on_register = f" · on the register since {_long(register['entered'])}" if register.get("entered") else ""
     console.print(f"Status: [bold]{status}[/bold] (census {codes.provision_code(status)}){on_register}")
 
+    if ehc_line:
+        console.print(f"EHC: {escape(ehc_line)}")
+    closed = record.get("closed") or {}
+    if closed:
+        to = f" to {escape(closed['to'])}" if closed.get("to") else ""
+        console.print(f"Closed {_long(closed.get('date'))}: {escape(str(closed.get('reason')))}{to}")
+
     needs = record.get("needs") or {}
     if needs.get("primary"):
         parts = [f"{needs['primary']} {codes.need_label(needs['primary'])} (primary)"]
@@ -239,15 +251,24 @@ def _print_record(record: dict, as_of: date, warnings: list[str]) -> None:
         console.print("Needs: " + "; ".join(parts))
     if needs.get("summary"):
         console.print(f"  {escape(needs['summary'], keep_newlines=True)}")
-    people = record.get("people") or []
+    from sendcli.core.reports import contacts
+
+    people = contacts(record)
     if people:
-        console.print("People: " + ", ".join(f"{escape(p['name'])} ({p['role']})" for p in people))
+        console.print("Contacts:")
+        for person in people:
+            reach = f": {escape(person['contact'])}" if person["contact"] else ""
+            responsibility = ", parental responsibility" if person["parental_responsibility"] else ""
+            console.print(f"  {escape(person['name'])} ({person['role']}{responsibility}){reach}")
 
     cycle = _open_cycle(record)
     cycles = record.get("cycles") or []
     if cycle is None:
-        closed = f" ({len(cycles)} closed)" if cycles else ""
-        console.print(f"No open cycle{closed}.")
+        last_review = (cycles[-1].get("review") or {}) if cycles else {}
+        reviewed = (f"; cycle {cycles[-1]['number']} reviewed {_long(last_review['date'])}: "
+                    f"{last_review.get('decision')}") if last_review.get("date") else ""
+        count = f" ({len(cycles)} closed{reviewed})" if cycles else ""
+        console.print(f"No open cycle{count}.")
     else:
         plan = cycle.get("plan") or {}
         review = f" · review date {_long(plan['review_date'])}" if plan.get("review_date") else ""

@@ -32,6 +32,64 @@ def reviewed_cycle(record: dict) -> dict | None:
     return next((c for c in reversed(record.get("cycles") or []) if c.get("review")), None)
 
 
+@dataclass(frozen=True)
+class EhcStatus:
+    """Where an EHC needs assessment or plan stands, for ``show`` and the letters."""
+
+    requested: str | None
+    decision: str | None
+    decision_date: str | None
+    #: The plan in force: the final plan's date, else a plan made before the casebook.
+    plan_date: str | None
+    plan_kind: str | None  # "final plan" | "existing plan"
+    #: The next annual review meeting due (the ehc-annual-review deadline), when one is computed.
+    next_review: str | None
+
+    def as_json(self) -> dict:
+        return {"requested": self.requested, "decision": self.decision, "decision_date": self.decision_date,
+                "plan_date": self.plan_date, "plan_kind": self.plan_kind, "next_review": self.next_review}
+
+    def line(self) -> str:
+        """'requested 10 January 2026 · assess decided 14 February 2026 · final plan 20 May 2026 · ...'"""
+        parts = []
+        if self.requested:
+            parts.append(f"requested {long_date(self.requested)}")
+        if self.decision:
+            parts.append(f"decision {self.decision} ({long_date(self.decision_date)})")
+        if self.plan_date:
+            parts.append(f"{self.plan_kind} {long_date(self.plan_date)}")
+        if self.next_review:
+            parts.append(f"next annual review by {long_date(self.next_review)}")
+        return " · ".join(parts) or "nothing recorded yet"
+
+
+def ehc_status(record: dict, deadlines: Iterable = ()) -> EhcStatus | None:
+    """The EHC status of ``record`` (None where there is no EHC section and no plan);
+    ``deadlines`` are the record's computed deadlines, for the next annual review."""
+    ehc = record.get("ehc") or {}
+    if not ehc and record.get("status") != codes.EHC_PLAN:
+        return None
+    decision = ehc.get("decision") or {}
+    existing = ehc.get("existing_plan") or {}
+    plan_date, plan_kind = None, None
+    if ehc.get("final_plan"):
+        plan_date, plan_kind = str(ehc["final_plan"]), "final plan"
+    elif existing.get("issued"):
+        plan_date, plan_kind = str(existing["issued"]), "existing plan"
+    review = next((d for d in sorted(deadlines, key=lambda d: d.due) if d.kind == "ehc-annual-review"), None)
+    return EhcStatus(
+        requested=str(ehc["requested"]) if ehc.get("requested") else None,
+        decision=decision.get("outcome"), decision_date=str(decision["date"]) if decision.get("date") else None,
+        plan_date=plan_date, plan_kind=plan_kind, next_review=review.due.isoformat() if review else None)
+
+
+def contacts(record: dict) -> list[dict]:
+    """The people involved, each with name, role and how to reach them where recorded."""
+    return [{"name": p.get("name"), "role": p.get("role"), "contact": p.get("contact"),
+             "parental_responsibility": bool(p.get("parental_responsibility"))}
+            for p in record.get("people") or []]
+
+
 def initials(name: str) -> str:
     """'Ava Example' → 'A.E.': what a redacted report calls a child."""
     return "".join(part[0].upper() + "." for part in re.split(r"[\s-]+", name.strip()) if part)

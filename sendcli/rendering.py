@@ -23,7 +23,9 @@ from pathlib import Path
 
 from sendcli.core import codes
 from sendcli.core.dates import age_in_years, is_young_person, parse_iso_date
-from sendcli.core.reports import initials, long_date, plan_cycle, redact, reviewed_cycle, weekly_minutes
+from sendcli.core.reports import (
+    STAGE_WORDS, ehc_status, initials, long_date, plan_cycle, redact, reviewed_cycle, standing, weekly_minutes,
+)
 from sendcli.errors import SendcliError
 from sendcli.schemas import resource_dir
 
@@ -36,6 +38,13 @@ DECISION_WORDS = {
     "revise": "Revise the plan",
     "exit": "SEN support is no longer needed",
     "request-ehc-assessment": "Ask the local authority for an EHC needs assessment",
+}
+#: A review's decision as a letter tells the family ("We decided together: ...").
+FAMILY_DECISION_WORDS = {
+    "continue": "to carry on with the plan, working on the goals not yet reached",
+    "revise": "to change the plan, and agree the new one with you",
+    "exit": "that SEN support is no longer needed",
+    "request-ehc-assessment": "to ask the local authority for an EHC needs assessment; SEN support carries on meanwhile",
 }
 PROVISION_WORDS = {
     "learning-programme": "a special learning programme", "adult-support": "extra help from an adult",
@@ -90,6 +99,8 @@ def _filters() -> dict:
         "provision_words": lambda kind: PROVISION_WORDS.get(kind, kind or ""),
         "rating_words": lambda rating: RATING_WORDS.get(rating, rating or ""),
         "decision_words": lambda decision: DECISION_WORDS.get(decision, decision or ""),
+        "family_decision": lambda decision: FAMILY_DECISION_WORDS.get(decision, decision or ""),
+        "stage_words": lambda stage: STAGE_WORDS.get(stage, stage or ""),
         "money": _money,
         "minutes": _minutes,
         "weekly_minutes": weekly_minutes,
@@ -261,10 +272,14 @@ def _bounded_memory():
 def record_context(record: dict, today: date, settings: dict, services: dict[str, dict],
                    redacted: bool = False) -> dict:
     """What every per-child template receives (README: "the template context")."""
+    from sendcli.core.deadlines import DeadlineSettings, record_deadlines
+
     shown = redact(record) if redacted else record
     born = parse_iso_date(record["child"]["date_of_birth"])
     cycle = plan_cycle(shown)
     child = shown["child"]
+    where = standing(shown, today)
+    ehc = ehc_status(shown, record_deadlines(record, DeadlineSettings.from_settings(settings)))
     return {
         "record": shown,
         "today": today,
@@ -280,4 +295,11 @@ def record_context(record: dict, today: date, settings: dict, services: dict[str
             item.get("local_offer") for item in ((cycle or {}).get("plan") or {}).get("provision") or [])
             if name in services],
         "setting_name": settings.get("name", ""),
+        "standing": where,
+        "ehc": ehc,
+        # A child with an EHC plan: the setting's plan sits alongside it and is never
+        # called a SEN support plan.
+        "plan_title": "Support plan alongside the EHC plan" if where.ehc_plan else "SEN support plan",
+        "plan_name": "support plan alongside the EHC plan" if where.ehc_plan else "SEN support plan",
+        "senco": settings.get("senco") or {},
     }

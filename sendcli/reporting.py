@@ -25,9 +25,21 @@ class NothingToReport(SendcliError):
     pass
 
 
+#: What a closed record no longer gets: a plan or a letter to the family. Its review, profile
+#: and chronology still render, and the transfer pack still holds its last plan.
+NOT_FOR_CLOSED = frozenset({"plan", "parent"})
+
+
 def record_report(casebook: Casebook, record: dict, template: str, output_format: str, today: date,
-                  redacted: bool = False) -> str:
-    """One child's report; refused when the record has nothing for that template yet."""
+                  redacted: bool = False, archive: bool = False) -> str:
+    """One child's report; refused when the record has nothing for that template yet, or when it
+    is closed and the template is a plan or a letter. ``archive``: a copy of what was made, for a
+    transfer pack or a subject access export, rather than a document to send."""
+    if record.get("status") == codes.CLOSED and template in NOT_FOR_CLOSED and not archive:
+        closed = record.get("closed") or {}
+        raise NothingToReport(f"{record['id']}: the record was closed on {closed.get('date')} "
+                              f"({closed.get('reason')}): no {template} is made for it; the review and profile "
+                              "still are, and sendcli transfer makes the pack for the next setting")
     context = record_context(record, today, casebook.settings, local_offer_services(casebook.root), redacted)
     if template == "review" and context["reviewed"] is None:
         raise NothingToReport(f"{record['id']}: no review is recorded yet (sendcli cycle review)")

@@ -130,6 +130,10 @@ name: {name_yaml}
 #  - {{name: Example SENDIASS, url: https://example.org/sendiass}}
 #  - {{name: Example parent carer forum, url: https://example.org/parent-carer-forum}}
 
+# The SENCO, named in letters to families as the person to talk to (without
+# it, letters say "ask for the SENCO").
+#senco: {{name: Ms Example, email: senco@example.org, phone: "01234 567890"}}
+
 # -- Writing records -------------------------------------------------------------
 
 # true: every command that changes a record also commits it to git, alone,

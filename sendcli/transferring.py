@@ -47,7 +47,8 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
     notes = []
     for template in ("plan", "review", "profile"):
         try:
-            contents[f"{record_id}.{template}.html"] = record_report(book, record, template, "html", today).encode()
+            contents[f"{record_id}.{template}.html"] = record_report(book, record, template, "html", today,
+                                                                      archive=True).encode()
         except NothingToReport as why:
             notes.append(why.message)
     if recipients:

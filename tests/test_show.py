@@ -8,7 +8,7 @@ def test_show_gives_the_ehc_status_line_and_contacts(example_casebook, run):
     assert result.exit_code == 0, result.stderr
     text = " ".join(result.stdout.split())
     assert ("EHC: requested 20 September 2024 · decision assess (25 October 2024) · final plan 3 February 2025 · "
-            "next annual review by 29 January 2027") in text
+            "next annual review by 26 January 2027") in text
     assert "Alex Testington (parent, parental responsibility): alex.testington@example.org" in text
     assert "Next deadlines:" in text and "ehc-annual-review" in text
 
@@ -16,7 +16,7 @@ def test_show_gives_the_ehc_status_line_and_contacts(example_casebook, run):
 def test_show_json_carries_the_ehc_status_and_contacts(example_casebook, run):
     data = json.loads(run("show", "kt-12", "--format", "json").stdout)
     assert data["ehc"] == {"requested": "2024-09-20", "decision": "assess", "decision_date": "2024-10-25",
-                           "plan_date": "2025-02-03", "plan_kind": "final plan", "next_review": "2027-01-29"}
+                           "plan_date": "2025-02-03", "plan_kind": "final plan", "next_review": "2027-01-26"}
     assert {"name": "Alex Testington", "role": "parent", "contact": "alex.testington@example.org",
             "parental_responsibility": True} in data["contacts"]
     assert json.loads(run("show", "ae-16", "--format", "json").stdout)["ehc"] is None

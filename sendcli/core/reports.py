@@ -90,6 +90,66 @@ def contacts(record: dict) -> list[dict]:
             for p in record.get("people") or []]
 
 
+#: A cycle's stage in a family's words: a letter never says "stage closed".
+STAGE_WORDS = {
+    "assess": "finding out what will help",
+    "plan": "agreeing the plan",
+    "do": "the plan is under way",
+    "review": "looking at how the plan went",
+    "closed": "reviewed",
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a record stands on ``today``, in the terms a letter needs.
+
+    ``phase`` is ``closed`` (the record is closed), ``monitoring`` (off SEN
+    support), ``planning`` (an open cycle in assess or plan), ``in-plan`` (an
+    open cycle in do or review) or ``no-plan`` (on SEN support or an EHC plan
+    with no open cycle).
+    """
+
+    phase: str
+    open_cycle: dict | None
+    #: The latest cycle with a review, and whether it is the one just behind the
+    #: open cycle (or the last cycle, where none is open): what a letter reports.
+    last_reviewed: dict | None
+    review_is_latest: bool
+    #: The open cycle's review date, only when it is today or later: never a past date as the next one.
+    next_review: str | None
+    #: The open cycle's review date has passed and no review is recorded.
+    review_due: bool
+    ehc_plan: bool
+
+    @property
+    def stage_words(self) -> str:
+        return STAGE_WORDS.get((self.open_cycle or {}).get("stage", ""), "")
+
+
+def standing(record: dict, today: date) -> Standing:
+    cycles = record.get("cycles") or []
+    open_cycle = cycles[-1] if cycles and cycles[-1].get("stage") != "closed" else None
+    last_reviewed = reviewed_cycle(record)
+    behind = cycles[-2] if open_cycle is not None and len(cycles) >= 2 else (cycles[-1] if cycles else None)
+    review_date = parse_iso_date(((open_cycle or {}).get("plan") or {}).get("review_date"))
+    status = record.get("status")
+    if status == codes.CLOSED:
+        phase = "closed"
+    elif open_cycle is not None:
+        phase = "planning" if open_cycle.get("stage") in ("assess", "plan") else "in-plan"
+    elif status == codes.MONITORING:
+        phase = "monitoring"
+    else:
+        phase = "no-plan"
+    return Standing(
+        phase=phase, open_cycle=open_cycle, last_reviewed=last_reviewed,
+        review_is_latest=last_reviewed is not None and last_reviewed is behind,
+        next_review=review_date.isoformat() if review_date and review_date >= today and phase != "closed" else None,
+        review_due=bool(review_date and review_date < today and phase == "in-plan"),
+        ehc_plan=status == codes.EHC_PLAN)
+
+
 def initials(name: str) -> str:
     """'Ava Example' → 'A.E.': what a redacted report calls a child."""
     return "".join(part[0].upper() + "." for part in re.split(r"[\s-]+", name.strip()) if part)

@@ -70,7 +70,7 @@ def build_export(book: Casebook, record_id: str, today: date, *, redact_staff: b
     for template in TEMPLATES:
         try:
             files[f"{record_id}.{template}.html"] = record_report(shown_book, record, template, "html",
-                                                                 today).encode("utf-8")
+                                                                 today, archive=True).encode("utf-8")
         except NothingToReport as why:
             notes.append(why.message)
     events = chronology(record)

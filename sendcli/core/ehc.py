@@ -58,7 +58,7 @@ def _waiting(items: list, key: str, chosen: date | None, field: str, what: str) 
                       if not item.get(field)), key=lambda found: found[:2])
     if not waiting:
         answer = ANSWER_WORDS.get(field, field.replace("_", " "))
-        return Refusal([f"every {what} recorded already has its {answer}"])
+        return Refusal([f"every {what} recorded already has its {answer}"], final=True)
     return waiting[0][1], waiting[0][2]
 
 
@@ -71,7 +71,7 @@ def record_event(record: dict, event: str, on: date, today: date, *, outcome: st
     """Record one EHC event dated ``on``."""
     ehc = record.get("ehc") or {}
     if record.get("status") == codes.CLOSED:
-        return Refusal(["the record is closed: EHC events are no longer recorded on it"])
+        return Refusal(["the record is closed: EHC events are no longer recorded on it"], final=True)
     if event == "existing":
         return _existing(ehc, on, today, issued, last_review, authority, reference)
     if event == "request":
@@ -104,9 +104,9 @@ def _existing(ehc: dict, on: date, today: date, issued: date | None, last_review
         return Refusal(["give the plan's issue date: --issued YYYY-MM-DD"])
     if ehc.get("existing_plan"):
         return Refusal([f"a plan made before the casebook is already recorded (issued "
-                        f"{ehc['existing_plan'].get('issued')}): change it with 'sendcli edit'"])
+                        f"{ehc['existing_plan'].get('issued')}): change it with 'sendcli edit'"], final=True)
     if final := parse_iso_date(ehc.get("final_plan")):
-        return Refusal([f"the final plan of {final} is already recorded: its annual review runs from it"])
+        return Refusal([f"the final plan of {final} is already recorded: its annual review runs from it"], final=True)
     reasons = _refuse_dates(issued, today, None, "")
     if on > today:
         reasons.append(f"the date {on} is in the future (today is {today})")
@@ -126,7 +126,7 @@ def _request(ehc: dict, on: date, today: date, local_authority: str | None) -> O
     summary = "EHC needs assessment requested"
     if requested:
         if not (decision.get("outcome") == "not-assess" or ehc.get("not_issued")):
-            return Refusal([f"an EHC needs assessment was already requested on {requested}"])
+            return Refusal([f"an EHC needs assessment was already requested on {requested}"], final=True)
         # A new request after a decision not to assess or not to issue starts a new assessment;
         # the earlier one stays in the record.
         ended = decision.get("date") or ehc.get("not_issued")
@@ -157,14 +157,14 @@ def _advice(ehc: dict, event: str, on: date, today: date) -> Outcome:
     asked = parse_iso_date(ehc.get("advice_requested"))
     if event == "advice-requested":
         if asked:
-            return Refusal([f"the authority's request for advice of {asked} is already recorded"])
+            return Refusal([f"the authority's request for advice of {asked} is already recorded"], final=True)
         return _dated(on, today, None, "", Change([Edit(("ehc", "advice_requested"), on)],
                                                  "the authority asked the setting for advice (due in 6 weeks, "
                                                  "Regs 8)"))
     if not asked:
         return Refusal(["no request for advice is recorded: 'sendcli ehc advice-requested' first"])
     if given := parse_iso_date(ehc.get("advice_given")):
-        return Refusal([f"the setting's advice was already given on {given}"])
+        return Refusal([f"the setting's advice was already given on {given}"], final=True)
     return _dated(on, today, asked, "the request for advice",
                   Change([Edit(("ehc", "advice_given"), on)], "the setting's advice sent to the authority"))
 
@@ -227,21 +227,21 @@ def _assessment(ehc: dict, event: str, on: date, today: date, outcome: str | Non
         if not requested:
             return Refusal(["no request is recorded: record it first with 'sendcli ehc request'"])
         if decision:
-            return Refusal([f"the decision was already recorded ({decision.get('outcome')}, {decided})"])
+            return Refusal([f"the decision was already recorded ({decision.get('outcome')}, {decided})"], final=True)
         return _dated(on, today, requested, "the request",
                       Change([Edit(("ehc", "decision"), {"date": on, "outcome": outcome})], f"EHC decision: {outcome}"))
     if decision.get("outcome") != "assess":
         return Refusal(["there is no decision to assess: record it with 'sendcli ehc decision --outcome assess'"])
     if final and requested and final >= requested:
-        return Refusal([f"the final plan was already issued on {final}"])
+        return Refusal([f"the final plan was already issued on {final}"], final=True)
     if ehc.get("not_issued"):
-        return Refusal([f"the local authority decided on {ehc['not_issued']} not to issue a plan"])
+        return Refusal([f"the local authority decided on {ehc['not_issued']} not to issue a plan"], final=True)
     if event == "not-issue":
         return _dated(on, today, decided, "the decision to assess",
                       Change([Edit(("ehc", "not_issued"), on)], "EHC: the local authority will not issue a plan"))
     if event == "draft":
         if draft:
-            return Refusal([f"the draft plan was already issued on {draft}"])
+            return Refusal([f"the draft plan was already issued on {draft}"], final=True)
         return _dated(on, today, decided, "the decision to assess",
                       Change([Edit(("ehc", "draft_plan"), on)], "EHC draft plan issued"))
     if not draft:
@@ -276,7 +276,8 @@ def _review_meeting(ehc: dict, event: str, on: date, today: date, meeting: date 
             return found
         index, item = found
         summary = f"invitations and advice sent for the review of {item.get('meeting')}"
-        return _dated(on, today, None, "", Change([Edit(("ehc", "planned_reviews", index, "notice_sent"), on)], summary))
+        edit = Edit(("ehc", "planned_reviews", index, "notice_sent"), on)
+        return _dated(on, today, None, "", Change([edit], summary))
     reviews = ehc.get("reviews") or []
     meetings = [d for r in reviews if isinstance(r, dict) and (d := parse_iso_date(r.get("meeting")))]
     earliest = max(meetings) if meetings else plan
@@ -312,12 +313,13 @@ def _after_review(ehc: dict, event: str, on: date, today: date, outcome: str | N
     base = ("ehc", "reviews", index)
     if event == "report":
         if review.get("report_sent"):
-            return Refusal([f"the report of the review of {held} was already sent ({review['report_sent']})"])
+            return Refusal([f"the report of the review of {held} was already sent ({review['report_sent']})"],
+                           final=True)
         return _dated(on, today, held, "the review meeting",
                       Change([Edit((*base, "report_sent"), on)], f"EHC review report sent (meeting of {held})"))
     if event == "la-decision":
         if review.get("la_decision"):
-            return Refusal([f"the local authority's decision on the review of {held} is already recorded"])
+            return Refusal([f"the local authority's decision on the review of {held} is already recorded"], final=True)
         summary = f"EHC review decision: {outcome} (meeting of {held})"
         if outcome == "cease":
             # CFA s.45: the plan stays in force through the 2 months to appeal, or until an appeal is decided.
@@ -327,11 +329,11 @@ def _after_review(ehc: dict, event: str, on: date, today: date, outcome: str | N
     decided = parse_iso_date((review.get("la_decision") or {}).get("date"))
     if event == "amended":
         if review.get("amended_plan"):
-            return Refusal([f"the amended plan was already issued ({review['amended_plan']})"])
+            return Refusal([f"the amended plan was already issued ({review['amended_plan']})"], final=True)
         return _dated(on, today, decided, "the decision to amend",
                       Change([Edit((*base, "amended_plan"), on)], "EHC amended plan issued"))
     if ceased := (ehc.get("ceased") or {}).get("date"):
-        return Refusal([f"the plan already ceased on {ceased}"])
+        return Refusal([f"the plan already ceased on {ceased}"], final=True)
     status = to or codes.SEN_SUPPORT
     return _dated(on, today, decided, "the decision to cease",
                   Change([Edit(("ehc", "ceased"), {"date": on, "to": status}), Edit(("status",), status)],
@@ -350,6 +352,6 @@ def _transfer(ehc: dict, event: str, on: date, today: date, year: int | None, to
     if not transfer:
         return Refusal(["no phase transfer is recorded: 'sendcli ehc transfer --year YYYY --to ...' first"])
     if transfer.get("amended"):
-        return Refusal([f"the plan was already amended for the transfer ({transfer['amended']})"])
+        return Refusal([f"the plan was already amended for the transfer ({transfer['amended']})"], final=True)
     return _dated(on, today, plan, "the plan", Change([Edit(("ehc", "phase_transfer", "amended"), on)],
                                                       "EHC plan amended for the phase transfer"))

@@ -142,3 +142,37 @@ def test_command_help_points_at_no_design_file(run):
 
     usage = render(app)
     assert not _ELSEWHERE.search(usage) and not _BARE_DOC.search(usage)
+
+
+def _command_paths() -> set[tuple[str, ...]]:
+    from typer.main import get_command
+
+    from sendcli.cli import app
+
+    paths: set[tuple[str, ...]] = set()
+
+    def walk(group, path):
+        for name in group.list_commands(None):
+            command = group.get_command(None, name)
+            paths.add((*path, name))
+            if hasattr(command, "list_commands"):
+                walk(command, (*path, name))
+
+    walk(get_command(app), ())
+    return paths
+
+
+@pytest.mark.parametrize("page", [RULES, RECORD], ids=lambda p: p.name)
+def test_every_command_the_docs_name_exists(page):
+    """The docs promise only what the tool does: each command they name is one of sendcli's."""
+    paths = _command_paths()
+    named = set()
+    for quoted in re.findall(r"`([^`\n]+)`", page.read_text(encoding="utf-8")):
+        words = quoted.removeprefix("sendcli ").split()
+        if words and words[0] in {"cycle", "ehc", "add"} and len(words) > 1 and words[1].islower():
+            named.add(tuple(words[:2]))
+        elif quoted.startswith("sendcli ") and words:
+            named.add((words[0],))
+    assert named, "the docs name commands"
+    missing = sorted(" ".join(path) for path in named - paths)
+    assert not missing, f"{page.name} names commands sendcli does not have: {missing}"

@@ -3,7 +3,7 @@
 ``flock`` locks belong to an open file: the kernel releases them when the
 process ends, however it ends, so a writer killed mid-write can never leave a
 stale lock behind. Writers wait their turn (30 s by default) and only past
-that bound get a clear refusal (quality.md, "Reliability").
+that bound get a clear refusal (the README, "Writes you can trust").
 """
 
 from __future__ import annotations

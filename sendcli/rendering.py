@@ -111,7 +111,7 @@ def _filters() -> dict:
     }
 
 
-#: Bounds on one rendering through a casebook's own template (quality.md: no hang, no blow-up):
+#: Bounds on one rendering through a casebook's own template (no hang, no blow-up):
 #: a report is tens of KB and renders in milliseconds, so these only stop a template that loops
 #: or multiplies without end.
 RENDER_SECONDS = 20.0

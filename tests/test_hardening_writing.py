@@ -443,3 +443,14 @@ def test_a_templates_folder_that_links_elsewhere_is_refused(example_casebook, ru
     result = run("report", "ae-16", "--format", "md")
     assert result.exit_code == 1 and "outside the casebook's templates/ folder" in result.stderr
     assert result.stdout == ""
+
+
+def test_decrypt_and_export_write_nothing_among_a_casebook_s_own_files(example_casebook):
+    from sendcli.exchange.exporting import write_folder, write_sealed
+    from sendcli.output import OutputRefused
+
+    with pytest.raises(OutputRefused):
+        write_folder(example_casebook / "records" / "received", {"a.txt": b"x"})
+    with pytest.raises(OutputRefused):
+        write_sealed(example_casebook / ".sendcli" / "pack.age", b"x")
+    assert not (example_casebook / "records" / "received").exists()

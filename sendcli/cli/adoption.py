@@ -26,56 +26,86 @@ def import_register(
     map_file: Optional[Path] = typer.Option(None, "--map", metavar="FILE",
                                             help="A YAML file mapping fields to your column headers."),
     preset: Optional[Preset] = typer.Option(None, "--preset", help="A known export layout."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be created; write nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be created and every bad row; "
+                                                          "write nothing."),
     all_or_nothing: bool = typer.Option(False, "--all-or-nothing",
                                         help="Write nothing if any row is bad (default: import the good rows)."),
+    commit: Optional[bool] = COMMIT,
 ) -> None:
     """Create records from a school's SEN register exported as CSV.
 
-    The header row is matched against the usual export layouts (UPN or Adno,
-    Legal Surname, Forename, Date of Birth or DOB, Year, SEN Status or SEN
-    Provision K/E/N, Primary Need or SEN Type Rank 1, Secondary Need, Start
-    Date), ignoring case and spaces; or give --preset or --map. Dates as
-    YYYY-MM-DD or DD/MM/YYYY. UTF-8 (with or without BOM) or Windows-1252.
-    A pupil already in the casebook is skipped, never overwritten; each bad
-    row is reported with its row number and column (exit 1).
+    The header row is matched against the usual export layouts (Adno, UPN,
+    Legal Surname and Legal Forename, or one Name column as "Surname,
+    Forename"; Date of Birth or DOB; Year; SEN Status or SEN Provision K/E/N;
+    Primary Need or SEN Type Rank 1; Secondary Need; Start Date; EHC Plan
+    Date), ignoring case and spaces; or give --preset or --map. Needs as
+    census codes or as the MIS writes them ("Speech, Language and
+    Communication Needs" is SLCN). Dates as YYYY-MM-DD or DD/MM/YYYY. UTF-8
+    (with or without BOM), Windows-1252, or Excel's UTF-16 "Unicode Text"
+    (tab-separated); at most 64 MB.
+
+    IDs are pseudonyms: the admission number, else initials and year of
+    birth (ae-16); never a name, never the UPN (kept as child.upn). Each
+    record gets created: today, so its clocks start on the day it arrived.
+    An E pupil's plan date becomes ehc.existing_plan.issued.
+
+    Every row is checked as its record would be before anything is written;
+    each bad row is reported with its row number and column (exit 1). A cell
+    starting with =, +, - or @ (a spreadsheet formula) is refused, never
+    carried into a record. A pupil already named by a record file, readable
+    or not, is skipped, never duplicated or overwritten. --commit makes one
+    commit of the new records.
 
     \b
     Examples:
       sendcli import sen-register.csv --dry-run
-      sendcli import sen-register.csv
+      sendcli import sen-register.csv --commit
       sendcli import export.csv --map columns.yaml --all-or-nothing
     """
-    from sendcli.importing import plan_import, read_mapping, write_plan
+    from sendcli.importing import commit_import, plan_import, read_mapping, write_plan
+    from sendcli.updating import wants_commit
 
     if map_file is not None and preset is not None:
         raise typer.BadParameter("give --map or --preset, not both", param_hint="--map")
     book = casebook(ctx)
     as_of = today()
     mapping = read_mapping(map_file) if map_file is not None else None
+    committing = wants_commit(book, commit) and not dry_run
+    if committing:
+        from sendcli.gitops import require_repository
+
+        require_repository(book.root)  # refused before anything is written
     plan = plan_import(book, csv_file, as_of, preset.value if preset else None, mapping)
     from sendcli.output import printable
 
     # Every cell, header and file name shown escaped: a CSV cannot forge a line of the output or a mail.
     shown = printable(csv_file)
     sys.stderr.write(f"{shown}: {plan.encoding}, read with {printable(plan.layout.name)}\n")
-    for problem in plan.problems + plan.warnings:
+    for problem in sorted(plan.problems + plan.warnings, key=lambda p: p.row):
         sys.stderr.write(f"{shown}: row {problem.row}, column '{printable(problem.column)}': {problem.severity}: "
                          f"{printable(problem.message)}\n")
     for row, reason in plan.skipped:
         sys.stderr.write(f"{shown}: row {row}: skipped: {printable(reason)}\n")
     write = not dry_run and not (all_or_nothing and plan.problems)
     verb = "create" if write else "would create"
+    lines = []
     for record_id, pupil in plan.to_create:
         needs = " ".join(pupil.needs) or "-"
-        typer.echo(printable(f"{verb:<12}  row {pupil.row:<4}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
-                             f"{pupil.year_group or '-':<3}  {pupil.name}"))
+        lines.append(printable(f"{verb:<12}  row {pupil.row:<5}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
+                               f"{pupil.year_group or '-':<3}  {pupil.name}"))
+    if lines:
+        typer.echo("\n".join(lines))
     if write:
-        write_plan(book, plan, as_of)
+        written = write_plan(book, plan, as_of)
+        if committing:
+            commit_import(book, written)
+    bad_rows = len({p.row for p in plan.problems})
     summary = (f"{len(plan.to_create)} {'created' if write else 'to create'}, {len(plan.skipped)} skipped, "
-               f"{len({p.row for p in plan.problems})} bad row(s)")
+               f"{bad_rows} bad row(s)")
     if all_or_nothing and plan.problems:
         summary += "; nothing written (--all-or-nothing)"
+    elif write and committing and plan.to_create:
+        summary += "; committed"
     sys.stderr.write(summary + "\n")
     if plan.problems:
         raise typer.Exit(1)

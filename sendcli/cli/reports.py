@@ -39,8 +39,8 @@ class TableFormat(str, Enum):
 OUTPUT_HELP = ("Write to FILE (mode 0600), never over the casebook's own files; a device or named pipe is "
                "written to as a stream.")
 
-REDACT = typer.Option(False, "--redact", help="No names, dates of birth or contact details: initials or IDs "
-                                              "instead, for output that leaves the school.")
+REDACT = typer.Option(False, "--redact", help="The child by record ID alone (no name, initials, date of birth "
+                                              "or numbers), people by role: for output that leaves the school.")
 
 
 def _write(text: str, output: Path | None, root: Path) -> None:

@@ -139,14 +139,18 @@ def plan_import(book: Casebook, csv_path: Path, today: date, preset: str | None 
     """What the import would do, every row checked; nothing is written."""
     text, encoding = decode(read_csv_bytes(csv_path))
     first_line = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(first_line))
+    rows: list[tuple[int, list[str]]] = []
     try:
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(first_line))
-        header_row = next((row for row in rows if any(cell.strip() for cell in row)), None)
-    except csv.Error as error:
-        raise SendcliError(f"{csv_path}: not a CSV file the import can read ({error})") from None
-    if header_row is None:
+        for row in reader:
+            if any(cell.strip() for cell in row):  # blank lines, as spreadsheets leave at the end, are not rows
+                rows.append((reader.line_num, row))  # the physical line: the header is row 1
+    except csv.Error as error:  # a cell over the csv module's 128 KiB, a NUL byte: not a register export
+        raise SendcliError(f"{csv_path} cannot be read as CSV (row {reader.line_num}: {error}); export the SEN "
+                           "register from the MIS as CSV") from None
+    if not rows:
         raise SendcliError(f"{csv_path} is empty: export the SEN register with its header row")
-    headers = [cell.strip() for cell in header_row]
+    headers = [cell.strip() for cell in rows[0][1]]
     layout = match_layout(headers, preset, mapping)
     if isinstance(layout, str):
         raise SendcliError(f"{csv_path}: {layout}")
@@ -155,14 +159,8 @@ def plan_import(book: Casebook, csv_path: Path, today: date, preset: str | None 
     known = PupilIndex.of_casebook(book)
     taken = set(known.ids)
     this_file = PupilIndex()
-    try:
-        for row in rows:
-            row_number = rows.line_num  # the header is row 1 (after any blank lines above it)
-            if not any(cell.strip() for cell in row):
-                continue  # blank lines, as spreadsheets leave at the end
-            _plan_row(plan, row_number, dict(zip(headers, row)), known, this_file, taken, today)
-    except csv.Error as error:
-        raise SendcliError(f"{csv_path}: row {rows.line_num}: {error}") from None
+    for row_number, row in rows[1:]:
+        _plan_row(plan, row_number, dict(zip(headers, row)), known, this_file, taken, today)
     return plan
 
 

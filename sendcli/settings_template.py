@@ -92,8 +92,9 @@ name: {name_yaml}
 # year (CoP 6.65): an item falls due this many days after the last meeting.
 #parent_meeting_interval_days: 122
 
-# An EHC plan of a child under 5 should be reviewed every 3 to 6 months
-# (CoP 9.178): the early review falls due this many months into each year.
+# For a child under 5, the local authority should consider reviewing the EHC
+# plan every 3 to 6 months (CoP 9.178): the early review falls due this many
+# months after the start of each 12-month review period, as well as the annual one.
 #under_five_review_months: 6
 
 # How long a closed record is kept: the IRMS toolkit for schools keeps SEN

@@ -86,7 +86,12 @@ def test_report_prints_and_shows(browser, example_casebook, run, tmp_path, recor
     text = pdf_text(pdf)
     title = {"plan": "SEN support plan", "review": "Review of the SEN support plan", "parent": "How we are helping",
              "profile": "One-page profile"}[template]
+    if record_id == "kt-12" and template == "plan":  # an EHC plan: the setting's plan sits alongside it
+        title = "Support plan alongside the EHC plan"
+        assert "SEN support plan" not in text
     assert title in text
+    if template == "parent":  # a printed link shows where it goes
+        assert "(https://example.org/local-offer)" in text.replace("\n", " ")
     for page in range(1, pages + 1):
         assert ink_fraction_of_pdf_page(pdf, page, tmp_path) > 0.002, f"page {page} is blank"
     assert png_is_not_blank(png)
@@ -100,3 +105,10 @@ def test_casebook_view_prints(browser, example_casebook, run, tmp_path, view):
     chromium(browser, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
     assert pdf_pages(pdf) >= 1
     assert ink_fraction_of_pdf_page(pdf, 1, tmp_path) > 0.002
+    if view == "register":  # landscape A4, and no ID broken over two lines
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        width, height = next(line.split()[2:5:2] for line in info.splitlines() if line.startswith("Page size:"))
+        assert float(width) > float(height)
+        text = pdf_text(pdf)
+        for record_id in ("ae-16", "is-23", "kt-12", "lp-09", "md-19", "rm-15", "ts-20"):
+            assert record_id in text

@@ -200,3 +200,13 @@ def test_new_writes_created_and_the_register_date_given(casebook, run):
 def test_new_refuses_a_register_date_that_cannot_be(casebook, run, args, code):
     result = run("new", "ab-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN", *args)
     assert result.exit_code == code and not (casebook / "records" / "ab-16.yaml").exists()
+
+
+def test_a_provisions_local_offer_service_is_set_and_resolved(example_casebook, run):
+    assert run("set", "ae-16", "cycles[-1].plan.provision[p1].local_offer", "community-slt").exit_code == 0
+    provision = data(example_casebook)["cycles"][-1]["plan"]["provision"][0]
+    assert provision["local_offer"] == "community-slt"
+    before = snapshot(example_casebook / "records")
+    result = run("set", "ae-16", "cycles[-1].plan.provision[p1].local_offer", "no-such-service")
+    assert result.exit_code == 1 and "no-such-service" in result.stderr
+    assert snapshot(example_casebook / "records") == before

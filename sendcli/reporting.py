@@ -11,7 +11,7 @@ from pathlib import Path
 from sendcli.casebook import Casebook, local_offer_services
 from sendcli.core import codes
 from sendcli.core.reports import (
-    REGISTER_COLUMNS, grand_total, provision_rows, register_row, stats, totals_by,
+    REGISTER_COLUMNS, grand_total, provision_rows, register_row, school_year_start, stats, totals_by,
 )
 from sendcli.errors import SendcliError
 from sendcli.output import csv_text, printable
@@ -82,21 +82,28 @@ def register_report(casebook: Casebook, records: Iterable[dict], output_format: 
 
 
 def provision_map_report(casebook: Casebook, records: Iterable[dict], output_format: str, today: date,
-                         redacted: bool = False) -> str:
-    rows = provision_rows(records)
+                         redacted: bool = False, period_from: date | None = None,
+                         period_to: date | None = None) -> str:
+    """Every provision running in the period (default: the current school year up to today)."""
+    period_to = period_to or today
+    period_from = period_from or school_year_start(period_to)
+    rows = provision_rows(records, period_from, period_to)
     if redacted:
         rows = [type(row)(**{**asdict(row), "name": row.record}) for row in rows]
     by_kind, by_staff, total = totals_by(rows, "kind"), totals_by(rows, "staff"), grand_total(rows)
     if output_format == "json":
-        return json.dumps({"as_of": today.isoformat(), "provision": [asdict(r) for r in rows],
+        return json.dumps({"as_of": today.isoformat(), "from": period_from.isoformat(), "to": period_to.isoformat(),
+                           "provision": [asdict(r) for r in rows], "children": [],
                            "by_kind": [asdict(t) for t in by_kind], "by_staff": [asdict(t) for t in by_staff],
                            "total": asdict(total)}, ensure_ascii=False, indent=2) + "\n"
     if output_format == "csv":
         return _csv(PROVISION_COLUMNS, [asdict(r) for r in rows])
     if output_format == "html":
         return render("provision-map", "html", {**_page_context(casebook, today), "rows": rows, "by_kind": by_kind,
-                                                "by_staff": by_staff, "total": total}, casebook.root)
-    out = [_text_table(("kind", "staff", "record", "provision", "minutes_per_week", "cost", "text"),
+                                                "by_staff": by_staff, "total": total, "period_from": period_from,
+                                                "period_to": period_to}, casebook.root)
+    out = [f"Provision running from {period_from.isoformat()} to {period_to.isoformat()}\n\n",
+           _text_table(("kind", "staff", "record", "cycle", "provision", "minutes_per_week", "cost", "text"),
                        [asdict(r) for r in rows])]
     for title, groups in (("by kind", by_kind), ("by staff", by_staff)):
         table = [{"group": g.label, "count": g.count, "minutes_per_week": g.minutes_per_week,

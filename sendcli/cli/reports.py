@@ -188,9 +188,19 @@ def register(ctx: typer.Context,
 def provision_map(ctx: typer.Context,
                   output_format: TableFormat = typer.Option(TableFormat.text, "--format",
                                                             help="text, csv, json or html."),
+                  period_from: Optional[str] = typer.Option(
+                      None, "--from", metavar="DATE",
+                      help="The period's first day. Default: 1 September of the school year of --to."),
+                  period_to: Optional[str] = typer.Option(None, "--to", metavar="DATE",
+                                                          help="The period's last day. Default: today."),
                   output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
                   redact: bool = REDACT) -> None:
-    """Every provision in open cycles, with weekly minutes and cost, totalled by kind and by staff.
+    """Every provision running in a period, with weekly minutes and cost, totalled by kind and by staff.
+
+    A provision runs from its cycle's move to do until it ended (cycle
+    review --end) or its cycle closed; provision carried into the next cycle
+    counts once, whichever cycle holds it. The period defaults to the current
+    school year (from 1 September) up to today.
 
     In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
     a leading ' so that a spreadsheet shows it as text and never runs it as
@@ -199,12 +209,21 @@ def provision_map(ctx: typer.Context,
     \b
     Examples:
       sendcli provision-map
+      sendcli provision-map --from 2026-09-01 --to 2026-12-18 --format csv > autumn.csv
       sendcli provision-map --format html --output provision-map.html
     """
+    from sendcli.cli.options import date_option
     from sendcli.reporting import provision_map_report
 
+    first = date_option(period_from, "--from")
+    last = date_option(period_to, "--to")
+    if first is not None and last is not None and last < first:
+        raise UsageProblem(f"--to {last} is before --from {first}: the period ends before it starts")
+    if first is not None and last is None and first > today():
+        raise UsageProblem(f"--from {first} is after today ({today()}); give --to as well")
     had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: provision_map_report(book, records, output_format.value, as_of, redact),
+        ctx, lambda book, as_of, records: provision_map_report(book, records, output_format.value, as_of, redact,
+                                                               first, last),
         output, redact)
     if had_unreadable:
         raise typer.Exit(1)

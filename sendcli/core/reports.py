@@ -240,6 +240,8 @@ class ProvisionRow:
     minutes_per_week: int | None
     cost: float | None
     local_offer: str | None
+    #: GBP for a school year: costs are another part of the work; None until then.
+    yearly_cost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -250,15 +252,44 @@ class Totals:
     cost: float
 
 
-def provision_rows(records: Iterable[dict]) -> list[ProvisionRow]:
-    """Every provision of every open cycle."""
+def school_year_start(on: date) -> date:
+    """1 September of the school year (1 September to 31 August) that holds ``on``."""
+    return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
+
+
+def running_span(cycle: dict, provision: dict) -> tuple[date, date | None] | None:
+    """When a provision runs: from its cycle's move to do until its ``ended`` date or its cycle's
+    close (None: still running). None where the cycle never reached do, so nothing ran."""
+    moves = {}
+    for entry in cycle.get("history") or []:
+        day = parse_iso_date(entry.get("date"))
+        if day is not None:
+            moves.setdefault(entry.get("stage"), day)
+    start = moves.get("do")
+    if start is None:
+        return None
+    ended = parse_iso_date(provision.get("ended"))
+    closed = moves.get("closed") if cycle.get("stage") == "closed" else None
+    ends = [day for day in (ended, closed) if day is not None]
+    return start, min(ends) if ends else None
+
+
+def provision_rows(records: Iterable[dict], period_from: date, period_to: date) -> list[ProvisionRow]:
+    """Every provision running at some time from ``period_from`` to ``period_to`` (both included),
+    whichever cycle holds it (record.md, "Continuity"). Provision carried into a later cycle that
+    also ran in the period is one provision: it is listed once, as the later cycle holds it."""
     rows = []
     for record in records:
-        cycles = record.get("cycles") or []
-        if not cycles or cycles[-1].get("stage") == "closed" or record.get("status") == codes.CLOSED:
-            continue
-        cycle = cycles[-1]
-        for item in (cycle.get("plan") or {}).get("provision") or []:
+        running = []
+        for cycle in record.get("cycles") or []:
+            for item in (cycle.get("plan") or {}).get("provision") or []:
+                span = running_span(cycle, item)
+                if span is not None and span[0] <= period_to and (span[1] is None or span[1] >= period_from):
+                    running.append((cycle, item))
+        carried_on = {item.get("carried_from") for _, item in running}
+        for cycle, item in running:
+            if f"{cycle['number']}/{item['id']}" in carried_on:
+                continue
             rows.append(ProvisionRow(record["id"], record["child"]["name"], cycle["number"], item["id"],
                                      item.get("kind") or "other", item["text"], item.get("staff") or "—",
                                      item.get("frequency") or "", weekly_minutes(item), item.get("cost"),

@@ -27,6 +27,9 @@ demo: install
 	@echo "== sendcli show ae-16: one child at a glance =="
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli show ae-16
 	@echo
+	@echo "== sendcli show rb-17: a plan that went on after its review (cycle review --decision continue) =="
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli show rb-17
+	@echo
 	@echo "== sendcli report: the SEN support plan and one-page profile, ready to print =="
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --output ../demo-output/ae-16.plan.html
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --template profile --output ../demo-output/ae-16.profile.html

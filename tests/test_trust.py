@@ -187,3 +187,33 @@ def test_due_redacted_shows_ids_and_no_names(example_casebook, run, fmt):
     for name in ("Ava", "Kai", "Testington", "Ivy", "Sample", "A.E."):
         assert name not in result.stdout
     assert "ae-16" in result.stdout
+
+
+def test_an_area_does_not_give_away_a_need_hidden_in_it():
+    """Communication and interaction 12 = SLCN 10 + ASD <5 would give ASD = 2."""
+    children = [("sen-support", "SLCN", "5")] * 10 + [("sen-support", "ASD", "5")] * 2 + \
+        [("sen-support", "MLD", "5")] * 9 + [("sen-support", "SPLD", "5")] * 8
+    records = [{"id": f"r{n}", "status": s, "needs": {"primary": need}, "child": {"year_group": y}}
+               for n, (s, need, y) in enumerate(children)]
+    figures = stats(records, date(2026, 11, 28)).as_json()
+    assert figures["by_primary_need"] == {"SLCN": 10, "ASD": "<5", "SPLD": HIDDEN, "MLD": 9}
+    assert not isinstance(figures["by_area"]["communication-and-interaction"], int)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["sen-support", "ehc-plan"]),
+                          st.sampled_from(["SLCN", "ASD", "MLD", "SPLD", "SEMH", "PD", "VI", "OTH", "NSA"])),
+                max_size=80))
+def test_no_shown_area_gives_away_a_need(children):
+    from sendcli.core.codes import area_of_need
+
+    records = [{"id": f"r{n}", "status": s, "needs": {"primary": need}, "child": {}}
+               for n, (s, need) in enumerate(children)]
+    figures = stats(records, date(2026, 11, 28)).as_json()
+    counts = {need: sum(1 for _, n in children if n == need) for need in figures["by_primary_need"]}
+    for area, shown in figures["by_area"].items():
+        if not isinstance(shown, int):
+            continue
+        hidden = [need for need, cell in figures["by_primary_need"].items()
+                  if area_of_need(need) == area and not isinstance(cell, int)]
+        assert not hidden or (len(hidden) >= 2 and sum(counts[n] for n in hidden) >= 5), (area, figures)

@@ -336,7 +336,7 @@ def suppress(count: int) -> int | str:
     return "<5" if 0 < count < SMALL_NUMBER else count
 
 
-def suppress_group(counts: dict[str, int], total: int) -> dict[str, int | str]:
+def suppress_group(counts: dict[str, int], total: int, forced: Iterable[str] = ()) -> dict[str, int | str]:
     """One group of counts (a partition of ``total``) for publication, with secondary suppression.
 
     Hiding only the counts under 5 lets a reader work one out: total 9, SEN
@@ -345,11 +345,12 @@ def suppress_group(counts: dict[str, int], total: int) -> dict[str, int | str]:
     are hidden and together they hide 5 or more: subtraction then gives only
     their sum. Cells of 0 are not shown at all (nobody to identify). Where the
     total is itself under 5 every cell is, and all are hidden already.
+    ``forced``: cells another group's suppression needs hidden (shown as x).
     """
     shown: dict[str, int | str] = {key: count for key, count in counts.items() if count}
-    hidden = [key for key, count in shown.items() if count < SMALL_NUMBER]
+    hidden = [key for key, count in shown.items() if count < SMALL_NUMBER or key in forced]
     for key in hidden:
-        shown[key] = "<5"
+        shown[key] = "<5" if counts[key] < SMALL_NUMBER else HIDDEN
     if hidden and total >= SMALL_NUMBER:
         # Smallest first; ties in the group's own order, so the same counts always hide the same cells.
         candidates = sorted((key for key in shown if key not in hidden), key=lambda key: counts[key])
@@ -383,27 +384,40 @@ def stats(records: Iterable[dict], as_of: date) -> Stats:
     """Counts of children on the register (SEN support or EHC plan), small numbers suppressed.
 
     Every group (by status, provision code, primary need, area, year group) is a
-    partition of the same total, so each is suppressed against it on its own
-    (:func:`suppress_group`).
+    partition of the same total, suppressed against it (:func:`suppress_group`);
+    an area is also the sum of its needs, so it is hidden where it would give
+    one of them away.
     """
     # (status, primary need, year group) of each child counted: records may stream past once.
     current = [(r["status"], (r.get("needs") or {}).get("primary") or "not recorded",
                 r["child"].get("year_group") or "not recorded")
                for r in records if r.get("status") in codes.STATUSES_NEEDING_PRIMARY_NEED]
 
-    def counted(values: Iterable[str], order: Iterable[str]) -> dict[str, int | str]:
+    def counted(values: Iterable[str], order: Iterable[str], forced: Iterable[str] = ()) -> dict[str, int | str]:
         counts = Counter(values)
-        return suppress_group({key: counts[key] for key in order if counts[key]}, len(current))
+        return suppress_group({key: counts[key] for key in order if counts[key]}, len(current), forced)
 
+    def area_of(primary: str) -> str:
+        return codes.area_of_need(primary) or "not recorded"
+
+    need_counts = Counter(primary for _, primary, _ in current)
+    by_need = counted((primary for _, primary, _ in current), [*codes.NEED_CODES, "not recorded"])
+    # An area's count is the sum of its needs' counts: shown beside them, it would give away a need hidden
+    # alone in it (communication 12, SLCN 10, ASD <5: ASD = 2). Such an area is hidden too.
+    exposed = set()
+    for area in {area_of(need) for need in by_need}:
+        hidden = [need for need, shown in by_need.items() if area_of(need) == area and not isinstance(shown, int)]
+        if hidden and (len(hidden) < 2 or sum(need_counts[need] for need in hidden) < SMALL_NUMBER):
+            exposed.add(area)
     year_order = [*codes.YEAR_GROUPS, "not recorded"]
     return Stats(
         as_of=as_of,
         total=suppress(len(current)),
         by_status=counted((status for status, _, _ in current), codes.STATUSES),
         by_provision_code=counted((codes.provision_code(status) for status, _, _ in current), ("K", "E")),
-        by_primary_need=counted((primary for _, primary, _ in current), [*codes.NEED_CODES, "not recorded"]),
-        by_area=counted((codes.area_of_need(primary) or "not recorded" for _, primary, _ in current),
-                        [*codes.OUTCOME_AREAS, codes.UNCATEGORISED, "not recorded"]),
+        by_primary_need=by_need,
+        by_area=counted((area_of(primary) for _, primary, _ in current),
+                        [*codes.OUTCOME_AREAS, codes.UNCATEGORISED, "not recorded"], exposed),
         by_year_group=counted((year for _, _, year in current), year_order),
     )
 

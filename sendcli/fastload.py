@@ -13,10 +13,18 @@ the caller reads the file the precise way. So it answers None for anything
 suspicious, whether or not it is harmful:
 
 - anything yaml-rs refuses, and a document that is not a mapping;
+- a file without a final line break, and an empty block scalar (``a: >``):
+  yaml-rs and PyYAML end block scalars differently there;
 - characters YAML or the precise reader treat specially: tabs, control
   characters, Unicode line separators, byte order marks inside the text;
 - anchors and aliases (``&``, ``*``), tags (``!``), merge keys (``<<``) and
   directives (``%``): the precise reader bounds, refuses or reports them;
+- nesting deeper than a record's (:func:`~sendcli.loading.may_nest_deeper_than`):
+  yaml-rs recurses once per level and a deep enough file overflows its stack
+  (a segfault, not an error), so this is judged before yaml-rs sees the text;
+- text starting with a character PyYAML refuses at the start of a value in a
+  flow mapping or list (``|``, ``>``, ``?``, ``:``): yaml-rs reads
+  ``{text: >90%}`` as text, PyYAML as an error;
 - a number written other than plainly (``0123``, ``1_000``, ``1e3``,
   ``.5``, ``0x1F``): YAML 1.1 and 1.2 readers disagree on them;
 - any text that, unquoted, YAML 1.1 would read as something else (``no``,
@@ -32,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from sendcli.loading import needs_quotes
+from sendcli.loading import FAST_PATH_DEPTH, may_nest_deeper_than, needs_quotes
 
 try:
     import yaml_rs
@@ -54,7 +62,11 @@ _NODE_HAZARD = re.compile(
 _LINE_LEAD = re.compile(r"[ ]*(?:[-?][ ]+)*", re.ASCII)
 #: The first characters of every plain text YAML 1.1 (or 1.2) reads as other
 #: than text; and no such text starting with a letter is longer than "false".
-_MAY_NOT_BE_TEXT = frozenset("yYnNtTfFoO~-+.0123456789<=")
+_MAY_NOT_BE_TEXT = frozenset("yYnNtTfFoO~-+.0123456789<=|>?:")
+#: Text starting with one of these is a plain scalar yaml-rs accepts in a flow
+#: mapping or list and PyYAML refuses (``{text: >90%}``); or it was quoted, or
+#: it is a block scalar's first line: the precise reader tells which.
+_FLOW_INDICATOR_START = frozenset("|>?:")
 _LONGEST_WORD = 5
 #: A single word, which standing alone after "a: " is a plain scalar.
 _WORD = re.compile(r"[-+.0-9A-Za-z_~]+", re.ASCII)
@@ -78,7 +90,17 @@ def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
     ``date_keys``: the field names that hold dates (``schemas.date_field_names``).
     """
     if yaml_rs is None or _UNUSUAL_CHARACTER.search(text) or "<<" in text or text.startswith("%") \
-            or "\n%" in text or _FLOW_INDICATOR_NODE.search(text):
+            or "\n%" in text or _FLOW_INDICATOR_NODE.search(text) or not text.endswith("\n"):
+        # No final line break: a block scalar ending the file keeps one to yaml-rs, none to PyYAML.
+        return None
+    # Every screen of the text comes before yaml-rs sees it: it materialises
+    # aliases (a copy per alias: 1 GB from a 148 KB file) and recurses per
+    # level of nesting, so anchors, aliases and deep nesting never reach it.
+    lined = "\n" + text
+    for match in _NODE_HAZARD.finditer(lined):
+        if _at_node_start(lined, match.start()):
+            return None
+    if may_nest_deeper_than(text, FAST_PATH_DEPTH):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -88,10 +110,6 @@ def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
         return None
     if not _all_plain(data, date_keys):
         return None
-    text = "\n" + text
-    for match in _NODE_HAZARD.finditer(text):
-        if _at_node_start(text, match.start()):
-            return None
     return data
 
 
@@ -103,7 +121,8 @@ def _at_node_start(text: str, where: int) -> bool:
     if _LINE_LEAD.fullmatch(text, line_start, where + 1):
         return True
     before = text[line_start:where].rstrip(" ")
-    return before[-1:] in (":", "[", "{", ",")
+    # "?" and "-" too: an explicit key (``[? &a x]``) or an entry after text on the line.
+    return before[-1:] in (":", "[", "{", ",", "?", "-")
 
 
 def _all_plain(data: dict, date_keys: frozenset[str]) -> bool:
@@ -146,8 +165,12 @@ def _is_plain_text(text: str) -> bool:
     (Line separators need no look: written raw, ``_UNUSUAL_CHARACTER`` caught
     them; in the data they can only come from escapes inside double quotes.)
     """
+    if text[:1] == "\n" and not text.strip("\n"):
+        return False  # an empty block scalar (``a: >``): "\n" to yaml-rs, "" to PyYAML
     if text and (text[0] not in _MAY_NOT_BE_TEXT or (len(text) > _LONGEST_WORD and text[0].isalpha())):
         return True
+    if text and text[0] in _FLOW_INDICATOR_START:
+        return False
     if len(text) > _SHORT:
         return _judge(text)
     verdict = _SHORT_VERDICTS.get(text)

@@ -86,7 +86,8 @@ def test_generated_records_give_the_same_verdict_either_way():
 @pytest.mark.parametrize("text", [
     "a: no", "a: y", "a: On", "a: 1:30", "a: 0123", "a: 07700900123", "a: 1_000", "a: 1e3", "a: .5",
     "a: .inf", "a: 0x1F", "a: 0o17", "a: =", "a: 2026-01-05", "a: &x 1\nb: *x", "a: !!str 5",
-    "<<: {a: 1}", "a:\n  - 0123", "a: [1, 0123]", "a: {b: 0123}", "a:\n   010", "a: 1\n\tb: 2",
+    "<<: {a: 1}", "a:\n  - 0123", "a: {text: >90% of days}", "a: [|x]", "a: {b: >-}", "a: {b: ?x}",
+    "a: [:x]", "a: [? &t x, ? *t]", "a: >\n", "a: |\n\n", "- >\n", "a: |\n  x", "- " * 300 + "x", "a: [1, 0123]", "a: {b: 0123}", "a:\n   010", "a: 1\n\tb: 2",
     "a: b\n---\nc: d", "- a", "yes: 1", "1: a", "a: x\u2028y", "%YAML 1.1\n---\na: b",
 ])
 def test_what_yaml_readers_disagree_on_goes_to_the_precise_reader(text):
@@ -103,7 +104,7 @@ def test_what_yaml_readers_disagree_on_goes_to_the_precise_reader(text):
     ("a: 5\nb: -1.5", {"a": 5, "b": -1.5}),
 ])
 def test_what_the_fast_reader_lets_through(text, data):
-    assert fast_load(text, DATE_KEYS) == data
+    assert fast_load(text + "\n", DATE_KEYS) == data
 
 
 # -- generated YAML: scalars YAML 1.1 and 1.2 read differently, in every style --------------
@@ -113,7 +114,9 @@ TRICKY = ["no", "No", "yes", "y", "Y", "n", "on", "off", "true", "True", "tRue",
           ".inf", "-.inf", ".nan", "0x1F", "0o17", "0b101", "1:30", "190:20:30", "=", "<<", "2026-01-05",
           "2026-1-5", "2026-02-30", "2026-01-05 10:00", "Test Child 0042", "o1", "TA", "N1", "x", "a b",
           "1.5", "-12", "3 x 10 min", "it's", "#hash", "x # y", "a: b", "- x", "@x", "`x", "%x", "!x",
-          "&x", "*x", "[x]", "{x}", "x, y", "tab\there", "\u00e9t\u00e9", "line\u2028sep", "nel\x85x"]
+          "&x", "*x", "[x]", "{x}", "x, y", "tab\there", "\u00e9t\u00e9", "line\u2028sep", "nel\x85x",
+          # block and flow indicators starting a value: text to yaml-rs in a flow mapping, an error to PyYAML
+          ">90% of days", ">", "|", ">-", "|+", "|x", "?x", "? x", ":x", ": x", "-x", "- x", "? &a x"]
 KEYS = ["a", "note", "date_of_birth", "opened", "yes", "1", "on", "Name", "y"]
 
 
@@ -153,3 +156,4 @@ def test_generated_yaml_never_fools_the_fast_reader(text):
 @given(st.text(alphabet=st.sampled_from(list("ab: -[]{}&*!|>'\"#\n?,.01yYnN~%@`\t5e_x")), max_size=80))
 def test_yaml_like_noise_never_fools_the_fast_reader(text):
     agrees_with_precise(text)
+    agrees_with_precise(text + "\n")

@@ -7,7 +7,9 @@ the YAML node tree. Nothing here prints; the CLI formats the problems.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -16,7 +18,7 @@ from pathlib import Path
 from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
 from sendcli.core.rules import RuleContext, cross_field_findings
 from sendcli.fastload import fast_load
-from sendcli.loading import MAX_RECORD_BYTES, LoadedDocument, load_yaml, locate
+from sendcli.loading import MAX_PROBLEMS_LISTED, MAX_RECORD_BYTES, LoadedDocument, Locator, load_yaml
 from sendcli.schemas import (
     CONFIG_SCHEMA, LOCAL_OFFER_SCHEMA, RECORD_SCHEMA, date_field_names, fast_validator, misplaced_date_findings,
     schema_findings,
@@ -75,15 +77,35 @@ class FileCheck(Verdict):
     is_config: bool = False
 
 
-def read_bytes(path: Path) -> bytes | str:
-    """A file's bytes, or a message saying why they cannot be read."""
+def read_bytes(path: Path, follow_links: bool = False) -> bytes | str:
+    """A file's bytes, or a message saying why they cannot be read.
+
+    Only a regular file is read. A FIFO, a device or a socket is refused
+    unopened (reading a FIFO waits for a writer that may never come). A
+    symbolic link is refused unless ``follow_links``: a record must be a file
+    of the casebook, and a link could show any file of the computer in a
+    message. The file is opened with O_NOFOLLOW and O_NONBLOCK, and checked
+    again once open, so swapping it for a link or a FIFO between the look and
+    the read changes nothing.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            # Refused unread: the loader's bound, applied before the read.
-            return (f"the file is {size / 1_048_576:.1f} MB; records larger than "
-                    f"{MAX_RECORD_BYTES // 1_048_576} MB are refused")
-        with path.open("rb") as handle:
+        info = os.stat(path, follow_symlinks=follow_links)
+        refusal = _not_a_plain_file(info.st_mode)
+        if refusal:
+            return refusal
+        if info.st_size > MAX_RECORD_BYTES:
+            return _too_large(info.st_size)  # refused unread: the loader's bound, applied before the read
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        if not follow_links:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(path, flags)
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            refusal = _not_a_plain_file(info.st_mode)
+            if refusal:
+                return refusal
+            if info.st_size > MAX_RECORD_BYTES:
+                return _too_large(info.st_size)
             return handle.read(MAX_RECORD_BYTES + 1)
     except FileNotFoundError:
         return "the file does not exist"
@@ -92,7 +114,28 @@ def read_bytes(path: Path) -> bytes | str:
     except PermissionError:
         return "the file cannot be read (permission denied)"
     except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there after the look
+            return _not_a_plain_file(stat.S_IFLNK) or ""
         return f"the file cannot be read ({error.strerror or type(error).__name__})"
+
+
+def _not_a_plain_file(mode: int) -> str | None:
+    """Why a file of this kind is not read (None: a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return ("the file is a symbolic link; sendcli reads no record through a link, which could point "
+                "outside the casebook: put the record itself here")
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a record file"
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"this is {kind}, not a file; sendcli reads only regular files"
+
+
+def _too_large(size: int) -> str:
+    return (f"the file is {size / 1_048_576:.1f} MB; records larger than "
+            f"{MAX_RECORD_BYTES // 1_048_576} MB are refused")
 
 
 def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str | None,
@@ -220,12 +263,29 @@ def _rule_findings(data: dict, context: RuleContext, earlier: list[Finding]) -> 
 def _locate_all(display_path: str, loaded: LoadedDocument, findings: Iterable[Finding]) -> list[Problem]:
     problems = [Problem(display_path, item.line, item.column, item.severity, item.rule, "", item.message)
                 for item in loaded.located]
+    locator = Locator(loaded.root)
     for finding in findings:
-        line, column = locate(loaded.root, finding.pointer, finding.at_key)
+        line, column = loaded.places.get(id(finding)) or locator.locate(finding.pointer, finding.at_key)
         problems.append(Problem(display_path, line, column, finding.severity, finding.rule,
                                 json_pointer(finding.pointer), finding.message, dotted_path(finding.pointer)))
     problems.sort(key=lambda p: (p.line, p.column))
-    return problems
+    return capped(problems)
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS_LISTED) -> list[Problem]:
+    """The first ``limit`` problems, then one that says how many more there are.
+
+    That last one is an error if any of those left out is (so the verdict is
+    unchanged), and stands at the first left out.
+    """
+    if len(problems) <= limit + 1:
+        return problems
+    rest = problems[limit:]
+    severity = ERROR if any(p.severity == ERROR for p in rest) else WARNING
+    first = rest[0]
+    return [*problems[:limit], Problem(first.path, first.line, first.column, severity, "more", "",
+                                       f"... and {len(rest):,} more problems in this file, not listed; "
+                                       "fix these and check again")]
 
 
 # -- which files ------------------------------------------------------------------

@@ -115,7 +115,7 @@ def delimiter_of(header_line: str) -> str:
 
 def read_mapping(path: Path) -> dict[str, str]:
     """``--map FILE``: a YAML mapping of our field names to the file's column headers."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, follow_links=True)  # --map: a file the user names, not one of the casebook
     if isinstance(raw, str):
         raise UsageProblem(f"--map {path}: {raw}")
     loaded = load_yaml(raw)

@@ -41,6 +41,13 @@ MAX_RECORD_BYTES = 5 * 1024 * 1024
 #: Block nesting deeper than this is no record; it also keeps the parser's
 #: recursion far from the interpreter's limit.
 MAX_DEPTH = 64
+#: The fast reader (yaml-rs) recurses once per level of nesting and overflows
+#: its stack (a segfault, not an error) near 12,000 levels; past this bound a
+#: file goes to the precise reader, whose parser (libyaml) stops at 1,000.
+FAST_PATH_DEPTH = 200
+#: Problems listed per file: past this, one line says how many more there are
+#: (a file of 20,000 duplicate keys is one mistake repeated, not 20,000 to read).
+MAX_PROBLEMS_LISTED = 50
 
 _TAG = "tag:yaml.org,2002:"
 STR, NULL, BOOL, INT, FLOAT = _TAG + "str", _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
@@ -83,6 +90,9 @@ class LoadedDocument:
     findings: list[Finding] = field(default_factory=list)
     #: Where an unquoted date stands (YAML 1.1 readers see a date object there).
     timestamps: list[Pointer] = field(default_factory=list)
+    #: Findings whose place is known without walking the pointer, by ``id`` of the
+    #: finding: each duplicate key at its own line (a pointer names only the last).
+    places: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -106,7 +116,7 @@ def load_yaml(raw: bytes) -> LoadedDocument:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        result.located.append(_syntax_problem(error, text))
+        result.located.extend(_syntax_problems(error, text))
         return result
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, without a mark
         offset = min(error.position, len(text))
@@ -126,7 +136,13 @@ def load_yaml(raw: bytes) -> LoadedDocument:
                                       "(schema_version, id, status, ...)", "file"))
         return result
     result.root = root
-    builder = _Builder(budget=len(text) + 64)
+    # The budget is in characters of the built document: every node costs one
+    # and every scalar its length. Without aliases a document never exceeds
+    # twice its text (each node takes at least a character of it, and a
+    # scalar's value is never longer than how it is written), so only an alias
+    # that multiplies text can exhaust it: refused before anything downstream
+    # (a validator, a report) copies it out.
+    builder = _Builder(budget=2 * len(text) + 64)
     try:
         result.data = builder.build(root, ())
     except _Unreadable as stop:
@@ -138,6 +154,7 @@ def load_yaml(raw: bytes) -> LoadedDocument:
         return result
     result.findings.extend(builder.findings)
     result.timestamps = builder.timestamps
+    result.places = builder.places
     if not isinstance(root, MappingNode) and not builder.findings:
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         result.findings.append(Finding((), f"the file holds {kind}; a record is a mapping of fields "
@@ -145,12 +162,31 @@ def load_yaml(raw: bytes) -> LoadedDocument:
     return result
 
 
+#: Said of a syntax error: the parser stops there, so nothing after it is known.
+REST_NOT_CHECKED = "; the rest of the file is not checked until this is fixed"
+_TAB_INDENTED = re.compile(r"^ *\t", re.MULTILINE)
+
+
+def _syntax_problems(error: yaml.MarkedYAMLError, text: str) -> list[Located]:
+    """The syntax error, and where the cause is a tab, every other line indented with one too."""
+    first = _syntax_problem(error, text)
+    if first.rule != "tab":
+        return [first]
+    others = [Located(line, 1, "a tab is used for indentation here too", "yaml")
+              for line in (text.count("\n", 0, m.start()) + 1 for m in _TAB_INDENTED.finditer(text))
+              if line != first.line]
+    return [Located(first.line, first.column, first.message, "yaml"), *others]
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Located:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or error.context or "the YAML could not be read"
-    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in line_text[: len(line_text) - len(line_text.lstrip())]:
-        return Located(mark.line + 1, 1, "a tab is used for indentation; YAML indents with spaces only", "yaml")
+        # rule "tab" only until _syntax_problems has seen it: it reports a YAML problem.
+        return Located(mark.line + 1, 1, "a tab is used for indentation; YAML indents with spaces only"
+                       + REST_NOT_CHECKED, "tab")
     context = error.context or ""
     if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")) \
             and error.context_mark is not None:
@@ -158,10 +194,10 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Located:
         opened = error.context_mark
         what = "[ list" if "sequence" in context else "{ mapping"
         return Located(opened.line + 1, opened.column + 1, f"YAML syntax: the {what} opened here is not "
-                       f"closed properly ({problem}, line {mark.line + 1})", "yaml")
+                       f"closed properly ({problem}, line {mark.line + 1})" + REST_NOT_CHECKED, "yaml")
     message = f"{problem} ({context})" if context and error.problem else problem
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return Located(line, column, f"YAML syntax: {message}", "yaml")
+    return Located(line, column, f"YAML syntax: {message}" + REST_NOT_CHECKED, "yaml")
 
 
 def _decode(raw: bytes, result: LoadedDocument) -> str | None:
@@ -208,10 +244,11 @@ class _Builder:
         #: Where each node was first built: a node met again elsewhere is met through an alias.
         self.first_seen: dict[int, Pointer] = {}
         self.timestamps: list[Pointer] = []
+        self.places: dict[int, tuple[int, int]] = {}
         self._open: set[int] = set()
 
     def build(self, node: Node, pointer: Pointer) -> object:
-        self.budget -= 1
+        self.budget -= 1 + len(node.value) if isinstance(node, ScalarNode) else 1
         if self.budget < 0:
             raise _Unreadable(pointer, "anchors and aliases (& and *) expand this file far beyond its size "
                               "(an alias bomb); write the values out", at_alias=True)
@@ -251,14 +288,16 @@ class _Builder:
                 self.findings.append(Finding(pointer, "a key must be plain text", "yaml"))
                 continue
             key = key_node.value
+            self.budget -= 1 + len(key)
             if key_node.tag != STR:
                 self.findings.append(Finding((*pointer, key), f"the key '{key}' is read as a "
                                              f"{_kind(key_node.tag)}; keys are lower-case text", "yaml",
                                              at_key=True))
             if key in mapping:
-                self.findings.append(Finding((*pointer, key), f"duplicate key '{key}' (first at line "
-                                             f"{first_line[key]}); YAML would keep only the last one", "yaml",
-                                             at_key=True))
+                duplicate = Finding((*pointer, key), f"duplicate key '{key}' (first at line "
+                                    f"{first_line[key]}); YAML would keep only the last one", "yaml", at_key=True)
+                self.findings.append(duplicate)
+                self.places[id(duplicate)] = _position(key_node)
                 # Keep the first: the finding points at the second, which is the one to remove.
                 continue
             first_line[key] = key_node.start_mark.line + 1
@@ -393,6 +432,29 @@ def needs_quotes(text: str) -> bool:
 _RESOLVER = yaml.resolver.Resolver()
 
 
+# -- nesting, bounded before any parser that recurses --------------------------------
+
+#: ``levels // 2`` columns of indentation and ``- ``, ``? ``, ``: `` at a line's start.
+_DEEP_LINE_START: dict[int, re.Pattern] = {}
+
+
+def may_nest_deeper_than(text: str, levels: int) -> bool:
+    """Whether the block nesting of ``text`` could exceed ``levels``: one linear scan.
+
+    An upper bound, not the depth: every block level starts at least one
+    column right of its parent's (a list under a key may share the key's
+    column, so at most two levels a column), and only indentation and the
+    indicators ``- ``, ``? ``, ``: `` can stand before a node at the start of
+    a line. So a file whose lines all start with fewer than ``levels // 2``
+    of those characters nests no deeper. (Flow nesting, ``[[[...``, the
+    parsers bound themselves: yaml-rs at 256 levels, libyaml at 1,000.)
+    """
+    pattern = _DEEP_LINE_START.get(levels)
+    if pattern is None:
+        pattern = _DEEP_LINE_START[levels] = re.compile("\n[ ?:-]{%d}" % max(1, levels // 2 - 1))
+    return pattern.search(text) is not None or pattern.match("\n" + text[: levels]) is not None
+
+
 # -- locating a pointer in the node tree -------------------------------------------
 
 def locate(root: Node | None, pointer: Pointer, at_key: bool = False) -> tuple[int, int]:
@@ -401,30 +463,58 @@ def locate(root: Node | None, pointer: Pointer, at_key: bool = False) -> tuple[i
     Walks the composed tree along the pointer. Where the path ends at a value,
     its position; with ``at_key``, the key's; where the path leaves the tree (a
     missing field), the key of the deepest mapping reached, else its start.
+    (For many findings in one file, :class:`Locator` does the same in linear time.)
     """
-    if root is None:
-        return 1, 1
-    node: Node = root
-    owning_key: Node | None = None
-    for index, part in enumerate(pointer):
-        child: Node | None = None
-        key_node: Node | None = None
-        if isinstance(node, MappingNode):
-            for candidate_key, candidate_value in node.value:
-                if isinstance(candidate_key, ScalarNode) and candidate_key.value == part:
-                    key_node, child = candidate_key, candidate_value
-                    if index == len(pointer) - 1 and at_key:
-                        # The last one: a duplicate key is reported at its second appearance.
-                        continue
-                    break
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            return _position(owning_key or node)
-        if index == len(pointer) - 1 and at_key and key_node is not None:
-            return _position(key_node)
-        node, owning_key = child, key_node
-    return _position(node)
+    return Locator(root).locate(pointer, at_key)
+
+
+class Locator:
+    """:func:`locate` for every finding of one file, each mapping's keys indexed once.
+
+    Walking a mapping's keys for each finding cost quadratic time: 20,000
+    duplicate keys took 26 s. Each mapping met is indexed on first use.
+    """
+
+    def __init__(self, root: Node | None) -> None:
+        self.root = root
+        #: id of a mapping node -> key -> (first key node, its value, last key node of that name).
+        self._keys: dict[int, dict[object, tuple[Node, Node, Node]]] = {}
+
+    def _index(self, node: MappingNode) -> dict[object, tuple[Node, Node, Node]]:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    known = index.get(key_node.value)
+                    index[key_node.value] = (known[0], known[1], key_node) if known else \
+                        (key_node, value_node, key_node)
+            self._keys[id(node)] = index
+        return index
+
+    def locate(self, pointer: Pointer, at_key: bool = False) -> tuple[int, int]:
+        if self.root is None:
+            return 1, 1
+        node: Node = self.root
+        owning_key: Node | None = None
+        last = len(pointer) - 1
+        for index, part in enumerate(pointer):
+            child: Node | None = None
+            key_node: Node | None = None
+            if isinstance(node, MappingNode):
+                found = self._index(node).get(part)
+                if found is not None:
+                    # The last part with at_key: a duplicate key is reported at its last appearance.
+                    key_node = found[2] if index == last and at_key else found[0]
+                    child = found[1]
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                child = node.value[part]
+            if child is None:
+                return _position(owning_key or node)
+            if index == last and at_key and key_node is not None:
+                return _position(key_node)
+            node, owning_key = child, key_node
+        return _position(node)
 
 
 def _position(node: Node) -> tuple[int, int]:

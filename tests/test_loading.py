@@ -52,9 +52,9 @@ def test_alias_bomb_is_refused_quickly():
     for name, previous in zip("bcdefghi", "abcdefgh"):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     located, found, loaded = hazards("\n".join(lines) + "\n")
-    # Reported at the alias being expanded when the bound is crossed (the 4th *b of line 3);
-    # nothing else is checked.
-    assert located == [(3, 17, "yaml")] and found == [] and loaded.data is None
+    # Reported at the alias being expanded when the bound is crossed (the 2nd *b of line 3: the
+    # bound counts the characters the aliases expand to); nothing else is checked.
+    assert located == [(3, 11, "yaml")] and found == [] and loaded.data is None
 
 
 def test_a_few_aliases_within_the_files_size_are_fine():

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from pathlib import Path
 
 from sendcli.checking import Problem, Target, Verdict
 from sendcli.core.deadlines import Deadline, DeadlineSettings
-from sendcli.core.findings import ERROR
+from sendcli.core.findings import ERROR, WARNING
 
 CACHE_FILE = "summaries.sqlite"
 #: Bump when what a summary holds, or how it is stored, changes.
@@ -162,7 +163,7 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
         relative = path[len(prefix):] if path.startswith(prefix) else path
         key = _stat_key(path)
         entry = index.get(relative)
-        if key is None or entry is None or entry[:4] != key or not _still_holds(entry, today):
+        if key is None or entry is None or tuple(entry[:4]) != key or not _still_holds(entry, today):
             entry = None
             misses.append((path, target.display))
         plan.append((path, target.display, relative, key, entry))
@@ -183,7 +184,7 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
                 read = next(results)
             problems, deadlines, failed, settled = read
             yield _summary(display, problems, deadlines, failed)
-            if cache and key is not None and max(key[1], key[2]) < started - RACY_NS:
+            if cache and key is not None and settled is not None and max(key[1], key[2]) < started - RACY_NS:
                 pending.append((relative, *key, today.isoformat(), settled, json.dumps(problems),
                                 None if deadlines is None else json.dumps(deadlines), int(failed)))
                 if len(pending) >= BATCH:
@@ -199,19 +200,50 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
 
 
 def _decoded(entry: tuple, want_deadlines: bool) -> tuple | None:
-    """``(problems, deadlines, failed)`` of a stored row; None if it cannot be read back."""
+    """``(problems, deadlines, failed)`` of a stored row; None if it cannot be read back.
+
+    Every column is checked for what :func:`_summary` and the commands make of it (a
+    date that is no date once made every ``due`` end in an internal error): a row
+    with anything else is a miss, and the file is read again.
+    """
     try:
         problems = json.loads(entry[6])
         deadlines = json.loads(entry[7]) if want_deadlines and entry[7] is not None else None
-        if not isinstance(problems, list) or not all(isinstance(p, list) and len(p) == 7 for p in problems):
+        if not isinstance(problems, list) or not all(map(_is_stored_problem, problems)):
             return None
         if want_deadlines and deadlines is None and not entry[8] and not _has_errors(problems):
             return None  # a record without errors always has its deadlines stored
-        if deadlines is not None and not all(isinstance(d, list) and len(d) == 6 for d in deadlines):
+        if deadlines is not None and not (isinstance(deadlines, list) and all(map(_is_stored_deadline, deadlines))):
             return None
         return problems, deadlines, bool(entry[8])
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, RecursionError):
         return None
+
+
+def _is_stored_problem(item: object) -> bool:
+    """``[line, column, severity, rule, pointer, message, field]``, as :func:`_read` stores it."""
+    return (type(item) is list and len(item) == 7 and type(item[0]) is int and type(item[1]) is int
+            and item[0] >= 1 and item[1] >= 1 and item[2] in (ERROR, WARNING)
+            and all(type(part) is str for part in item[3:]))
+
+
+def _is_stored_deadline(item: object) -> bool:
+    """``[record, name, kind, due, detail, exception]``, ``due`` a real date, as :func:`_read` stores it."""
+    return (type(item) is list and len(item) == 6 and all(type(part) is str for part in item[:5])
+            and (item[5] is None or type(item[5]) is str) and _is_day(item[3]))
+
+
+def _is_day(value: object) -> bool:
+    if type(value) is not str or not _ISO_DAY.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 def _read_all(misses: list[tuple[str, str]], job: _Job) -> Iterator[tuple]:
@@ -222,12 +254,141 @@ def _read_all(misses: list[tuple[str, str]], job: _Job) -> Iterator[tuple]:
         for item in misses:
             yield _read(item)
         return
+    yield from _read_in_workers(misses, job, workers)
+
+
+#: A worker that has sent nothing for this long while holding work is stopped, and
+#: the file it was reading is reported instead (a record takes milliseconds).
+WORKER_SILENCE_S = 120.0
+
+
+def _worker_loop(connection, job: _Job) -> None:  # pragma: no cover - runs in the worker process
+    """A worker: read each batch of ``(index, (path, display))`` sent, one result sent back per file."""
+    _start_worker(job)
+    while True:
+        try:
+            batch = connection.recv()
+        except EOFError:
+            return
+        if batch is None:
+            return
+        for index, item in batch:
+            try:
+                connection.send((index, _read(item)))
+            except Exception as error:  # noqa: BLE001 - a bug: raised again in the parent, as exit 3
+                connection.send((index, error))
+
+
+def _lost(message: str) -> tuple:
+    """The result for a file whose reader died or stalled: an error, never stored in the cache."""
+    return [[1, 1, ERROR, "file", "", message, ""]], None, False, None
+
+
+def _read_in_workers(misses: list[tuple[str, str]], job: _Job, workers: int) -> Iterator[tuple]:
+    """Read the misses in worker processes, yielding results in order; survive a worker that dies.
+
+    Each worker is sent a batch at a time and answers file by file, so when
+    one dies (a parser crashing on a hostile file: a segfault, a kill for
+    memory) or falls silent, the file it was reading is known. That file is
+    reported unreadable, the rest of its batch goes to a new worker, and the
+    run goes on. (``multiprocessing.Pool.imap`` waited for ever on a dead worker.)
+    """
     import multiprocessing
+    from collections import deque
+    from multiprocessing.connection import wait
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
-        yield from pool.imap(_read, misses, chunksize=max(1, min(64, len(misses) // (workers * 8))))
+    size = max(1, min(64, len(misses) // (workers * 8)))
+    todo = deque(range(len(misses)))
+    done: dict[int, tuple] = {}
+    # Results may run ahead of the one awaited by at most this many (a bound on memory).
+    window = size * workers * 4
+    crew: list[dict] = []
+
+    def hire() -> dict:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_worker_loop, args=(theirs, job), daemon=True)
+        process.start()
+        theirs.close()
+        worker = {"process": process, "pipe": ours, "holding": deque(), "heard": time.monotonic()}
+        crew.append(worker)
+        return worker
+
+    def dismiss(worker: dict, why: str | None) -> None:
+        crew.remove(worker)
+        if why is not None and worker["holding"]:
+            culprit = worker["holding"].popleft()
+            done[culprit] = _lost(why)
+        todo.extendleft(reversed(worker["holding"]))  # the rest of its batch, first in line again
+        worker["holding"].clear()
+        try:
+            worker["pipe"].close()
+        finally:
+            if why is None:
+                worker["process"].join(1.0)  # told to stop: it ends by itself at once
+            if worker["process"].is_alive():
+                worker["process"].kill()
+            worker["process"].join()
+
+    def dispatch() -> None:
+        for worker in list(crew):
+            if worker["holding"] or not todo or todo[0] >= awaited + window:
+                continue
+            batch = []
+            while todo and len(batch) < size and todo[0] < awaited + window:
+                batch.append(todo.popleft())
+            worker["holding"].extend(batch)
+            worker["heard"] = time.monotonic()
+            try:
+                worker["pipe"].send([(index, misses[index]) for index in batch])
+            except OSError:
+                dismiss(worker, "reading this file stopped the process reading it")
+
+    awaited = 0
+    try:
+        for _ in range(workers):
+            hire()
+        while awaited < len(misses):
+            if awaited in done:
+                result = done.pop(awaited)
+                if isinstance(result, BaseException):
+                    raise result
+                yield result
+                awaited += 1
+                continue
+            while len(crew) < workers:
+                hire()
+            dispatch()
+            busy = [w for w in crew if w["holding"]]
+            ready = wait([w["pipe"] for w in busy] + [w["process"].sentinel for w in busy], timeout=5.0)
+            now = time.monotonic()
+            for worker in busy:
+                if worker not in crew:
+                    continue
+                try:
+                    while worker["pipe"].poll():
+                        index, result = worker["pipe"].recv()
+                        done[index] = result
+                        worker["holding"].remove(index)
+                        worker["heard"] = now
+                except (EOFError, OSError):
+                    pass
+                if worker["process"].sentinel in ready and not worker["process"].is_alive():
+                    code = worker["process"].exitcode
+                    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                    dismiss(worker, "reading this file crashed the process reading it "
+                                    f"({how}); the file is not a record sendcli can read")
+                elif worker["holding"] and now - worker["heard"] > WORKER_SILENCE_S:
+                    dismiss(worker, f"reading this file took more than {WORKER_SILENCE_S:.0f} s; "
+                                    "the file is not a record sendcli can read")
+    finally:
+        for worker in list(crew):
+            try:
+                worker["pipe"].send(None)
+            except OSError:
+                pass
+            dismiss(worker, None)
 
 
 def _cores() -> int:
@@ -239,7 +400,7 @@ def _cores() -> int:
 
 def _stat_key(path: str) -> tuple[int, int, int, int] | None:
     try:
-        info = os.stat(path)
+        info = os.lstat(path)  # a link is judged as the link (it is refused), never by its target
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
@@ -248,6 +409,8 @@ def _stat_key(path: str) -> tuple[int, int, int, int] | None:
 def _still_holds(entry: tuple, today: date) -> bool:
     """Whether a summary made on ``checked_on`` is still today's (see :func:`settled_from`)."""
     checked_on, settled = entry[4], entry[5]
+    if not _is_day(checked_on) or not (settled in ("", _TODAY_ONLY) or _is_day(settled)):
+        return False  # a damaged row: read the file again
     if checked_on == today.isoformat():
         return True
     if settled == _TODAY_ONLY:

@@ -160,13 +160,26 @@ def schema_findings(document: object, root: Node | None, name: str = RECORD_SCHE
 
 # -- messages ---------------------------------------------------------------------
 
+#: ``$defs.text`` and ``$defs.line`` (issue: control characters in a name forged lines of
+#: output). A pattern ending in ``(?!\\n)$`` means the end of the text for every
+#: validator: Python's ``$`` alone also matches before a final line break.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*(?!\\n)$"
+LINE_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f]*(?!\\n)$"
+
 _PATTERN_HINTS = {
-    "^[a-z0-9][a-z0-9-]{0,62}$": "a record ID is lower-case letters, digits and hyphens (e.g. ab-16)",
-    "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "a role is lower-case words joined by hyphens (e.g. class-teacher)",
-    "^[a-z][a-z0-9-]{0,31}$": "an item ID is lower-case, like o1 or p2",
-    "^https?://": "a link starts with https://",
-    "^[A-Za-z0-9-]{1,20}$": "letters, digits and hyphens, at most 20",
+    "^[a-z0-9][a-z0-9-]{0,62}(?!\\n)$": "a record ID is lower-case letters, digits and hyphens (e.g. ab-16)",
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*(?!\\n)$": "a role is lower-case words joined by hyphens (e.g. class-teacher)",
+    "^[a-z][a-z0-9-]{0,31}(?!\\n)$": "an item ID is lower-case, like o1 or p2",
+    "^https?://[^\\u0000-\\u0020\\u007f-\\u009f]+(?!\\n)$": "a link starts with https:// and holds no space",
+    "^[A-Za-z0-9-]{1,20}(?!\\n)$": "letters, digits and hyphens, at most 20",
+    "^[1-9][0-9]*/[a-z][a-z0-9-]{0,31}(?!\\n)$": "the cycle and the outcome's ID, like 2/o1",
+    TEXT_PATTERN: "text may hold line breaks and tabs but no other control character (such as ESC or NUL); "
+                  "retype it, or delete the invisible character",
+    LINE_PATTERN: "this is one line of text: no line break, tab or other control character",
 }
+
+#: Unknown keys of one mapping given a "did you mean" hint (difflib costs ~0.1 ms a key).
+_HINTED_KEYS = 100
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "object": "a mapping of fields", "array": "a list", "null": "empty (null)"}
@@ -200,12 +213,15 @@ def _explain(error, root: Node | None) -> list[Finding]:
 
     if keyword == "additionalProperties" and isinstance(value, dict):
         known = list(error.schema.get("properties", {}))
+        listing = f"; known fields here: {', '.join(known)}"
         findings = []
         for key in value:
             if key in known:
                 continue
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields here: {', '.join(known)}"
+            # A near match is sought for the first few only: a file of thousands of
+            # unknown keys is listed no further than that (checking.capped).
+            close = difflib.get_close_matches(str(key), known, n=1) if len(findings) < _HINTED_KEYS else None
+            hint = f" (did you mean '{close[0]}'?)" if close else listing
             findings.append(Finding((*pointer, key), f"unknown field '{key}'{hint}", "schema", at_key=True))
         return findings
     if keyword == "required":

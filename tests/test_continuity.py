@@ -77,7 +77,7 @@ def test_what_the_first_edition_wrote_and_the_new_fields_are_valid(path, value):
     (("cycles", 1, "plan", "outcomes", 0, "carried_from"), "2/o1", "does not name an earlier cycle"),
     (("cycles", 1, "plan", "outcomes", 0, "carried_from"), "7/o1", "does not name an earlier cycle"),
     (("cycles", 1, "plan", "outcomes", 0, "carried_from"), 2, "not an earlier cycle"),
-    (("cycles", 1, "plan", "outcomes", 0, "carried_from"), "o1", "it should match"),
+    (("cycles", 1, "plan", "outcomes", 0, "carried_from"), "o1", "the cycle and the outcome's ID, like 2/o1"),
     (("cycles", 1, "plan", "provision", 0, "carried_from"), "1/o1", "cycle 1 has no provision 'o1'"),
     (("cycles", 1, "plan", "provision", 0, "carried_from"), 1, "read as a whole number"),
     (("cycles", 1, "from_cycle"), 2, "from_cycle 2 is not an earlier cycle"),

@@ -178,7 +178,7 @@ def test_deep_nesting_never_reaches_the_fast_parser():
     """In a child process: were the bound gone, yaml-rs would take the process down with it."""
     script = ("from sendcli.fastload import fast_load\n"
               "for text in ['- ' * 12000 + 'x', 'a:\\n' + '- ' * 20000 + 'x', '? ' * 12000 + 'x',\n"
-              "             'a: ' + '[' * 100000 + ']' * 100000]:\n"
+              "             'a: ' + '[' * 100000 + ']' * 100000 + '\\n', 'a: ' + '{' * 1000000 + '\\n']:\n"
               "    assert fast_load(text, frozenset()) is None\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()[-500:]

@@ -173,6 +173,7 @@ _PATTERN_HINTS = {
     "^https?://[^\\u0000-\\u0020\\u007f-\\u009f]+(?!\\n)$": "a link starts with https:// and holds no space",
     "^[A-Za-z0-9-]{1,20}(?!\\n)$": "letters, digits and hyphens, at most 20",
     "^[1-9][0-9]*/[a-z][a-z0-9-]{0,31}(?!\\n)$": "the cycle and the outcome's ID, like 2/o1",
+    "^[A-Z][0-9]{11}[0-9A-Z](?!\\n)$": "a UPN is a capital letter, 11 digits and a check letter or digit",
     "^[^@\\s\\u0000-\\u001f\\u007f-\\u009f]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f]+(?!\\n)$":
         "an email address, like senco@school.example",
     TEXT_PATTERN: "text may hold line breaks and tabs but no other control character (such as ESC or NUL); "

@@ -465,6 +465,7 @@ SAMPLES = {
     "^https?://[^\\u0000-\\u0020\\u007f-\\u009f]+(?!\\n)$": ("https://example.org/offer", False),
     "^[A-Za-z0-9-]{1,20}(?!\\n)$": ("EX1604", False),
     "^[1-9][0-9]*/[a-z][a-z0-9-]{0,31}(?!\\n)$": ("2/o1", False),
+    "^[A-Z][0-9]{11}[0-9A-Z](?!\\n)$": ("A12345678901B", False),
     "^[^@\\s\\u0000-\\u001f\\u007f-\\u009f]+@[^@\\s\\u0000-\\u001f\\u007f-\\u009f]+(?!\\n)$":
         ("senco@school.example", False),
     "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*(?!\\n)$": ("Reads with a ruler.\tWell.", True),

@@ -44,10 +44,13 @@ class EhcStatus:
     plan_kind: str | None  # "final plan" | "existing plan"
     #: The next annual review meeting due (the ehc-annual-review deadline), when one is computed.
     next_review: str | None
+    #: The latest annual review meeting recorded (or the existing plan's last review).
+    last_review: str | None = None
 
     def as_json(self) -> dict:
         return {"requested": self.requested, "decision": self.decision, "decision_date": self.decision_date,
-                "plan_date": self.plan_date, "plan_kind": self.plan_kind, "next_review": self.next_review}
+                "plan_date": self.plan_date, "plan_kind": self.plan_kind, "last_review": self.last_review,
+                "next_review": self.next_review}
 
     def line(self) -> str:
         """'requested 10 January 2026 · assess decided 14 February 2026 · final plan 20 May 2026 · ...'"""
@@ -58,6 +61,8 @@ class EhcStatus:
             parts.append(f"decision {self.decision} ({long_date(self.decision_date)})")
         if self.plan_date:
             parts.append(f"{self.plan_kind} {long_date(self.plan_date)}")
+        if self.last_review:
+            parts.append(f"last reviewed {long_date(self.last_review)}")
         if self.next_review:
             parts.append(f"next annual review by {long_date(self.next_review)}")
         return " · ".join(parts) or "nothing recorded yet"
@@ -77,10 +82,14 @@ def ehc_status(record: dict, deadlines: Iterable = ()) -> EhcStatus | None:
     elif existing.get("issued"):
         plan_date, plan_kind = str(existing["issued"]), "existing plan"
     review = next((d for d in sorted(deadlines, key=lambda d: d.due) if d.kind == "ehc-annual-review"), None)
+    meetings = [str(r["meeting"]) for r in ehc.get("reviews") or [] if isinstance(r, dict) and r.get("meeting")]
+    if existing.get("last_review"):
+        meetings.append(str(existing["last_review"]))
     return EhcStatus(
         requested=str(ehc["requested"]) if ehc.get("requested") else None,
         decision=decision.get("outcome"), decision_date=str(decision["date"]) if decision.get("date") else None,
-        plan_date=plan_date, plan_kind=plan_kind, next_review=review.due.isoformat() if review else None)
+        plan_date=plan_date, plan_kind=plan_kind, next_review=review.due.isoformat() if review else None,
+        last_review=max(meetings) if meetings else None)
 
 
 def contacts(record: dict) -> list[dict]:

@@ -580,3 +580,10 @@ def test_what_ruamel_would_drop_is_kept(casebook, run, dress):
     newline = b"\r\n" if dress == "crlf" else b"\n"
     added = b"  - {date: 2026-09-20, from: child, text: Hi}" + newline
     assert after.replace(added, b"", 1) == raw
+
+
+def test_a_deputys_view_can_be_recorded(ava, run):
+    result = run("add", "view", "ae-16", "--from", "deputy", "--text", "He is happiest with a routine")
+    assert result.exit_code == 0, result.stderr
+    assert data(ava, "ae-16")["views"][-1]["from"] == "deputy"
+    assert run("check").exit_code == 0

@@ -480,3 +480,14 @@ def test_a_representative_decides_for_a_young_person_who_lacks_capacity():
     data = record(child=parent_rep, views=[{"date": "2026-09-15", "from": "parent", "text": "He likes buses"}],
                   cycles=[cycle_in("assess", assess=EVIDENCE)])
     assert isinstance(workflow.advance_cycle(data, TODAY, TODAY), Change)
+
+
+def test_a_deputys_view_counts_for_a_young_person_they_represent_and_no_one_elses():
+    young = {"name": "Leo", "date_of_birth": "2009-10-03", "setting": "college",
+             "represented_by": {"role": "deputy", "since": "2026-01-05"}}
+    deputy_view = {"date": "2026-09-15", "from": "deputy", "text": "He is happiest with a routine"}
+    data = record(child=young, views=[deputy_view], cycles=[cycle_in("assess", assess=EVIDENCE)])
+    assert isinstance(workflow.advance_cycle(data, TODAY, TODAY), Change)
+    unrepresented = {key: value for key, value in young.items() if key != "represented_by"}
+    data = record(child=unrepresented, views=[deputy_view], cycles=[cycle_in("assess", assess=EVIDENCE)])
+    assert "no view from the young person since" in reasons(workflow.advance_cycle(data, TODAY, TODAY))

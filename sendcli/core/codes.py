@@ -274,7 +274,7 @@ def area_of_need(code: str) -> str | None:
 RATINGS: tuple[str, ...] = ("achieved", "partly-achieved", "not-achieved")
 #: What a review decides (CoP 6.54-6.56, 6.63).
 DECISIONS: tuple[str, ...] = ("continue", "revise", "exit", "request-ehc-assessment")
-VIEW_SOURCES: tuple[str, ...] = ("child", "parent", "carer", "young-person", "other")
+VIEW_SOURCES: tuple[str, ...] = ("child", "parent", "carer", "young-person", "deputy", "other")
 
 # -- EHC events (core.ehc) and deadlines (core.deadlines) -------------------------------------
 EHC_EVENTS: tuple[str, ...] = ("existing", "request", "advice-requested", "advice-given", "decision", "not-issue",

@@ -78,14 +78,14 @@ def file_history(root: Path, path: Path) -> list[LogEntry]:
     except ValueError:
         raise GitProblem(f"{path} is outside the git repository at {top}") from None
     entries: list[LogEntry] = []
+    if _git(top, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0:
+        return entries  # a repository with no commit yet: nothing has a history
     start = "HEAD"
     seen: set[str] = set()
     while name not in seen:  # a file renamed back and forth ends the walk rather than loop
         seen.add(name)
         result = _git(top, "log", "--date=short", "--format=%H%x1f%ad%x1f%an%x1f%s", start, "--", name)
         if result.returncode != 0:
-            if "unknown revision" in result.stderr or "does not have any commits" in result.stderr:
-                return entries  # a repository with no commits yet
             raise GitProblem(f"git log failed: {' '.join(result.stderr.strip().splitlines()[:1])}")
         commits = [line.split("\x1f", 3) for line in result.stdout.splitlines() if line.count("\x1f") == 3]
         entries += [LogEntry(date, author, message) for _, date, author, message in commits]

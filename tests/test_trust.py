@@ -217,3 +217,12 @@ def test_no_shown_area_gives_away_a_need(children):
         hidden = [need for need, cell in figures["by_primary_need"].items()
                   if area_of_need(need) == area and not isinstance(cell, int)]
         assert not hidden or (len(hidden) >= 2 and sum(counts[n] for n in hidden) >= 5), (area, figures)
+
+
+def test_log_in_a_repository_with_no_commit_yet(casebook, run):
+    git(casebook, "init", "-q")
+    assert run("new", "ab-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN").exit_code == 0
+    result = run("log", "ab-16")
+    assert result.exit_code == 0 and "has not been committed yet" in result.stderr
+    missing = run("log", "zz-01")
+    assert missing.exit_code == 1 and "no record 'zz-01'" in missing.stderr and "git log failed" not in missing.stderr

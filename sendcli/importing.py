@@ -268,7 +268,7 @@ class PupilIndex:
 
 
 _CHILD_FLOW = re.compile(r"^child:[ \t]*\{([^}\n]*)\}", re.MULTILINE)
-_FIELD_LINE = re.compile(r"([ \t]+)([a-z_]+):[ \t]*(.*?)[ \t]*$")
+_FIELD_LINE = re.compile(r"([ \t]+)([a-z_]+):(.*)")  # no backtracking: a hostile line stays linear
 
 
 def child_fields(text: str) -> tuple[str | None, str | None, str | None, str | None]:
@@ -293,14 +293,14 @@ def child_fields(text: str) -> tuple[str | None, str | None, str | None, str | N
                 continue
             indent = match.group(1) if indent is None else indent
             if match.group(1) == indent:
-                fields.setdefault(match.group(2), match.group(3))
+                fields.setdefault(match.group(2), match.group(3).strip())
     else:
         flow = _CHILD_FLOW.search(text)
         for key, value in re.findall(r"(?:^|,)\s*([a-z_]+):\s*([^,]*)", flow.group(1) if flow else ""):
             fields.setdefault(key, value)
 
     def value(key: str) -> str | None:
-        found = re.sub(r"[ \t]+#.*$", "", fields.get(key, "")).strip().strip("\"'").strip()
+        found = re.split(r"[ \t]#", fields.get(key, ""), maxsplit=1)[0].strip().strip("\"'").strip()
         return found or None
 
     return value("admission_number"), value("upn"), value("name"), value("date_of_birth")

@@ -76,7 +76,7 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 #: or a syntax error (found by the differential property test).
 #: One linear pass (:func:`_flow_indicator_node`): a lazy regex of it cost quadratic time on
 #: unclosed brackets (16,000 '[' took 6 s; a 5 MB file, hours).
-_FLOW_INDICATOR_NODE_PARTS = re.compile(r"[\[{,:\s][?>|:@`%]|[\[\]{}]")
+_FLOW_INDICATOR_NODE_START = re.compile(r"[\[{,:\s][?>|:@`%]")
 #: Keys already judged plain (a casebook's keys are the schema's few dozen).
 _PLAIN_KEYS: set[str] = set()
 #: Short texts already judged ("o1", "TA", "5"): the same few recur in every record.
@@ -118,18 +118,18 @@ def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
 def _flow_indicator_node(text: str) -> bool:
     """Whether a node inside a flow collection starts with an indicator (``{?}``, ``[>x]``, ``{:0}``).
 
-    Inside a collection: the last bracket before it opens one. One pass over the
-    text, whatever its brackets.
+    Inside a collection: the last bracket before it opens one. Each stretch of
+    text is searched for brackets once, so one pass whatever the brackets.
     """
-    inside = False
-    for match in _FLOW_INDICATOR_NODE_PARTS.finditer(text):
-        first = text[match.start()]
-        if first in "[{":
-            inside = True
-        elif first in "]}":
-            inside = False
-            continue
-        if match.end() - match.start() == 2 and inside:
+    inside, searched = False, 0
+    for match in _FLOW_INDICATOR_NODE_START.finditer(text):
+        end = match.start() + 1  # the delimiter may itself open the collection: "[?"
+        last = max(text.rfind("[", searched, end), text.rfind("{", searched, end),
+                   text.rfind("]", searched, end), text.rfind("}", searched, end))
+        if last >= 0:
+            inside = text[last] in "[{"
+        searched = match.end()
+        if inside:
             return True
     return False
 

@@ -72,6 +72,12 @@ def report(
     """Render a record through a template: the SEN support plan, the review, a summary for the family,
     or a one-page profile.
 
+    Each is written from where the record stands today: the family summary
+    reports the latest review and the next review's date; a child with an
+    EHC plan gets the setting's support plan alongside it; a closed record
+    gets no plan or family summary (exit 1; --all skips it, saying so), while
+    its review and profile still render.
+
     HTML is one self-contained, print-ready A4 file. A casebook's own
     templates/NAME.FORMAT.j2 overrides the built-in one (see the README for
     the context each template receives).

@@ -172,6 +172,8 @@ def test_help_at_80_columns_has_no_bool_metavar_and_no_cut_names(run, path):
     assert result.exit_code == 0
     text = result.stdout
     assert "<bool>" not in text and "<str>" not in text
+    usage = text.splitlines()[0]
+    assert "[[" not in usage and "......" not in usage, usage
     assert "…" not in text, "a name or value cut short"
     assert "╭" not in text  # no boxes: they cut option names at 80 columns
     command = None

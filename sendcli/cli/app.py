@@ -136,7 +136,8 @@ def _tidy_metavar(param) -> None:
     if param.param_type_name == "argument":
         name = param.metavar or param.name.upper()
         bracketed = param.required or name.startswith("[")
-        shown = (name if bracketed else f"[{name}]") + ("..." if param.nargs != 1 else "")
+        many = param.nargs != 1 and not name.endswith("...")
+        shown = (name if bracketed else f"[{name}]") + ("..." if many else "")
         # Instance attributes: the argument's name alone, as usage lines have always shown it.
         param.display_type_rich = lambda ctx: None
         param._usage_display_name = lambda: shown

@@ -39,6 +39,12 @@ demo: install
 	@echo "== sendcli check on a record with problems =="
 	@SENDCLI_TODAY=$(DEMO_TODAY) $(BIN)/sendcli check tests/data/broken/several-problems.yaml; \
 		echo "(exit $$?: problems found, as expected)"
+	@echo
+	@echo "== Next: sendcli yourself =="
+	@echo "sendcli is installed in .venv/, which is not on your PATH (so 'sendcli' alone says: command not found)."
+	@echo "Either, for this terminal:   . .venv/bin/activate"
+	@echo "or, for every terminal:       pipx install ."
+	@echo "Then take the README's tour, starting in an empty folder with: sendcli init casebook"
 
 test: install
 	$(BIN)/python -m pytest

@@ -49,6 +49,14 @@ def test_the_readme_marks_a_tour_that_starts_from_nothing():
     assert all("python -m" not in command for command in commands)
 
 
+def test_make_demo_ends_by_saying_how_to_run_sendcli():
+    recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    said = "\n".join(re.findall(r'@echo "(.*)"', recipe))
+    assert ". .venv/bin/activate" in said and "pipx install ." in said and "command not found" in said
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert ". .venv/bin/activate" in readme and "pipx install ." in readme
+
+
 def test_tour_extraction_joins_continuations_and_drops_comments():
     readme = ("text\n<!-- tour -->\n```sh\nsendcli a   # first\n# a note\nsendcli b \\\n    --x 1\n```\n"
               "```sh\nsendcli not-the-tour\n```\n")

@@ -34,7 +34,7 @@ CASEBOOK_FILES = {CONFIG_FILE: CONFIG_SCHEMA, LOCAL_OFFER_FILE: LOCAL_OFFER_SCHE
 
 @dataclass(frozen=True)
 class Problem:
-    """A problem at ``path:line:column``, as ``check`` reports it (cli.md)."""
+    """A problem at ``path:line:column``, as ``check`` reports it (docs/usage.md)."""
 
     path: str
     line: int

@@ -1,4 +1,4 @@
-"""Exceptions that carry their exit code (cli.md, "Exit codes").
+"""Exceptions that carry their exit code (README, "Exit codes").
 
 The CLI maps each to its message and code in one place; anything else that
 escapes is a bug (exit 3) and is reported without its message, which could

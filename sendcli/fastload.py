@@ -1,9 +1,9 @@
 """The fast reader for the common case: a clean record, read by a Rust YAML parser.
 
 :func:`sendcli.loading.load_yaml` is the *precise* reader: libyaml's node
-tree, every hazard of record.md found and located. It costs about twice a bare
+tree, every hazard of docs/record.md found and located. It costs about twice a bare
 parse. Most records in a casebook have no hazard at all, and for them the
-Rust parser yaml-rs builds the very same data four times faster (quality.md,
+Rust parser yaml-rs builds the very same data four times faster (bench/README.md,
 "Speed").
 
 The contract of :func:`fast_load`, tested by a differential property test

@@ -1,6 +1,6 @@
 """Reading a record's bytes into data, safely, with every hazard located.
 
-record.md's rules of the format, enforced here before any other code sees the
+docs/record.md's rules of the format, enforced here before any other code sees the
 document:
 
 - Safe loading only. libyaml (PyYAML's C parser) composes the node tree; we
@@ -36,7 +36,7 @@ try:  # libyaml's C parser: ~10x faster than the pure-Python one.
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-#: rules.md / quality.md: "a record larger than a sane bound (say 5 MB)".
+#: a record larger than a sane bound (5 MB) is refused unread.
 MAX_RECORD_BYTES = 5 * 1024 * 1024
 #: Block nesting deeper than this is no record; it also keeps the parser's
 #: recursion far from the interpreter's limit.

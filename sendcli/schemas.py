@@ -62,7 +62,7 @@ def validator(name: str = RECORD_SCHEMA) -> Validator:
 @lru_cache(maxsize=None)
 def fast_validator(name: str = RECORD_SCHEMA):
     """jsonschema-rs over the same (inlined) schema and the same date check: a
-    hundredth of jsonschema's time (quality.md). It only says *whether* a
+    hundredth of jsonschema's time (bench/README.md). It only says *whether* a
     document is valid; the messages of an invalid one come from :func:`validator`.
     None where jsonschema-rs is not installed."""
     try:

@@ -3,7 +3,7 @@
 A *summary* is a record's problems and, when it has no error, its deadlines.
 Reading a record costs about a millisecond; a summary from the cache, a few
 microseconds. So a casebook is scanned once, and afterwards only the files
-that changed are read again (quality.md: warm ``check`` and ``due`` within
+that changed are read again (bench/README.md: warm ``check`` and ``due`` within
 startup + 0.15 x the parse floor).
 
 The cache is ``.sendcli/summaries.sqlite`` in the casebook (0600 in a 0700

@@ -1,7 +1,7 @@
-"""Writing records as YAML: the layout of record.md, and text that stays text.
+"""Writing records as YAML: the layout of docs/record.md, and text that stays text.
 
 ruamel.yaml's round-trip mode keeps a file's comments, key order and quoting
-through a write (record.md, "The tool's writes keep the file the user's");
+through a write (docs/record.md, "Your file stays yours");
 PyYAML would drop them. ruamel speaks YAML 1.2, where ``no`` is plain text,
 so every string a YAML 1.1 reader would take for something else is written
 in double quotes: the file means the same thing to every reader.
@@ -31,7 +31,7 @@ _PLAIN_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/()+-]*(?<![ ])")
 
 @lru_cache(maxsize=1)
 def _record_representer():
-    """ruamel.yaml's round-trip representer, with record.md's conventions for what the tool writes."""
+    """ruamel.yaml's round-trip representer, with docs/record.md's conventions for what the tool writes."""
     from ruamel.yaml.representer import RoundTripRepresenter
 
     class RecordRepresenter(RoundTripRepresenter):
@@ -71,7 +71,7 @@ def _new_handler(mapping: int = 2, sequence: int = 4, offset: int = 2):
 
 @lru_cache(maxsize=1)
 def round_trip_yaml():
-    """For new files: the layout of record.md (mappings 2, sequences 4, dashes at 2)."""
+    """For new files: the layout of docs/record.md (mappings 2, sequences 4, dashes at 2)."""
     return _new_handler()
 
 
@@ -96,7 +96,7 @@ def _as_new(value):
 
 # -- round-trip edits -------------------------------------------------------------------
 
-#: record.md's key order: a key the tool adds goes where the layout puts it,
+#: docs/record.md's key order: a key the tool adds goes where the layout puts it,
 #: before the first existing key that the layout puts after it.
 KEY_ORDER = {key: position for position, key in enumerate([
     "schema_version", "id", "created", "status", "child", "needs", "register", "people", "views", "meetings", "profile",
@@ -114,7 +114,7 @@ KEY_ORDER_IN = {"ehc": {key: position for position, key in enumerate([
     "consultations", "final_plan", "planned_reviews", "reviews", "ceased", "existing_plan", "phase_transfer",
     "exceptions", "earlier_assessments"])}}
 
-#: Lists whose items record.md writes one per line in flow style.
+#: Lists whose items docs/record.md writes one per line in flow style.
 FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people"})
 
 _MAPPING_KEY_ALONE = re.compile(r"^( *)[A-Za-z_][\w-]*:[ \t]*(#.*)?$")
@@ -221,11 +221,11 @@ def _insert(mapping, key: str, value, context: str | None = None) -> None:
 
 
 def to_yaml_value(value, key, flow_items: bool | None = None, item: bool = False):
-    """Plain data from the core as ruamel nodes in record.md's layout.
+    """Plain data from the core as ruamel nodes in docs/record.md's layout.
 
     Lists of plain values are written in flow style (``agreed_with: [parent,
     child]``); lists of mappings one item per line, flow style for the
-    kinds record.md writes that way.
+    kinds docs/record.md writes that way.
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 

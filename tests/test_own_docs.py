@@ -176,3 +176,13 @@ def test_every_command_the_docs_name_exists(page):
     assert named, "the docs name commands"
     missing = sorted(" ".join(path) for path in named - paths)
     assert not missing, f"{page.name} names commands sendcli does not have: {missing}"
+
+
+def test_no_comment_in_the_code_points_at_a_design_file():
+    """Comments cite the law, the project's own docs (docs/rules.md, docs/record.md) or the README."""
+    found = []
+    for path in sorted((REPO / "sendcli").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if _ELSEWHERE.search(line) or _BARE_DOC.search(line):
+                found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()[:90]}")
+    assert not found, "\n".join(found)

@@ -53,7 +53,7 @@ def _need_codes(values: list[str] | None) -> list[str]:
 
     A description ("dyslexia") is accepted and what it was recorded as is said
     on stderr; an unknown word is refused (exit 2) with the nearest codes
-    (rules.md, "Census codes").
+    (docs/rules.md, "Census codes").
     """
     needs = []
     for value in values or []:

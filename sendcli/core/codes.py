@@ -1,9 +1,9 @@
 """DfE school census codes and the Code of Practice's broad areas of need.
 
-This module is the one place these codes live (rules.md, "Census codes"),
+This module is the one place these codes live (docs/rules.md, "Census codes"),
 with the other closed vocabularies of the record and the commands: the CLI
 offers them as choices without importing the modules that use them (startup,
-quality.md).
+bench/README.md).
 The schema leaves need codes and areas as plain text on purpose: the census
 rules in :mod:`sendcli.core.rules` check them against the tables below, so a
 new census code is one line here.
@@ -90,7 +90,7 @@ def provision_code(status: str) -> str:
     return PROVISION_CODE_BY_STATUS.get(status, "N")
 
 
-# -- need descriptions: what people type and MIS exports write (rules.md, "Census codes") --------
+# -- need descriptions: what people type and MIS exports write (docs/rules.md, "Census codes") --------
 @dataclass(frozen=True)
 class NeedMatch:
     """What :func:`resolve_need` made of a need as someone typed or exported it.
@@ -213,7 +213,7 @@ def resolve_need(text: str) -> NeedMatch:
     people use ("dyslexia", "autism", "deaf") are all understood; punctuation,
     spacing and case are ignored. Anything else gets ``code=None`` and the
     nearest codes, best first, so the caller can refuse it helpfully
-    (rules.md: an unknown word is refused with the nearest codes).
+    (docs/rules.md: an unknown word is refused with the nearest codes).
     """
     key = _need_key(text)
     if not key:
@@ -304,7 +304,7 @@ EHC_EXCEPTION_REASONS: dict[str, str] = {
 IMPORT_PRESETS: tuple[str, ...] = ("sims", "arbor", "census")
 
 
-# Why a record was closed (rules.md, "Leaving"). ``moved-school`` starts the
+# Why a record was closed (docs/rules.md, "When a child leaves"). ``moved-school`` starts the
 # statutory file transfer: Education (Pupil Information) (England) Regs 2005,
 # reg 9.
 MOVED_SCHOOL = "moved-school"

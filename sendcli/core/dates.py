@@ -1,4 +1,4 @@
-"""Date arithmetic the rules share (rules.md, "Deadlines" and "People and ages")."""
+"""Date arithmetic the rules share (docs/rules.md, "Deadlines" and "Children and young people")."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def add_days(start: date, days: int) -> date:
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` on, clamped to the month's last day.
 
-    rules.md: 29 Feb + 12 months is 28 Feb; 31 Aug + 6 months is 28 or 29 Feb.
+    docs/rules.md: 29 Feb + 12 months is 28 Feb; 31 Aug + 6 months is 28 or 29 Feb.
     """
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
@@ -44,7 +44,7 @@ def last_friday_of_june(year: int) -> date:
 def young_person_from(date_of_birth: date) -> date:
     """The day a child becomes a young person (over compulsory school age).
 
-    CoP 8.13-8.15 and rules.md: from the last Friday of June of the school
+    CoP 8.13-8.15 and docs/rules.md: from the last Friday of June of the school
     year (1 September - 31 August) in which they turn 16.
     """
     sixteenth_year = date_of_birth.year + 16

@@ -14,7 +14,7 @@ before), or by its ID where items have one (an outcome's or provision's
 ``id``; a review's progress by the outcome it rates).
 
 Everything is checked in two steps, so that a mistake is told apart from a
-refusal (cli.md, "Exit codes"):
+refusal (README, "Exit codes"):
 
 - :func:`parse_field` and :func:`convert_value` need only the schema: a name
   the schema does not know, or a value of the wrong shape (a date that is
@@ -283,7 +283,7 @@ class NeedCode:
 
 
 def need_code(value: str, where: str) -> NeedCode | Malformed:
-    """A need as people type it ("dyslexia", "autism", "SLCN") → its census code (rules.md,
+    """A need as people type it ("dyslexia", "autism", "SLCN") → its census code (docs/rules.md,
     "Census codes": descriptions map to codes; an unknown word is refused with the nearest codes)."""
     from sendcli.core.codes import resolve_need
 
@@ -391,7 +391,7 @@ def set_field(record: dict, request: SetRequest) -> Change | Refusal:
 
 
 def _agreed_plan_warning(record: dict, path: tuple) -> list[str]:
-    """Outcomes and provision change with the family once a plan is agreed (rules.md: the plan is
+    """Outcomes and provision change with the family once a plan is agreed (docs/rules.md: the plan is
     agreed with the family at plan → do): say so, without refusing."""
     if len(path) < 4 or path[0] != "cycles" or path[2] != "plan" or path[3] not in ("outcomes", "provision"):
         return []

@@ -17,7 +17,7 @@ from datetime import date
 from sendcli.core import codes
 from sendcli.core.dates import parse_iso_date
 
-#: rules.md: "stats never shows a count under 5 (shown as <5)".
+#: docs/rules.md: "stats never shows a count under 5 (shown as <5)".
 SMALL_NUMBER = 5
 
 
@@ -323,7 +323,7 @@ REGISTER_COLUMNS = ("record", "name", "status", "provision_code", "primary_need"
 
 
 def register_row(record: dict) -> dict:
-    """One row of the SEN register (cli.md: register's CSV columns)."""
+    """One row of the SEN register (``sendcli register --help``: its CSV columns)."""
     needs = record.get("needs") or {}
     primary = needs.get("primary") or ""
     register = record.get("register") or {}

@@ -1,4 +1,4 @@
-"""Cross-field rules of record.md and the census rules of rules.md.
+"""Cross-field rules of docs/record.md and the census rules of docs/rules.md.
 
 Each rule is one plain function ``(record, context) -> Iterable[Finding]``,
 listed in :data:`RULES`: a new rule is one function and one entry. Rules run
@@ -20,7 +20,7 @@ from sendcli.core.dates import parse_iso_date
 from sendcli.core.deadlines import EXCEPTION_KINDS, closure_exception_problems
 from sendcli.core.findings import WARNING, Finding, Pointer
 
-#: Record IDs (cli.md): pseudonymous, lower case, safe as a file name.
+#: Record IDs (docs/rules.md, "IDs are pseudonyms"): pseudonymous, lower case, safe as a file name.
 RECORD_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
@@ -81,7 +81,7 @@ def _long_date(day: date) -> str:
 # -- id -----------------------------------------------------------------------
 
 def check_id_matches_file(record: dict, context: RuleContext) -> Iterator[Finding]:
-    """The ``id:`` field equals the file name (cli.md, "record")."""
+    """The ``id:`` field equals the file name (docs/record.md, "The parts of a record")."""
     if context.file_id is None:
         return
     if not is_valid_record_id(context.file_id):
@@ -119,7 +119,7 @@ def check_id_carries_no_name(record: dict, context: RuleContext) -> Iterator[Fin
 # -- census -------------------------------------------------------------------
 
 def check_census_needs(record: dict, context: RuleContext) -> Iterator[Finding]:
-    """Census need-type rules (rules.md, "Census codes")."""
+    """Census need-type rules (docs/rules.md, "Census codes")."""
     status = _text(record.get("status"))
     needs = _mapping(record.get("needs"))
     primary = needs.get("primary")
@@ -269,7 +269,7 @@ def _item_ids(cycle: dict, section: str) -> set[str]:
 
 def check_continuity(record: dict, context: RuleContext) -> Iterator[Finding]:
     """A cycle opened by a review names an earlier cycle; a carried item names an item of an earlier
-    cycle ("2/o1"), or, as the first edition wrote it, an earlier cycle's number (record.md, "Continuity")."""
+    cycle ("2/o1"), or, as the first edition wrote it, an earlier cycle's number (docs/record.md, "Cycles")."""
     cycles = {cycle.get("number"): cycle for _, cycle in _cycles(record) if isinstance(cycle.get("number"), int)}
     for c, cycle in _cycles(record):
         number = cycle.get("number")
@@ -618,7 +618,7 @@ def settled_from(record: dict) -> date | None:
     today (:func:`check_date_of_birth`, :func:`check_events_not_in_future`).
     On any day on or after the latest such date neither can fire, so every
     check from then on gives the same findings: the summary cache reuses them
-    (quality.md, "warm check"). None when the record holds no such date.
+    (bench/README.md, "warm check"). None when the record holds no such date.
     """
     born = _date_at(record.get("child"), "date_of_birth")
     days = [day for _, day in _recorded_events(record)]

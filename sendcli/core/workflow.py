@@ -22,7 +22,7 @@ YOUNG_PERSON = "young-person"
 PUPIL_VIEW_SOURCES = frozenset({"child", YOUNG_PERSON})
 RATINGS, DECISIONS, VIEW_SOURCES = codes.RATINGS, codes.DECISIONS, codes.VIEW_SOURCES
 #: Outcomes and provision are added while the plan is being made; once it is
-#: agreed they change only through ``edit`` or the next cycle (rules.md).
+#: agreed they change only through ``edit`` or the next cycle (docs/rules.md).
 PLANNING_STAGES = ("assess", "plan")
 
 
@@ -42,7 +42,7 @@ class Change:
     summary: str
     #: The new item's ID (``o1``, ``p2``), printed for scripts.
     created_id: str | None = None
-    #: Things worth saying that do not stop the step (rules.md: do → review).
+    #: Things worth saying that do not stop the step (docs/rules.md: do → review).
     warnings: list[str] = field(default_factory=list)
 
 
@@ -105,7 +105,8 @@ def _family_role_hint(record: dict, on: date) -> str:
     return "parent" if family == PARENT_ROLES else YOUNG_PERSON
 
 
-#: Added to each unmet family requirement: the gate is a *should* of the Code (rules.md, "Family gates").
+#: Added to each unmet family requirement: the gate is a *should* of the Code
+#: (docs/rules.md, "When the family cannot be reached").
 WITHOUT_FAMILY_HINT = '; or, where the family cannot be reached: --without-family "REASON"'
 
 
@@ -162,7 +163,7 @@ def _open_cycle_on(record: dict, what: str, on: date | None, today: date | None,
 # -- cycle open -------------------------------------------------------------------------
 
 def open_cycle(record: dict, on: date, today: date, carry_forward: bool = False) -> Outcome:
-    """Start a new cycle in stage assess (rules.md, "cycle open")."""
+    """Start a new cycle in stage assess (docs/rules.md, "The graduated approach": cycle open)."""
     reasons = []
     if record.get("status") == codes.CLOSED:
         reasons.append("the record is closed; no new cycle can start")
@@ -194,10 +195,10 @@ def open_cycle(record: dict, on: date, today: date, carry_forward: bool = False)
     if carried:
         summary += f", {len(carried)} outcome{'s' * (len(carried) != 1)} carried forward"
     if record.get("status") == codes.MONITORING:
-        # A child on the monitoring list goes onto SEN support (rules.md, "cycle open").
+        # A child on the monitoring list goes onto SEN support (docs/rules.md, "The graduated approach": cycle open).
         edits.append(Edit(("status",), codes.SEN_SUPPORT))
         register = record.get("register") or {}
-        if not register.get("entered"):  # rules.md: set if empty
+        if not register.get("entered"):  # docs/rules.md: set if empty
             edits.append(Edit(("register", "entered"), on))
         if register.get("left"):  # back on the register
             edits.append(Edit(("register", "left"), None))
@@ -230,7 +231,7 @@ def _family_gate(unmet_family: list[str], without_family: str | None, what: str)
 
 def advance_cycle(record: dict, on: date, today: date, review_date: date | None = None,
                   agreed_with: tuple[str, ...] = (), without_family: str | None = None) -> Outcome:
-    """Move the open cycle one stage on, through its gate (rules.md, "The cycle and its continuity")."""
+    """Move the open cycle one stage on, through its gate (docs/rules.md, "The graduated approach")."""
     found = _needs_open_cycle(record, "advance", ("assess", "plan", "do"))
     if isinstance(found, Refusal):
         if open_cycle_index(record) is not None:
@@ -349,7 +350,7 @@ def _plan_to_do(record: dict, cycle: dict, base: tuple, on: date, review_date: d
 
 # -- cycle review -----------------------------------------------------------------------------
 
-#: Decisions that open the next cycle, and the stage it opens in (rules.md, "Review decisions").
+#: Decisions that open the next cycle, and the stage it opens in (docs/rules.md, "What a review decides").
 NEXT_CYCLE_STAGE = {"continue": "do", "request-ehc-assessment": "do", "revise": "plan"}
 
 
@@ -360,7 +361,7 @@ def review_cycle(record: dict, on: date, today: date, decision: str, progress: d
     """Record the review and close the cycle (CoP 6.54-6.56); open the next one as the decision says.
 
     From stage ``do`` the review moves the cycle through ``review`` in the same step: one meeting,
-    one command (cli.md, ``cycle review``).
+    one command (``sendcli cycle review --help``).
     """
     comments = comments or {}
     found = _needs_open_cycle(record, "record a review", ("do", "review"))
@@ -494,7 +495,7 @@ def _carried_outcomes(cycle: dict, ratings: dict[str, str]) -> tuple[list[dict],
 def _next_cycle(record: dict, cycle: dict, on: date, decision: str, next_review: date | None,
                 took_part: list[str], without_family: str | None, ended: set[str],
                 ratings: dict[str, str]) -> tuple[dict, list[str]]:
-    """The cycle a review's decision opens on the review's date (rules.md, "Review decisions"):
+    """The cycle a review's decision opens on the review's date (docs/rules.md, "What a review decides"):
     outcomes not achieved and provision not ended carried over, nothing retyped."""
     number = len(record.get("cycles") or []) + 1
     stage = NEXT_CYCLE_STAGE[decision]
@@ -542,7 +543,7 @@ def _next_cycle(record: dict, cycle: dict, on: date, decision: str, next_review:
 # -- close ------------------------------------------------------------------------------------
 
 def close_record(record: dict, on: date, today: date, reason: str) -> Outcome:
-    """The child has left or the record is finished (cli.md, ``close``)."""
+    """The child has left or the record is finished (``sendcli close --help``)."""
     reasons = []
     if record.get("status") == codes.CLOSED:
         reasons.append("the record is already closed")
@@ -667,7 +668,7 @@ def add_provision(record: dict, text: str, kind: str | None = None, frequency: s
 
 def add_person(record: dict, name: str, role: str, contact: str | None = None,
                parental_responsibility: bool = False) -> Outcome:
-    """Someone involved with the child (record.md, ``people``): family, staff, professionals."""
+    """Someone involved with the child (docs/record.md, ``people``): family, staff, professionals."""
     for person in record.get("people") or []:
         if str(person.get("name", "")).casefold() == name.casefold() and person.get("role") == role:
             return Refusal([f"this {role} is already listed in people under that name"], final=True)

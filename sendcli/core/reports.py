@@ -285,7 +285,7 @@ def running_span(cycle: dict, provision: dict) -> tuple[date, date | None] | Non
 
 def provision_rows(records: Iterable[dict], period_from: date, period_to: date) -> list[ProvisionRow]:
     """Every provision running at some time from ``period_from`` to ``period_to`` (both included),
-    whichever cycle holds it (record.md, "Continuity"). Provision carried into a later cycle that
+    whichever cycle holds it (docs/record.md, "Cycles"). Provision carried into a later cycle that
     also ran in the period is one provision: it is listed once, as the later cycle holds it."""
     rows = []
     for record in records:

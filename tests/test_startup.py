@@ -3,6 +3,7 @@ imports no command module and none of the heavy libraries. Timings live in bench
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -46,3 +47,126 @@ def test_the_import_layouts_the_cli_offers_are_the_ones_import_knows():
     from sendcli.core.importing import PRESETS
 
     assert codes.IMPORT_PRESETS == tuple(PRESETS)
+
+
+#: Runs ``sendcli ARGS`` in a fresh interpreter and prints the modules it loaded on its last line.
+COMMAND_PROBE = """
+import os, sys
+from sendcli.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+sys.stdout.flush()
+os.write(1, ("\\n" + str(code) + " " + " ".join(sorted(sys.modules)) + "\\n").encode())
+"""
+
+
+def modules_loaded_by(*args: str, cwd) -> set[str]:
+    env = {**os.environ, "SENDCLI_TODAY": "2026-11-28", "NO_COLOR": "1"}
+    env.pop("SENDCLI_ROOT", None)
+    out = subprocess.run([sys.executable, "-c", COMMAND_PROBE, *args], capture_output=True, text=True, check=True,
+                         cwd=cwd, env=env).stdout
+    code, *modules = out.splitlines()[-1].split()
+    assert code in ("0", "None"), out
+    return set(modules)
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_show_loads_no_pydantic_and_no_other_command(example_casebook):
+    """A one-record read stays within 0.15 s (quality.md): typer's pydantic layer (about 60 ms) never loads."""
+    loaded = modules_loaded_by("show", "ae-16", cwd=example_casebook)
+    assert "sendcli.cli.records" in loaded
+    assert not top_level(loaded) & {"pydantic", "pydantic_core", "jinja2", "jsonschema", "ruamel", "openpyxl"}
+    assert not {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values() if m != "records"} & loaded
+    assert "typer._adapters" not in loaded
+
+
+def test_show_as_json_loads_no_rich(example_casebook):
+    """Plain output needs no rich (about 35 ms to import): only the boxed text view of `show` uses it."""
+    loaded = modules_loaded_by("show", "ae-16", "--format", "json", cwd=example_casebook)
+    assert not top_level(loaded) & {"rich", "pydantic"}
+
+
+def test_version_loads_no_pydantic():
+    loaded = modules_loaded_by("--version", cwd=".")
+    assert not top_level(loaded) & {"pydantic", "pydantic_core", "rich"}
+
+
+def _every_parameter():
+    import importlib
+
+    import typer.main
+
+    params = list(typer.main.get_command(app).params)
+    for module in sorted(set(COMMAND_MODULES.values())):
+        stack = [typer.main.get_group(importlib.import_module(f"sendcli.cli.{module}").app)]
+        while stack:
+            command = stack.pop()
+            params += [(param) for param in command.params]
+            stack += list((getattr(command, "commands", None) or {}).values())
+    return params
+
+
+def _sample_values(annotation):
+    from enum import Enum
+
+    if annotation is str:
+        return ["text", "", "  spaced  ", "ünïcode"]
+    if annotation is bool:
+        return [True, False]
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [*(member.value for member in annotation), *annotation]
+    if getattr(annotation, "__origin__", None) is list:
+        return [(value,) for value in _sample_values(annotation.__args__[0])] + [()]
+    return []
+
+
+def test_the_light_coercion_gives_what_typers_own_gives():
+    """Every option's plain values come out of :func:`light_coercion` exactly as typer's pydantic layer makes
+    them (same value, same type), so skipping that layer changes nothing a command sees."""
+    from typer._coercion import build_runtime_param
+
+    from sendcli.cli.app import light_coercion
+
+    checked = 0
+    for param in _every_parameter():
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None:
+            continue
+        param._runtime_param = None
+        light_coercion(param)
+        light = param._runtime_param
+        assert light is not None, param.name
+        own = build_runtime_param(descriptor)
+        for value in _sample_values(descriptor.annotation):
+            if param.multiple or param.nargs == -1:
+                if not isinstance(value, tuple):
+                    continue
+            elif isinstance(value, tuple):
+                continue
+            ours, theirs = light.coerce(value, param, None), own.coerce(value, param, None)
+            assert (ours, type(ours)) == (theirs, type(theirs)), (param.name, value)
+            checked += 1
+    assert checked > 200
+
+
+def test_a_value_the_light_coercion_cannot_read_gets_typers_own_message(example_casebook):
+    """A wrong choice or a number that is not one still meets typer's checks and messages (exit 2)."""
+    env = {**os.environ, "SENDCLI_TODAY": "2026-11-28"}
+    wrong_choice = subprocess.run([sys.executable, "-m", "sendcli", "show", "ae-16", "--format", "jsn"],
+                                  capture_output=True, text=True, cwd=example_casebook, env=env)
+    assert wrong_choice.returncode == 2
+    assert "'jsn' is not one of text, json; did you mean json?" in wrong_choice.stderr
+    out_of_range = subprocess.run([sys.executable, "-m", "sendcli", "ehc", "transfer", "kt-12", "--year", "1999",
+                                   "--to", "school"], capture_output=True, text=True, cwd=example_casebook, env=env)
+    assert out_of_range.returncode == 2
+    assert "--year" in out_of_range.stderr and "greater than or equal to 2000" in out_of_range.stderr
+    not_a_number = subprocess.run([sys.executable, "-m", "sendcli", "ehc", "transfer", "kt-12", "--year", "soon",
+                                   "--to", "school"], capture_output=True, text=True, cwd=example_casebook, env=env)
+    assert not_a_number.returncode == 2 and "--year" in not_a_number.stderr

@@ -128,6 +128,7 @@ def plain_help(command) -> None:
     command.rich_markup_mode = None
     for param in command.params:
         _tidy_metavar(param)
+    _lightly_coerced(command)
     for sub in (getattr(command, "commands", None) or {}).values():
         plain_help(sub)
 
@@ -162,6 +163,90 @@ def _tidy_metavar(param) -> None:
     param.metavar = _TYPE_WORDS.get(label, label.upper())
 
 
+# -- values without pydantic ---------------------------------------------------------------
+
+def light_coercion(param) -> None:
+    """Give ``param`` a coercion that reads plain values without importing pydantic.
+
+    Typer (0.2x) turns every option's value into its type with a pydantic
+    TypeAdapter, built the first time the option is read, even when the value
+    is absent: importing pydantic costs about 60 ms, more than a one-record
+    command's own work. The values sendcli's options take are plain — text,
+    flags, choices, lists of text — and arrive already typed or as a string, so
+    they are passed on as typer would return them; anything else (a number, a
+    path, a value that is not one of the choices) goes to typer's own coercion,
+    which keeps its checks and its messages. Typer versions without this layer
+    (before 0.2x, plain click) are left as they are.
+    """
+    if not hasattr(param, "get_runtime_param") or getattr(param, "type_descriptor", None) is None:
+        return
+    runtime = _light_runtime_class()
+    if runtime is not None and param._runtime_param is None and param.type_descriptor.parameter_info.parser is None:
+        param._runtime_param = runtime(parameter_info=param.type_descriptor.parameter_info,
+                                       annotation=param.type_descriptor.annotation)
+
+
+def _lightly_coerced(command) -> None:
+    """Every parameter ``command`` parses, --help's too (click makes it on demand), gets :func:`light_coercion`."""
+    get_params = command.get_params
+
+    def params_lightly_coerced(ctx):
+        params = get_params(ctx)
+        for param in params:
+            light_coercion(param)
+        return params
+
+    command.get_params = params_lightly_coerced
+
+
+_LIGHT_RUNTIME: list = []
+
+
+def _light_runtime_class():
+    """The RuntimeParam subclass for :func:`light_coercion`, made once (None if typer has no such layer)."""
+    if _LIGHT_RUNTIME:
+        return _LIGHT_RUNTIME[0]
+    try:
+        from enum import Enum
+
+        from typer._coercion import RuntimeParam, build_runtime_param
+        from typer._param_types import coerce_cli_choice
+    except ImportError:
+        _LIGHT_RUNTIME.append(None)
+        return None
+
+    class _Unread(Exception):
+        """The value is not a plain one: typer's own coercion reads it."""
+
+    def plain(annotation, value, case_sensitive: bool, ctx):
+        if annotation is str and type(value) is str:
+            return value
+        if annotation is bool and type(value) is bool:
+            return value
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            try:
+                return coerce_cli_choice(value, choices=tuple(annotation), case_sensitive=case_sensitive, ctx=ctx)
+            except ValueError:
+                raise _Unread from None
+        origin = getattr(annotation, "__origin__", None)
+        if origin is list and isinstance(value, (list, tuple)):
+            (item_type,) = annotation.__args__
+            return [plain(item_type, item, case_sensitive, ctx) for item in value]
+        raise _Unread
+
+    class LightRuntimeParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            try:
+                return plain(self.annotation, value, self.parameter_info.case_sensitive, ctx)
+            except _Unread:
+                return build_runtime_param(param.type_descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    import dataclasses
+
+    _LIGHT_RUNTIME.append(dataclasses.dataclass(frozen=True)(LightRuntimeParam))
+    return _LIGHT_RUNTIME[0]
+
+
 class SendcliGroup(TyperGroup):
     """Maps every exception to its exit code (0 done, 1 refused, 2 usage, 3 a bug); loads commands when needed.
 
@@ -174,6 +259,7 @@ class SendcliGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         for param in self.params:
             _tidy_metavar(param)
+        _lightly_coerced(self)
         commands = _Commands()
         commands.update(self.commands)
         self.commands = commands

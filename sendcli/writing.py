@@ -131,11 +131,29 @@ def _guess_mapping_indent(text: str) -> int:
     return 2
 
 
+def _guess_sequence_indent(text: str) -> tuple[int | None, int | None]:
+    """(sequence indent, dash offset) of the first block sequence item, as ruamel's ``load_yaml_guess_indent``
+    guesses them, from the text alone: that function also loads the whole document, which the edit loads
+    again anyway (a second round-trip parse, most of a write command's time)."""
+    key_indent = 0
+    for line in text.splitlines():
+        stripped = line.rstrip()
+        if stripped.lstrip().startswith("- "):
+            dash = len(stripped) - len(stripped.lstrip(" "))
+            after = dash + 1
+            while after < len(stripped) and stripped[after] == " ":
+                after += 1
+            if stripped[after:after + 1] == "#":  # a comment after the dash: look further
+                continue
+            return after - key_indent, dash - key_indent
+        if stripped.endswith(":"):
+            key_indent = len(line) - len(line.lstrip(" "))
+    return None, None
+
+
 def _round_trip_for(text: str):
     """A ruamel instance indenting as ``text`` does, so untouched lines stay byte-identical."""
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    _, sequence_indent, dash_offset = load_yaml_guess_indent(text)
+    sequence_indent, dash_offset = _guess_sequence_indent(text)
     mapping_indent = _guess_mapping_indent(text)
     if sequence_indent is None or dash_offset is None:
         sequence_indent, dash_offset = mapping_indent + 2, mapping_indent

@@ -687,6 +687,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="number of records (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--today", default="2026-11-28", help="no event is dated after this (default 2026-11-28)")
+    parser.add_argument("--max-kb", type=float, default=None,
+                        help="leave out records bigger than this (the next index is taken instead): "
+                             "--max-kb 7 gives about 5 KB on average, for the bar at 5 KB records")
     args = parser.parse_args(argv)
     if args.n < 0 or args.n > 999_999:
         parser.error("--n must be between 0 and 999999")
@@ -702,8 +705,13 @@ def main(argv: list[str] | None = None) -> int:
         handle.write(SETTINGS_FILE)
     total = 0
     smallest, largest = sys.maxsize, 0
-    for index in range(args.n):
+    index, written = -1, 0
+    while written < args.n:
+        index += 1
         text = make_record(index, args.seed, today).encode("utf-8")
+        if args.max_kb is not None and len(text) > args.max_kb * 1024:
+            continue
+        written += 1
         path = os.path.join(records, f"b{index:06d}.yaml")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:

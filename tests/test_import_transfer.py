@@ -218,7 +218,7 @@ def test_import_writes_created_today_so_clocks_start_on_arrival(casebook, run):
     ava = record(casebook, "001201")
     assert ava["created"] == "2026-11-20" and ava["register"]["entered"] == "2024-09-12"
     text = (casebook / "records" / "001201.yaml").read_text()
-    assert text.index("created:") < text.index("status:")  # where record.md puts it
+    assert text.index("created:") < text.index("status:")  # where docs/record.md puts it
 
 
 def test_import_commit_makes_one_commit_of_the_new_records(casebook, run):

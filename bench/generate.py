@@ -457,9 +457,9 @@ def make_record(index: int, seed: int, today: int) -> str:
     closed = None
     if status == "closed":
         closed_day = min(today, last_closed + rng.randint(1, 60))
-        reason = rng.choice(("moved", "moved", "no-longer-on-sen-register", "left-education"))
+        reason = rng.choice(("moved-school", "moved-school", "no-longer-needed", "left-education"))
         transferred = None
-        if reason == "moved" and rng.random() < 0.7:
+        if reason == "moved-school" and rng.random() < 0.7:
             transferred = min(today, closed_day + rng.randint(1, 15))
         closed = (closed_day, reason, transferred)
         register_left = closed_day

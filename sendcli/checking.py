@@ -187,13 +187,22 @@ def clean_record_data(raw: bytes, context: RuleContext) -> dict | None:
     return data
 
 
-def check_config_bytes(raw: bytes, display_path: str, schema: str = CONFIG_SCHEMA) -> FileCheck:
-    """Check one of the casebook's own files (``sendcli.yaml``, ``local-offer.yaml``) against its schema."""
+def check_config_bytes(raw: bytes, display_path: str, schema: str = CONFIG_SCHEMA,
+                       today: date | None = None) -> FileCheck:
+    """Check one of the casebook's own files (``sendcli.yaml``, ``local-offer.yaml``) against its schema.
+
+    ``sendcli.yaml``'s closures are checked too: a range that ends before it
+    starts is an error; given ``today``, no closure in its school year is a warning.
+    """
     loaded = load_yaml(raw)
     findings = list(loaded.findings)
     if loaded.located or not isinstance(loaded.data, dict):
         return FileCheck(display_path, _locate_all(display_path, loaded, findings), is_config=True)
     findings.extend(_schema_and_date_findings(loaded, findings, schema))
+    if schema == CONFIG_SCHEMA and not any(f.severity == ERROR for f in findings):
+        from sendcli.core.dates import closure_findings
+
+        findings.extend(closure_findings(loaded.data, today))
     return FileCheck(display_path, _locate_all(display_path, loaded, findings), loaded.data, is_config=True)
 
 
@@ -348,6 +357,6 @@ def check_targets(targets: Iterable[Target], today: date) -> Iterator[FileCheck]
                 yield FileCheck(target.display, [Problem(target.display, 1, 1, ERROR, "file", "", raw)],
                                 is_config=True)
             else:
-                yield check_config_bytes(raw, target.display, target.schema)
+                yield check_config_bytes(raw, target.display, target.schema, today)
         else:
             yield check_record_file(target.path, target.display, today, target.local_offer_ids)

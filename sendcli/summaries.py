@@ -16,7 +16,9 @@ It is used only when all of this holds, else the file is read afresh:
   was read, and it had been quiet for :data:`RACY_NS` before (a file written
   twice within one clock tick keeps its mtime; git has the same rule);
 - the summary still holds today: only two rules read today, and only while a
-  date in the record lies ahead of it (:func:`sendcli.core.rules.settled_from`).
+  date in the record lies ahead of it (:func:`sendcli.core.rules.settled_from`);
+  a third, the year-group rule, reads only the school year, which is in the
+  fingerprint.
 
 Anything wrong with the cache (unreadable, another format, a damaged entry)
 makes it rebuilt, silently; if it cannot be written at all (a read-only
@@ -150,7 +152,7 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
     """A summary of each record target in turn, from the cache where it still holds."""
     local_offer = targets[0].local_offer_ids if targets else None
     job = _Job(today, settings, local_offer, fast)
-    cache = _Cache.open(root, _fingerprint(local_offer, settings), want_deadlines) if use_cache else None
+    cache = _Cache.open(root, _fingerprint(local_offer, settings, today), want_deadlines) if use_cache else None
     index = cache.rows if cache else {}
 
     # (path, display, place in the cache, stat key, stored row if it still holds)
@@ -419,8 +421,11 @@ def _still_holds(entry: tuple, today: date) -> bool:
     return not settled or (settled <= checked_on and settled <= today.isoformat())
 
 
-def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings) -> str:
-    """Everything a summary depends on besides the file: the tool, the schema, the settings."""
+def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings, today: date) -> str:
+    """Everything a summary depends on besides the file: the tool, the schema, the settings,
+    the bank holidays (the holidays library's version) and the school year (the year-group rule)."""
+    import importlib.util
+
     import sendcli
     from sendcli.schemas import RECORD_SCHEMA, schema_path
 
@@ -436,6 +441,14 @@ def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings)
     digest.update(schema_path(RECORD_SCHEMA).read_bytes())
     digest.update(repr(sorted(local_offer) if local_offer is not None else None).encode())
     digest.update(repr(settings).encode())
+    # School days skip England's bank holidays as the installed holidays library knows them;
+    # an upgrade may add one. find_spec locates the package without importing it (start-up).
+    spec = importlib.util.find_spec("holidays")
+    if spec is not None and spec.origin:
+        info = os.stat(spec.origin)
+        digest.update(f"{spec.origin}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    # check_year_group_fits_age reads the school year of today: a new one empties the cache.
+    digest.update(f"school year {today.year if today.month >= 9 else today.year - 1}".encode())
     return digest.hexdigest()
 
 

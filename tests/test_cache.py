@@ -215,10 +215,12 @@ def test_other_deadline_settings_or_local_offer_empty_the_cache(book, run, reads
 
 
 def test_a_summary_holds_across_days_only_while_no_date_lies_ahead(book, run, reads, both, same, same_everywhere):
-    early = {"SENDCLI_TODAY": "2026-03-01"}  # many recorded events lie after this day: warnings
+    # Many recorded events lie after this day: warnings. (All three days are in the school
+    # year 2026-27: a new school year empties the cache, for the year-group rule.)
+    early = {"SENDCLI_TODAY": "2026-09-02"}
     later = {"SENDCLI_TODAY": "2027-01-15"}
     cached, uncached = both("check", env=early)
-    assert "is in the future (today is 2026-03-01)" in cached.stdout
+    assert "is in the future (today is 2026-09-02)" in cached.stdout
     assert cached.stdout == uncached.stdout
     reads.clear()
     same("check")  # 2026-11-28: whatever had a date ahead is read again
@@ -227,6 +229,15 @@ def test_a_summary_holds_across_days_only_while_no_date_lies_ahead(book, run, re
     same("check", env=later)  # every summary made at 2026-11-28 had settled
     assert reads == []
     same_everywhere(env=later)
+
+
+def test_a_new_school_year_reads_every_record_again(book, run, reads, same):
+    run("check", env={"SENDCLI_TODAY": "2027-08-31"})
+    reads.clear()
+    same("check", env={"SENDCLI_TODAY": "2027-08-31"})
+    assert reads == []
+    same("check", env={"SENDCLI_TODAY": "2027-09-01"})
+    assert len(set(reads)) == 32
 
 
 def test_a_file_changed_just_before_a_run_is_read_again_next_time(book, run, reads, monkeypatch, same):

@@ -204,8 +204,8 @@ def test_an_implausible_date_is_an_error_and_never_crashes_due(example_casebook,
 
 def test_a_closure_that_never_ends_does_not_hang_or_crash(example_casebook, run):
     settings = example_casebook / "sendcli.yaml"
-    settings.write_text(settings.read_text() + "closures:\n  - {from: 2026-12-01, to: 9999-12-31}\n")
-    assert run("close", "kt-12", "--reason", "moved").exit_code == 0
+    settings.write_text(settings.read_text().replace("closures:\n", "closures:\n  - {from: 2026-12-01, to: 9999-12-31}\n"))
+    assert run("close", "kt-12", "--reason", "moved-school").exit_code == 0
     result = run("due", "--all", "--format", "json")
     assert result.exit_code == 0 and "Traceback" not in result.stderr
 

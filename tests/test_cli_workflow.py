@@ -293,12 +293,12 @@ def test_a_symlinked_record_is_never_written_through(ava, run, tmp_path):
 
 def test_exit_decision_and_close(ava, run):
     for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
-                      ("2026-09-11", ["close", "ae-16", "--reason", "moved"])]:
+                      ("2026-09-11", ["close", "ae-16", "--reason", "moved-school"])]:
         assert run(*args, env=at(day)).exit_code == 0
     record = data(ava, "ae-16")
-    assert record["status"] == "closed" and record["closed"]["reason"] == "moved"
+    assert record["status"] == "closed" and record["closed"]["reason"] == "moved-school"
     assert record["cycles"][0]["history"][-1] == {"stage": "closed", "date": "2026-09-11",
-                                                  "note": "record closed: moved"}
+                                                  "note": "record closed: moved-school"}
     assert run("cycle", "open", "ae-16").exit_code == 1
 
 

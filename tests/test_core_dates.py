@@ -1,4 +1,4 @@
-"""Date arithmetic of rules.md, checked against plain reference computations."""
+"""Date arithmetic of the deadlines and ages, checked against plain reference computations."""
 
 from datetime import date, timedelta
 
@@ -26,7 +26,7 @@ def test_parse_iso_date(text, expected):
 
 @pytest.mark.parametrize("start, months, expected", [
     (date(2026, 1, 10), 6, date(2026, 7, 10)),
-    (date(2024, 2, 29), 12, date(2025, 2, 28)),   # rules.md: 29 Feb + 12 months -> 28 Feb
+    (date(2024, 2, 29), 12, date(2025, 2, 28)),   # 29 Feb + 12 months -> 28 Feb
     (date(2025, 8, 31), 6, date(2026, 2, 28)),    # 31 Aug + 6 months -> 28 Feb
     (date(2023, 8, 31), 6, date(2024, 2, 29)),    # ... or 29 Feb in a leap year
     (date(2026, 10, 31), 1, date(2026, 11, 30)),
@@ -47,24 +47,33 @@ def test_add_months_agrees_with_a_plain_reference(start, months):
     assert add_months(start, months) == date(year, month, min(start.day, last_day))
 
 
-@pytest.mark.parametrize("born, becomes_young_person", [
-    # Summer-born: turns 16 on 31 Aug 2026, young person from the last Friday of June 2026,
-    # before the 16th birthday (rules.md, "People and ages").
-    (date(2010, 8, 31), date(2026, 6, 26)),
+@pytest.mark.parametrize("born, last_school_day, becomes_young_person", [
+    # Summer-born: turns 16 on 31 Aug 2026; compulsory school age ends at the end of Friday
+    # 26 June 2026 (EA 1996 s.8(3)), a young person from Saturday 27 June, before the birthday.
+    (date(2010, 8, 31), date(2026, 6, 26), date(2026, 6, 27)),
     # Autumn-born: turns 16 on 1 Sep 2026, in the school year ending summer 2027.
-    (date(2010, 9, 1), date(2027, 6, 25)),
-    (date(2010, 1, 15), date(2026, 6, 26)),
-    (date(2008, 2, 29), date(2024, 6, 28)),
+    (date(2010, 9, 1), date(2027, 6, 25), date(2027, 6, 26)),
+    (date(2010, 1, 15), date(2026, 6, 26), date(2026, 6, 27)),
+    (date(2008, 2, 29), date(2024, 6, 28), date(2024, 6, 29)),
+    # June 30 itself a Friday (2028): the last Friday is the 30th, the young person from 1 July.
+    (date(2012, 3, 3), date(2028, 6, 30), date(2028, 7, 1)),
+    # Born on the last day of a school year / the first of the next.
+    (date(2011, 8, 31), date(2027, 6, 25), date(2027, 6, 26)),
+    (date(2011, 9, 1), date(2028, 6, 30), date(2028, 7, 1)),
 ])
-def test_young_person_from_last_friday_of_june(born, becomes_young_person):
+def test_young_person_from_the_day_after_the_last_friday_of_june(born, last_school_day, becomes_young_person):
     assert young_person_from(born) == becomes_young_person
-    assert becomes_young_person.weekday() == 4 and becomes_young_person.month == 6
-    assert not is_young_person(born, becomes_young_person - timedelta(days=1))
+    assert last_school_day.weekday() == 4 and becomes_young_person.weekday() == 5
+    assert becomes_young_person == last_school_day + timedelta(days=1)
+    # The boundary days: still a child all through the last Friday, a young person the day after.
+    assert not is_young_person(born, last_school_day - timedelta(days=1))
+    assert not is_young_person(born, last_school_day)
     assert is_young_person(born, becomes_young_person)
+    assert is_young_person(born, becomes_young_person + timedelta(days=1))
 
 
 def test_summer_born_fifteen_year_old_is_a_young_person_but_autumn_born_sixteen_is_not():
-    on = date(2026, 7, 1)
+    on = date(2026, 6, 27)
     assert age_in_years(date(2010, 8, 20), on) == 15 and is_young_person(date(2010, 8, 20), on)
     assert age_in_years(date(2009, 9, 20), date(2026, 1, 5)) == 16
     assert not is_young_person(date(2010, 9, 20), date(2027, 1, 5))
@@ -76,4 +85,121 @@ def test_young_person_day_is_in_the_school_year_they_turn_sixteen(born):
     sixteenth = date(born.year + 16, born.month, 28 if (born.month, born.day) == (2, 29) else born.day)
     school_year_start = date(sixteenth.year if sixteenth.month >= 9 else sixteenth.year - 1, 9, 1)
     assert school_year_start < day < date(school_year_start.year + 1, 9, 1)
-    assert day.month == 6 and day.weekday() == 4 and day + timedelta(days=7) > date(day.year, 6, 30)
+    # The Saturday after the last Friday of June: that Friday is in June, the next one is not.
+    friday = day - timedelta(days=1)
+    assert day.weekday() == 5 and friday.month == 6 and friday + timedelta(days=7) > date(day.year, 6, 30)
+
+
+def test_on_the_last_friday_of_june_the_parents_still_decide_and_the_young_person_from_the_saturday():
+    from sendcli.core.workflow import family_roles
+
+    record = {"child": {"date_of_birth": "2010-08-31"}}
+    assert "young-person" not in family_roles(record, date(2026, 6, 26))
+    assert family_roles(record, date(2026, 6, 27)) == frozenset({"young-person"})
+
+
+# -- school days (bank holidays in England and the setting's closures) ----------------------------
+
+from sendcli.core.dates import (  # noqa: E402
+    bank_holidays_in_england, closure_findings, is_school_day, school_days_after, school_year_of,
+)
+
+
+@pytest.mark.parametrize("day", ["2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26", "2027-03-29",
+                                 "2027-05-03", "2027-05-31", "2027-08-30", "2026-08-31", "2026-05-04"])
+def test_bank_holidays_in_england_are_not_school_days(day):
+    holiday = date.fromisoformat(day)
+    assert holiday.weekday() < 5
+    assert holiday in bank_holidays_in_england(holiday.year)
+    assert not is_school_day(holiday)
+
+
+def test_scottish_only_holidays_are_school_days_in_england():
+    # 2 January and St Andrew's Day (30 November 2026, a Monday) are bank holidays in Scotland only.
+    assert is_school_day(date(2026, 11, 30))
+    assert is_school_day(date(2029, 1, 2))
+
+
+@pytest.mark.parametrize("start, count, closures, expected", [
+    # Friday 24 Aug 2026 + 5: the late summer bank holiday (Monday 31 August) is skipped.
+    ("2026-08-24", 5, [], "2026-09-01"),
+    # Over Christmas without closures set: the 25th, 28th (Boxing Day observed) and 1 January are skipped.
+    ("2026-12-18", 15, [], "2027-01-13"),
+    # Over Easter 2027: Good Friday 26 March and Easter Monday 29 March.
+    ("2027-03-24", 3, [], "2027-03-31"),
+    # The boundary days: the school day before a bank holiday, and the count ending on the day after it.
+    ("2027-05-28", 1, [], "2027-06-01"),
+    ("2027-05-27", 1, [], "2027-05-28"),
+    # A closure and a bank holiday together: counted once.
+    ("2027-03-26", 1, [("2027-03-29", "2027-04-09")], "2027-04-12"),
+    # A closure that ends before it starts closes nothing (check reports it as an error).
+    ("2026-10-23", 1, [("2026-10-30", "2026-10-26")], "2026-10-26"),
+])
+def test_school_days_skip_bank_holidays_and_closures(start, count, closures, expected):
+    ranges = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in closures]
+    assert school_days_after(date.fromisoformat(start), count, ranges).isoformat() == expected
+
+
+def test_the_deadlines_module_counts_school_days_the_same_way():
+    from sendcli.core import deadlines
+
+    assert deadlines.school_days_after(date(2026, 8, 24), 5) == date(2026, 9, 1)
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)), st.integers(0, 30))
+def test_the_day_found_is_a_school_day_with_count_school_days_up_to_it(start, count):
+    end = school_days_after(start, count)
+    days = [start + timedelta(days=n) for n in range(1, (end - start).days + 1)]
+    assert sum(1 for day in days if is_school_day(day)) == count
+    assert count == 0 or is_school_day(end)
+
+
+@pytest.mark.parametrize("day, first, last", [
+    (date(2026, 9, 1), date(2026, 9, 1), date(2027, 8, 31)),
+    (date(2026, 8, 31), date(2025, 9, 1), date(2026, 8, 31)),
+    (date(2027, 1, 5), date(2026, 9, 1), date(2027, 8, 31)),
+])
+def test_school_year_of(day, first, last):
+    assert school_year_of(day) == (first, last)
+
+
+def closures(*ranges):
+    return {"closures": [{"from": a, "to": b} for a, b in ranges]}
+
+
+def test_a_closure_that_ends_before_it_starts_is_an_error_at_its_to():
+    findings = closure_findings(closures(("2026-10-26", "2026-10-30"), ("2026-12-21", "2026-12-01")))
+    assert [(f.pointer, f.severity) for f in findings] == [(("closures", 1, "to"), "error")]
+    assert "ends (2026-12-01) before it starts (2026-12-21)" in findings[0].message
+
+
+@pytest.mark.parametrize("settings, today, warned", [
+    ({}, date(2026, 11, 28), True),
+    (closures(), date(2026, 11, 28), True),
+    (closures(("2025-12-22", "2026-01-02")), date(2026, 11, 28), True),      # last year's only
+    (closures(("2026-10-26", "2026-10-30")), date(2026, 11, 28), False),
+    (closures(("2026-07-22", "2026-09-02")), date(2026, 11, 28), False),     # runs into this year
+    (closures(("2027-08-31", "2027-08-31")), date(2026, 9, 1), False),       # the year's last day
+    (closures(("2026-10-26", "2026-10-30")), date(2027, 9, 1), True),        # a new school year
+    (closures(("2026-10-30", "2026-10-26")), date(2026, 11, 28), True),      # reversed: not a closure
+])
+def test_no_closure_in_the_current_school_year_is_a_warning(settings, today, warned):
+    found = [f for f in closure_findings(settings, today) if f.severity == "warning"]
+    assert bool(found) == warned
+    if warned:
+        assert "term dates" in found[0].message and f"school year {school_year_of(today)[0].year}-" in found[0].message
+
+
+def test_without_today_only_the_error_is_checked():
+    assert closure_findings({}) == []
+
+
+def test_the_holidays_library_loads_only_when_school_days_are_counted():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from datetime import date; import sendcli.core.dates as d, sendcli.core.deadlines; "
+             "print('holidays' in sys.modules); d.school_days_after(date(2026, 12, 18), 1); "
+             "print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

@@ -1,4 +1,4 @@
-"""Need descriptions as people type them and MIS exports write them -> census codes (rules.md, "Census codes")."""
+"""Need descriptions as people type them and MIS exports write them -> census codes."""
 
 import pytest
 

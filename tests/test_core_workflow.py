@@ -229,10 +229,12 @@ def test_exit_takes_the_child_off_sen_support():
 
 def test_close_closes_the_open_cycle_with_a_note():
     data = apply(record(cycles=[cycle_in("do")]), workflow.close_record(record(cycles=[cycle_in("do")]), TODAY,
-                                                                        TODAY, "moved"))
-    assert data["status"] == "closed" and data["closed"] == {"date": TODAY, "reason": "moved", "transferred": None}
-    assert data["cycles"][0]["history"][-1] == {"stage": "closed", "date": TODAY, "note": "record closed: moved"}
-    assert "already closed" in reasons(workflow.close_record({**data, "status": "closed"}, TODAY, TODAY, "x"))
+                                                                        TODAY, "moved-school"))
+    assert data["status"] == "closed"
+    assert data["closed"] == {"date": TODAY, "reason": "moved-school", "transferred": None}
+    assert data["cycles"][0]["history"][-1] == {"stage": "closed", "date": TODAY,
+                                                "note": "record closed: moved-school"}
+    assert "already closed" in reasons(workflow.close_record({**data, "status": "closed"}, TODAY, TODAY, "other"))
 
 
 def test_outcomes_and_provision_only_while_planning_with_fresh_ids():

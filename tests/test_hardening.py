@@ -31,7 +31,7 @@ READERS = [
     ["add", "outcome", "{id}", "--text", "Hi"],
     ["cycle", "open", "{id}"], ["cycle", "advance", "{id}"],
     ["cycle", "review", "{id}", "--decision", "continue"],
-    ["ehc", "request", "{id}"], ["close", "{id}", "--reason", "moved"],
+    ["ehc", "request", "{id}"], ["close", "{id}", "--reason", "moved-school"],
     ["report", "{id}"], ["report", "{id}", "--template", "parent", "--format", "md"],
     ["transfer", "{id}", "--output", "pack"],
 ]

@@ -207,7 +207,7 @@ WRITES = [
     ["set", "{id}", "needs.summary", "{free}"],
     ["cycle", "advance", "{id}"],
     ["ehc", "request", "{id}"],
-    ["close", "{id}", "--reason", "moved"],
+    ["close", "{id}", "--reason", "moved-school"],
 ]
 
 

@@ -131,7 +131,7 @@ def test_an_empty_csv(casebook, run, tmp_path):
 # -- transfer ------------------------------------------------------------------------------------
 
 def test_transfer_pack_with_a_manifest_that_checks_out(example_casebook, run, tmp_path):
-    assert run("close", "ae-16", "--reason", "moved", env={"SENDCLI_TODAY": "2026-11-20"}).exit_code == 0
+    assert run("close", "ae-16", "--reason", "moved-school", env={"SENDCLI_TODAY": "2026-11-20"}).exit_code == 0
     due = json.loads(run("due", "--all", "--format", "json").stdout)["items"]
     assert any(i["record"] == "ae-16" and i["kind"] == "file-transfer" for i in due)
     out = tmp_path / "pack"
@@ -165,8 +165,9 @@ def test_transfer_never_overwrites_and_notes_what_is_missing(example_casebook, r
 
 def test_file_transfer_deadline_counts_school_days_around_closures(example_casebook, run):
     settings = example_casebook / "sendcli.yaml"
-    settings.write_text(settings.read_text() + "closures:\n  - {from: 2026-12-21, to: 2027-01-01, name: Christmas}\n")
-    assert run("close", "kt-12", "--reason", "moved", env={"SENDCLI_TODAY": "2026-12-18"}).exit_code == 0
+    # The example casebook's term dates hold the Christmas holidays, 21 December to 1 January.
+    assert "{from: 2026-12-21, to: 2027-01-01" in settings.read_text()
+    assert run("close", "kt-12", "--reason", "moved-school", env={"SENDCLI_TODAY": "2026-12-18"}).exit_code == 0
     items = json.loads(run("due", "--all", "--format", "json", "--kind", "file-transfer",
                            env={"SENDCLI_TODAY": "2026-12-18"}).stdout)["items"]
     assert [(i["record"], i["due"]) for i in items] == [("kt-12", "2027-01-22")]

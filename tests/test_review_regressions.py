@@ -27,7 +27,7 @@ def test_add_outcome_and_provision_take_a_date(casebook, run):
 
 def test_nsa_child_can_be_closed(casebook, run):
     assert run("new", "nsa-16", "--name", "N Example", "--dob", "2016-01-01", "--need", "NSA").exit_code == 0
-    assert run("close", "nsa-16", "--reason", "moved").exit_code == 0
+    assert run("close", "nsa-16", "--reason", "moved-school").exit_code == 0
 
 
 def test_new_can_commit(casebook, run):

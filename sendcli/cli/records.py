@@ -52,8 +52,7 @@ def _need_codes(values: list[str] | None) -> list[str]:
     """Census codes for ``--need`` values: codes, DfE labels or the words people use.
 
     A description ("dyslexia") is accepted and what it was recorded as is said
-    on stderr; an unknown word is refused (exit 2) with the nearest codes
-    (docs/rules.md, "Census codes").
+    on stderr; an unknown word is refused (exit 2) with the nearest codes.
     """
     needs = []
     for value in values or []:

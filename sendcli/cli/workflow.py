@@ -239,23 +239,34 @@ def cycle_review(ctx: typer.Context, record_id: str = RECORD_ID,
 
 # -- close ------------------------------------------------------------------------------
 
+CloseReason = choices("CloseReason", codes.CLOSE_REASONS)
+
+
 @app.command()
 def close(ctx: typer.Context, record_id: str = RECORD_ID,
-          reason: str = typer.Option(..., "--reason", metavar="TEXT",
-                                     help="Why: 'moved' for a child who left for another setting."),
+          reason: CloseReason = typer.Option(..., "--reason",
+                                             help="Why: moved-school (the file must follow: the file-transfer "
+                                             "deadline starts), moved-post-16, left-education, no-longer-needed, "
+                                             "moved-abroad or other."),
+          to: Optional[str] = typer.Option(None, "--to", metavar="TEXT",
+                                           help="Where the child went: the new school or college."),
+          note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="Anything else worth keeping."),
           when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
     """Close the record: the child has left, or the record is otherwise finished.
 
-    Status becomes closed, with the date and reason; an open cycle is closed
-    with it (its history says why). From then on only retention applies.
+    Status becomes closed, with closed: {date, reason, to, note}; an open cycle
+    is closed with it (its history says why). From then on only the file
+    transfer (after moved-school) and retention apply. The commit message holds
+    the ID and the reason from the list, never the --to or --note text.
 
     \b
-    Example:
-      sendcli close ae-16 --reason moved --date 2027-07-20
+    Examples:
+      sendcli close ae-16 --reason moved-school --to "Example Academy" --date 2027-07-20
+      sendcli close bc-15 --reason no-longer-needed --note "Reading age now in line"
     """
     on = _on(when)
-    _run(ctx, record_id, "close the record", lambda record: _workflow().close_record(record, on, today(), reason),
-         commit)
+    _run(ctx, record_id, "close the record",
+         lambda record: _workflow().close_record(record, on, today(), reason.value, to, note), commit)
 
 
 # -- add --------------------------------------------------------------------------------

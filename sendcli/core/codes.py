@@ -90,7 +90,7 @@ def provision_code(status: str) -> str:
     return PROVISION_CODE_BY_STATUS.get(status, "N")
 
 
-# -- need descriptions: what people type and MIS exports write (docs/rules.md, "Census codes") --------
+# -- need descriptions: what people type and MIS exports write -> census codes ---------------------
 @dataclass(frozen=True)
 class NeedMatch:
     """What :func:`resolve_need` made of a need as someone typed or exported it.
@@ -212,8 +212,7 @@ def resolve_need(text: str) -> NeedMatch:
     communication needs", "Autistic Spectrum Disorder (ASD)") and the words
     people use ("dyslexia", "autism", "deaf") are all understood; punctuation,
     spacing and case are ignored. Anything else gets ``code=None`` and the
-    nearest codes, best first, so the caller can refuse it helpfully
-    (docs/rules.md: an unknown word is refused with the nearest codes).
+    nearest codes, best first, so the caller can refuse it with them.
     """
     key = _need_key(text)
     if not key:

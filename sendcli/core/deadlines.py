@@ -85,17 +85,10 @@ def _long(day: date) -> str:
 
 
 def school_days_after(start: date, count: int, closures: Iterable[tuple[date, date]] = ()) -> date:
-    """The ``count``-th school day after ``start``: weekdays outside the closures."""
-    ranges = tuple(closures)
-    day = start
-    remaining = count
-    # A closure that never ends would make this loop for ever: ten years of days is the bound.
-    last_day = start + timedelta(days=3653)
-    while remaining > 0 and day < last_day:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and not any(first <= day <= last for first, last in ranges):
-            remaining -= 1
-    return day
+    """The ``count``-th school day after ``start``: see :func:`sendcli.core.dates.school_days_after`."""
+    from sendcli.core.dates import school_days_after as counted_in_school_days
+
+    return counted_in_school_days(start, count, closures)
 
 
 def record_deadlines(record: dict, settings: DeadlineSettings) -> list[Deadline]:

@@ -579,6 +579,66 @@ def check_closure_date(record: dict, context: RuleContext) -> Iterator[Finding]:
                            "the day the record was closed")
 
 
+def check_close_reason(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """A closing reason from the list; a first-edition free-text one is read, with a warning.
+
+    ``moved-school`` starts the statutory file transfer (Education (Pupil
+    Information) (England) Regs 2005, reg 9), so a reason written as free text
+    could hide that duty: it is read through :func:`codes.read_close_reason`
+    (``moved`` as ``moved-school``, anything else as ``other``) and the warning
+    names the list. The free text itself is not repeated: it may name people.
+    """
+    reason = _mapping(record.get("closed")).get("reason")
+    if not isinstance(reason, str):
+        return
+    meaning, legacy = codes.read_close_reason(reason)
+    if legacy:
+        yield Finding(("closed", "reason"), f"a free-text closing reason is read as '{meaning}'; give one of "
+                      f"{', '.join(codes.CLOSE_REASONS)} (moved-school starts the file transfer), "
+                      "and put the rest in closed.note", "status", WARNING)
+
+
+def expected_year_group(date_of_birth: date, on: date) -> int:
+    """The place in :data:`codes.YEAR_GROUPS` (N1 = 0, N2 = 1, R = 2, Year 1 = 3 ...) of a child
+    born on ``date_of_birth``, in the school year of ``on``, going by the school year of birth.
+
+    A child starts Reception in the school year (1 September - 31 August) in
+    which they turn 5, so a child born in the school year starting in September
+    B is in Reception in the one starting in September B + 5. The result may lie
+    outside the list (under N1, past Year 14).
+    """
+    born_in = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
+    now_in = on.year if on.month >= 9 else on.year - 1
+    return codes.YEAR_GROUPS.index("R") + (now_in - (born_in + 5))
+
+
+def check_year_group_fits_age(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """A year group more than one year from the one the school year of birth gives is a warning.
+
+    One year either way is normal (a child kept back or moved up a year, a
+    record not yet moved on in September); more is most often a typing slip.
+    Past Year 14 (college, to 25) the year group stays 14, so 14 is expected there.
+    This rule reads ``today`` (the current school year): the summary cache
+    keeps the school year in its fingerprint.
+    """
+    child = _mapping(record.get("child"))
+    year_group, born = child.get("year_group"), parse_iso_date(child.get("date_of_birth"))
+    if not isinstance(year_group, str) or year_group not in codes.YEAR_GROUPS or born is None:
+        return
+    expected = min(expected_year_group(born, context.today), len(codes.YEAR_GROUPS) - 1)
+    if abs(codes.YEAR_GROUPS.index(year_group) - expected) <= 1:
+        return
+    start = context.today.year if context.today.month >= 9 else context.today.year - 1
+    if expected < 0:
+        fits = "is not yet of nursery age"
+    else:
+        name = codes.YEAR_GROUPS[expected]
+        fits = f"is in {'Year ' + name if name.isdigit() else name}"
+    yield Finding(("child", "year_group"), f"year group {year_group} does not fit the date of birth: in the "
+                  f"school year {start}-{(start + 1) % 100:02d} a child born then {fits} "
+                  "(more than one year apart)", "year_group", WARNING)
+
+
 RULES: tuple[Rule, ...] = (
     check_id_matches_file,
     check_id_carries_no_name,
@@ -600,6 +660,8 @@ RULES: tuple[Rule, ...] = (
     check_ehc_plan_follows_comments,
     check_ehc_exceptions,
     check_closure_date,
+    check_close_reason,
+    check_year_group_fits_age,
 )
 
 

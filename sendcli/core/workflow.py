@@ -542,15 +542,22 @@ def _next_cycle(record: dict, cycle: dict, on: date, decision: str, next_review:
 
 # -- close ------------------------------------------------------------------------------------
 
-def close_record(record: dict, on: date, today: date, reason: str) -> Outcome:
-    """The child has left or the record is finished (``sendcli close --help``)."""
+def close_record(record: dict, on: date, today: date, reason: str, to: str | None = None,
+                 note: str | None = None) -> Outcome:
+    """The child has left or the record is finished (``sendcli close --help``; docs/rules.md, "When a child leaves").
+
+    ``reason`` is one of :data:`codes.CLOSE_REASONS`; ``moved-school`` starts the
+    statutory file transfer (Education (Pupil Information) (England) Regs 2005,
+    reg 9). ``to`` names where the child went, ``note`` says anything else; both
+    are free text, so they stay in the record and never reach the commit message.
+    """
     reasons = []
     if record.get("status") == codes.CLOSED:
         reasons.append("the record is already closed")
     if on > today:
         reasons.append(f"the date {on} is in the future (today is {today})")
-    if not reason.strip():
-        reasons.append("give a reason (--reason moved, for a child who has left for another setting)")
+    if reason not in codes.CLOSE_REASONS:
+        reasons.append(f"give a reason from the list: --reason {'|'.join(codes.CLOSE_REASONS)}")
     index = open_cycle_index(record)
     if index is not None:
         history = record["cycles"][index].get("history") or [{}]
@@ -559,18 +566,29 @@ def close_record(record: dict, on: date, today: date, reason: str) -> Outcome:
             reasons.append(f"the date {on} is before the open cycle's last move ({last_move})")
     if reasons:
         return Refusal(reasons)
-    edits = [Edit(("status",), codes.CLOSED),
-             Edit(("closed",), {"date": on, "reason": reason.strip(), "transferred": None})]
+    closure: dict = {"date": on, "reason": reason}
+    for key, value in (("to", to), ("note", note)):
+        if value is not None and value.strip():
+            closure[key] = value.strip()
+    closure["transferred"] = None
+    edits = [Edit(("status",), codes.CLOSED), Edit(("closed",), closure)]
     if not (record.get("register") or {}).get("left") and (record.get("register") or {}).get("entered"):
         edits.append(Edit(("register", "left"), on))
-    summary = f"record closed ({reason.strip()})"
+    summary = f"record closed ({reason})"
+    warnings = []
+    if reason == codes.MOVED_SCHOOL:
+        # The file must follow the child within 15 school days (Education (Pupil
+        # Information) (England) Regs 2005, reg 9): `due` shows the file-transfer item.
+        where = "" if "to" in closure else " (name the new school with --to)"
+        warnings.append(f"the file must go to the new school within 15 school days{where}: "
+                        "make the pack with sendcli transfer")
     if index is not None:
         base = ("cycles", index)
         edits += [Edit((*base, "stage"), "closed"),
-                  Edit((*base, "history"), {"stage": "closed", "date": on, "note": f"record closed: {reason.strip()}"},
+                  Edit((*base, "history"), {"stage": "closed", "date": on, "note": f"record closed: {reason}"},
                        append=True)]
         summary += f"; cycle {record['cycles'][index]['number']} closed with it"
-    return Change(edits, summary)
+    return Change(edits, summary, warnings=warnings)
 
 
 # -- add --------------------------------------------------------------------------------------
@@ -709,7 +727,7 @@ def mark_transferred(record: dict, on: date) -> Outcome:
     """The transfer pack was made: the ``file-transfer`` deadline is met (closed.transferred)."""
     closed = record.get("closed") or {}
     if record.get("status") != codes.CLOSED:
-        return Refusal(["only a closed record records its transfer (sendcli close ID --reason moved)"])
+        return Refusal(["only a closed record records its transfer (sendcli close ID --reason moved-school)"])
     if closed.get("transferred"):
         return Refusal([f"the record was already transferred on {closed['transferred']}"], final=True)
     return Change([Edit(("closed", "transferred"), on)], "transfer pack made; file-transfer done")

@@ -421,7 +421,7 @@ def _still_holds(entry: tuple, today: date) -> bool:
     return not settled or (settled <= checked_on and settled <= today.isoformat())
 
 
-def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings, today: date) -> str:
+def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings, today: date | None = None) -> str:
     """Everything a summary depends on besides the file: the tool, the schema, the settings,
     the bank holidays (the holidays library's version) and the school year (the year-group rule)."""
     import importlib.util
@@ -448,7 +448,8 @@ def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings,
         info = os.stat(spec.origin)
         digest.update(f"{spec.origin}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     # check_year_group_fits_age reads the school year of today: a new one empties the cache.
-    digest.update(f"school year {today.year if today.month >= 9 else today.year - 1}".encode())
+    if today is not None:
+        digest.update(f"school year {today.year if today.month >= 9 else today.year - 1}".encode())
     return digest.hexdigest()
 
 

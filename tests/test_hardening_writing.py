@@ -416,7 +416,7 @@ def test_due_lines_and_cells_cannot_forge_a_row_of_a_cron_mail():
 
 
 def test_redacted_due_leaves_out_retention_items(example_casebook, run):
-    assert run("close", "md-19", "--reason", "left").exit_code == 0
+    assert run("close", "md-19", "--reason", "left-education").exit_code == 0
     shown = run("due", "--all", "--format", "json").stdout
     assert '"kind": "retention"' in shown
     redacted = run("due", "--all", "--redact", "--format", "json").stdout

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure sendcli against the speed bars of quality.md, in one run.
+"""Measure sendcli against its speed bars (bench/README.md), in one run.
 
     python bench/run.py CASEBOOK_DIR [--skip-peer]
 
@@ -172,7 +172,7 @@ def batches(paths: list[str], limit: int) -> list[list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Speed figures of quality.md for one casebook, in one run.")
+    parser = argparse.ArgumentParser(description="Speed figures against the bars of bench/README.md for one casebook, in one run.")
     parser.add_argument("casebook", type=Path, help="a casebook folder (sendcli.yaml and records/)")
     parser.add_argument("--skip-peer", action="store_true", help="do not run check-jsonschema")
     parser.add_argument("--today", default="2026-11-28", help="SENDCLI_TODAY for every run (default 2026-11-28)")

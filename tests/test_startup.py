@@ -1,4 +1,4 @@
-"""Startup stays light (quality.md: within 0.15 s of bare Python): `sendcli --version`
+"""Startup stays light (bench/README.md: within 0.15 s of bare Python): `sendcli --version`
 imports no command module and none of the heavy libraries. Timings live in bench/."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def top_level(modules: set[str]) -> set[str]:
 
 
 def test_show_loads_no_pydantic_and_no_other_command(example_casebook):
-    """A one-record read stays within 0.15 s (quality.md): typer's pydantic layer (about 60 ms) never loads."""
+    """A one-record read stays within 0.15 s (bench/README.md): typer's pydantic layer (about 60 ms) never loads."""
     loaded = modules_loaded_by("show", "ae-16", cwd=example_casebook)
     assert "sendcli.cli.records" in loaded
     assert not top_level(loaded) & {"pydantic", "pydantic_core", "jinja2", "jsonschema", "ruamel", "openpyxl"}

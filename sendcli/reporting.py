@@ -45,6 +45,11 @@ def record_report(casebook: Casebook, record: dict, template: str, output_format
         raise NothingToReport(f"{record['id']}: no review is recorded yet (sendcli cycle review)")
     if template == "plan" and context["cycle"] is None:
         raise NothingToReport(f"{record['id']}: no cycle has been opened yet (sendcli cycle open)")
+    if template == "chronology":
+        from sendcli.core.chronology import chronology
+
+        # From the record as shown: under --redact the events carry no name either.
+        context["events"] = chronology(context["record"])
     return render(template, output_format, context, casebook.root)
 
 

@@ -12,7 +12,7 @@ from conftest import EXAMPLES, REPO
 from sendcli.cli import app
 
 GOLDEN = REPO / "tests" / "data" / "golden" / "states"
-TEMPLATES = ("plan", "review", "parent", "profile")
+TEMPLATES = ("plan", "review", "parent", "profile", "chronology")
 
 
 def sendcli(root: Path, today: str, *args: str):

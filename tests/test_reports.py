@@ -19,7 +19,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest tests/
 
 # Ava: every template; Leo: a young person (the summary speaks to him); Theo: three cycles, the last reviewed.
 PER_CHILD = [(record, template, fmt) for record, templates in (
-    ("ae-16", ("plan", "review", "parent", "profile")), ("lp-09", ("plan", "parent", "profile")),
+    ("ae-16", ("plan", "review", "parent", "profile", "chronology")), ("lp-09", ("plan", "parent", "profile")),
     ("ts-20", ("review",))) for template in templates for fmt in ("html", "md")]
 CASEBOOK_WIDE = [(view, fmt) for view in ("register", "provision-map", "stats") for fmt in ("text", "csv", "json", "html")]
 
@@ -203,3 +203,22 @@ def test_a_local_offer_service_used_twice_is_listed_once(example_casebook, run):
     path.write_text(text)
     assert run("check").exit_code == 0
     assert run("report", "kt-12", "--template", "parent", "--format", "md").stdout.count("- Autism Outreach Team: https") == 1
+
+
+def test_chronology_report_is_every_dated_event_oldest_first(example_casebook, run):
+    from sendcli.core.chronology import chronology
+    from sendcli.loading import load_yaml
+
+    record = load_yaml((example_casebook / "records" / "ae-16.yaml").read_bytes()).data
+    events = chronology(record)
+    assert len(events) > 3
+    text = run("report", "ae-16", "--template", "chronology", "--format", "md").stdout
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| Date")]
+    assert len(rows) == len(events) and f"{len(events)} events" in text
+    assert [row.split(" | ")[1] for row in rows] == [event.what for event in events]
+
+
+def test_chronology_report_under_redact_names_no_one(example_casebook, run):
+    result = run("report", "ae-16", "--template", "chronology", "--format", "md", "--redact")
+    assert result.exit_code == 0, result.stderr
+    assert "Ava" not in result.stdout and "Example" not in result.stdout and "ae-16" in result.stdout

@@ -21,6 +21,7 @@ class Template(str, Enum):
     review = "review"
     parent = "parent"
     profile = "profile"
+    chronology = "chronology"
 
 
 class ReportFormat(str, Enum):
@@ -61,7 +62,7 @@ def _write(text: str, output: Path | None, root: Path) -> None:
 def report(
     ctx: typer.Context,
     record_id: Optional[str] = typer.Argument(None, metavar="ID", help="The record (leave out with --all)."),
-    template: Template = typer.Option(Template.plan, "--template", help="plan, review, parent or profile."),
+    template: Template = typer.Option(Template.plan, "--template", help="plan, review, parent, profile or chronology."),
     output_format: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html or md."),
     output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
@@ -70,7 +71,7 @@ def report(
     redact: bool = REDACT,
 ) -> None:
     """Render a record through a template: the SEN support plan, the review, a summary for the family,
-    or a one-page profile.
+    a one-page profile, or the chronology (every dated event of the record, oldest first).
 
     Each is written from where the record stands today: the family summary
     reports the latest review and the next review's date; a child with an
@@ -86,6 +87,7 @@ def report(
     Examples:
       sendcli report ae-16 --output ava-plan.html
       sendcli report ae-16 --template parent --format md
+      sendcli report ae-16 --template chronology --output ae-16-chronology.html
       sendcli report --all --template profile --output-dir profiles/
     """
     from sendcli.records import read_record

@@ -341,7 +341,7 @@ def _quoted(record: dict) -> dict:
     return {**record, "child": child}
 
 
-def commit_import(book: Casebook, paths: list[Path]) -> None:
+def commit_import(book: Casebook, paths: list[Path], source: str = "the SEN register") -> None:
     """One commit holding every record the import created, and nothing else staged."""
     from sendcli.gitops import GitProblem, _git
 
@@ -349,7 +349,7 @@ def commit_import(book: Casebook, paths: list[Path]) -> None:
         return
     top = Path(_git(book.root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
     relative = [path.resolve().relative_to(top).as_posix() for path in paths]
-    message = f"import: {len(paths)} record(s) created from the SEN register"
+    message = f"import: {len(paths)} record(s) created from {source}"
     result = _git(top, "add", "--", *relative)
     if result.returncode == 0:
         result = _git(top, "commit", "--quiet", "--only", "-m", message, "--", *relative)

@@ -1,4 +1,4 @@
-"""``import`` (a school's SEN register from its MIS) and ``transfer`` (a pack for the next setting)."""
+"""``import`` (a school's SEN register from its MIS, or a Common Transfer File) and ``transfer`` (a pack for the next setting)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,16 @@ from sendcli.core import codes
 app = typer.Typer()
 
 Preset = choices("Preset", codes.IMPORT_PRESETS)
+ImportFormat = choices("ImportFormat", ("csv", "ctf"))
 
 
 @app.command("import")
 def import_register(
     ctx: typer.Context,
-    csv_file: Path = typer.Argument(..., metavar="CSV", help="The SEN register exported from the MIS as CSV."),
+    csv_file: Path = typer.Argument(..., metavar="FILE", help="The SEN register exported from the MIS as CSV, "
+                                                              "or a Common Transfer File (.xml)."),
+    input_format: Optional[ImportFormat] = typer.Option(
+        None, "--format", help="csv, or ctf (a DfE Common Transfer File); a .xml file is read as ctf."),
     map_file: Optional[Path] = typer.Option(None, "--map", metavar="FILE",
                                             help="A YAML file mapping fields to your column headers."),
     preset: Optional[Preset] = typer.Option(None, "--preset", help="A known export layout."),
@@ -32,7 +36,7 @@ def import_register(
                                         help="Write nothing if any row is bad (default: import the good rows)."),
     commit: Optional[bool] = COMMIT,
 ) -> None:
-    """Create records from a school's SEN register exported as CSV.
+    """Create records from a school's SEN register exported as CSV, or from a Common Transfer File.
 
     The header row is matched against the usual export layouts (Adno, UPN,
     Legal Surname and Legal Forename, or one Name column as "Surname,
@@ -56,11 +60,21 @@ def import_register(
     or not, is skipped, never duplicated or overwritten. --commit makes one
     commit of the new records.
 
+    With --format ctf (a DfE Common Transfer File for pupils joining the
+    school): each pupil with an SEN history gets a record, its status from
+    the latest provision (E: ehc-plan, K: sen-support, N: monitoring), its
+    needs by rank (rank 1 is the primary need), on the register from the
+    start of the current provision. A pupil without SEN history is reported,
+    not imported. Pupils are matched as for CSV (admission number, UPN, then
+    name and date of birth). A file with a DOCTYPE or entities, over 100 MB,
+    not well-formed or not a CTF is refused, nothing written.
+
     \b
     Examples:
       sendcli import sen-register.csv --dry-run
       sendcli import sen-register.csv --commit
       sendcli import export.csv --map columns.yaml --all-or-nothing
+      sendcli import new-pupils.xml --format ctf --dry-run
     """
     from sendcli.importing import commit_import, plan_import, read_mapping, write_plan
     from sendcli.updating import wants_commit
@@ -75,33 +89,47 @@ def import_register(
         from sendcli.gitops import require_repository
 
         require_repository(book.root)  # refused before anything is written
-    plan = plan_import(book, csv_file, as_of, preset.value if preset else None, mapping)
+    ctf = (input_format.value == "ctf") if input_format is not None else csv_file.suffix.lower() == ".xml"
     from sendcli.output import printable
 
     # Every cell, header and file name shown escaped: a CSV cannot forge a line of the output or a mail.
     shown = printable(csv_file)
-    sys.stderr.write(f"{shown}: {plan.encoding}, read with {printable(plan.layout.name)}\n")
+    if ctf:
+        if map_file is not None or preset is not None:
+            raise typer.BadParameter("--map and --preset are for CSV files; a Common Transfer File has one layout",
+                                     param_hint="--format")
+        from sendcli.exchange.ctf import plan_ctf_import
+
+        plan = plan_ctf_import(book, csv_file, as_of)
+        unit, part = "pupil", "element"
+        sys.stderr.write(f"{shown}: {printable(plan.layout.name)}, {plan.pupils} pupil(s)\n")
+    else:
+        plan = plan_import(book, csv_file, as_of, preset.value if preset else None, mapping)
+        unit, part = "row", "column"
+        sys.stderr.write(f"{shown}: {plan.encoding}, read with {printable(plan.layout.name)}\n")
     for problem in sorted(plan.problems + plan.warnings, key=lambda p: p.row):
-        sys.stderr.write(f"{shown}: row {problem.row}, column '{printable(problem.column)}': {problem.severity}: "
-                         f"{printable(problem.message)}\n")
+        sys.stderr.write(f"{shown}: {unit} {problem.row}, {part} '{printable(problem.column)}': "
+                         f"{problem.severity}: {printable(problem.message)}\n")
     for row, reason in plan.skipped:
-        sys.stderr.write(f"{shown}: row {row}: skipped: {printable(reason)}\n")
+        sys.stderr.write(f"{shown}: {unit} {row}: skipped: {printable(reason)}\n")
+    for row in getattr(plan, "without_sen", []):
+        sys.stderr.write(f"{shown}: {unit} {row}: not imported: no SEN history in the file\n")
     write = not dry_run and not (all_or_nothing and plan.problems)
     verb = "create" if write else "would create"
     lines = []
     for record_id, pupil in plan.to_create:
         needs = " ".join(pupil.needs) or "-"
-        lines.append(printable(f"{verb:<12}  row {pupil.row:<5}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
+        lines.append(printable(f"{verb:<12}  {unit} {pupil.row:<5}  {record_id:<20}  {pupil.status:<11}  {needs:<10}  "
                                f"{pupil.year_group or '-':<3}  {pupil.name}"))
     if lines:
         typer.echo("\n".join(lines))
     if write:
         written = write_plan(book, plan, as_of)
         if committing:
-            commit_import(book, written)
+            commit_import(book, written, "a Common Transfer File" if ctf else "the SEN register")
     bad_rows = len({p.row for p in plan.problems})
     summary = (f"{len(plan.to_create)} {'created' if write else 'to create'}, {len(plan.skipped)} skipped, "
-               f"{bad_rows} bad row(s)")
+               f"{bad_rows} bad {unit}(s)")
     if all_or_nothing and plan.problems:
         summary += "; nothing written (--all-or-nothing)"
     elif write and committing and plan.to_create:

@@ -7,7 +7,7 @@ the primary need). The edge (``sendcli.exchange.ctf``) reads the XML into
 values, the same the CSV import makes, so both imports build, identify and
 match records with the same functions.
 
-Status comes from the latest provision, as the census codes map it (rules.md,
+Status comes from the latest provision, as the census codes map it (docs/rules.md,
 "Census codes"): E is ``ehc-plan``, K is ``sen-support``. N ("no special
 educational need") is ``monitoring``: the census maps ``monitoring`` to N, and
 a pupil who had SEN provision at the last school is one a SENCO keeps an eye

@@ -364,11 +364,30 @@ def suppress_group(counts: dict[str, int], total: int, forced: Iterable[str] = (
         # Smallest first; ties in the group's own order, so the same counts always hide the same cells.
         candidates = sorted((key for key in shown if key not in hidden), key=lambda key: counts[key])
         for key in candidates:
-            if len(hidden) >= 2 and sum(counts[k] for k in hidden) >= SMALL_NUMBER:
+            if len(hidden) >= 2 and _undeducible([counts[k] for k in hidden]):
                 break
             hidden.append(key)
             shown[key] = HIDDEN
     return shown
+
+
+def _undeducible(hidden: list[int]) -> bool:
+    """Whether no hidden cell can be worked out from their sum (the total less what is shown) and
+    what each marker says: '<5' is 1 to 4, 'x' is 5 or more.
+
+    Besides hiding 5 or more in all, with P cells under 5 and Q of 5 or more hiding S in all: with
+    Q = 0, S must not be P (all 1) or 4P (all 4); otherwise S must leave each small cell room for
+    two values and each 'x' cell room above 5, which is S >= P + 5Q + 1 (10 SLCN, 1 ASD <5 and
+    5 MLD x hide 6 with P = Q = 1: ASD = 1 and MLD = 5 follow, so a third cell is hidden).
+    """
+    small = sum(1 for count in hidden if count < SMALL_NUMBER)
+    large = len(hidden) - small
+    total = sum(hidden)
+    if total < SMALL_NUMBER:
+        return False
+    if large == 0:
+        return small + 1 <= total <= 4 * small - 1
+    return total >= small + SMALL_NUMBER * large + 1
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,10 @@ def _parent_meeting(record: dict, settings: DeadlineSettings) -> Iterator[tuple[
         if joined is None:
             return
         last = joined
-        detail = f"meet the family (no meeting recorded since joining the register on {_long(last)}; CoP 6.65)"
+        entered = _date((record.get("register") or {}).get("entered"))
+        since = (f"joining the register on {_long(last)}" if entered == last
+                 else f"the record was made in this casebook on {_long(last)}")
+        detail = f"meet the family (no meeting recorded since {since}; CoP 6.65)"
     yield "parent-meeting", add_days(last, settings.parent_meeting_interval_days), detail
 
 
@@ -224,14 +227,17 @@ def _parents_informed(record: dict) -> Iterator[tuple[str, date, str]]:
     put into action without the family leaves that duty open until a contact is recorded."""
     family = _family_roles(record)
     met = [d for m in record.get("meetings") or [] if family & set(m.get("with") or []) and (d := _date(m.get("date")))]
-    for cycle in record.get("cycles") or []:
-        for entry in cycle.get("history") or []:
-            moved = _date(entry.get("date"))
-            if entry.get("stage") == "do" and entry.get("without_family") and moved:
-                if not any(day >= moved for day in met):
-                    yield ("parents-informed", moved,
-                           f"tell the family that SEN provision is being made: the plan of cycle "
-                           f"{cycle.get('number')} started on {_long(moved)} without them (CFA s.68; CoP 6.43)")
+    unanswered = [(moved, cycle.get("number")) for cycle in record.get("cycles") or []
+                  for entry in cycle.get("history") or []
+                  if entry.get("stage") == "do" and entry.get("without_family") and (moved := _date(entry.get("date")))
+                  and not any(day >= moved for day in met)]
+    if unanswered:
+        # One duty, answered by one contact: the earliest move without the family dates it.
+        moved, number = min(unanswered, key=lambda item: item[0])
+        later = f" (and {len(unanswered) - 1} later)" if len(unanswered) > 1 else ""
+        yield ("parents-informed", moved,
+               f"tell the family that SEN provision is being made: the plan of cycle {number} started on "
+               f"{_long(moved)} without them{later} (CFA s.68; CoP 6.43)")
 
 
 def _ehc_request_after_review(record: dict) -> Iterator[tuple[str, date, str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from sendcli.casebook import Casebook, local_offer_services
 from sendcli.core import codes
 from sendcli.core.reports import (
-    REGISTER_COLUMNS, grand_total, provision_rows, register_row, school_year_start, stats, totals_by,
+    REGISTER_COLUMNS, grand_total, provision_rows, redact, register_row, school_year_start, stats, totals_by,
 )
 from sendcli.errors import SendcliError
 from sendcli.output import csv_text, printable
@@ -92,6 +92,8 @@ def provision_map_report(casebook: Casebook, records: Iterable[dict], output_for
     """Every provision running in the period (default: the current school year up to today)."""
     period_to = period_to or today
     period_from = period_from or school_year_start(period_to)
+    if redacted:  # the child by ID alone, in the provision's own text too
+        records = (redact(record) for record in records)
     rows = provision_rows(records, period_from, period_to)
     if redacted:
         rows = [type(row)(**{**asdict(row), "name": row.record}) for row in rows]

@@ -357,3 +357,27 @@ def test_a_sealed_transfer_pack_opens_to_the_same_files_and_records_the_transfer
         assert {entry["name"] for entry in manifest["files"]} >= {"tw-16.yaml", "tw-16.profile.html"}
     again = run("transfer", "tw-16", "--encrypt-to", keys["school"][1], "--output", str(sealed))
     assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+# -- redaction by default ------------------------------------------------------------------------------
+
+def test_redact_true_in_settings_makes_redaction_the_default(example_casebook, run):
+    config = example_casebook / "sendcli.yaml"
+    names = ["Ava Example"]
+    plain = run("due", "--all", "--format", "json")
+    assert any(name in plain.stdout for name in names)
+    config.write_text(config.read_text(encoding="utf-8") + "redact: true\n", encoding="utf-8")
+    assert run("check", "sendcli.yaml").exit_code == 0
+    for output in ("text", "json", "csv", "ics"):
+        shown = run("due", "--all", "--format", output)
+        assert shown.exit_code in (0, 1)
+        assert not any(name in shown.stdout for name in names), output
+        assert "retention" not in shown.stdout
+    for command in (("report", "ae-16"), ("report", "ae-16", "--template", "parent", "--format", "md"),
+                    ("register",), ("provision-map",)):
+        shown = run(*command)
+        assert shown.exit_code == 0, (command, shown.stderr)
+        assert "Ava Example" not in shown.stdout and "Ava" not in shown.stdout, command
+    unredacted = run("due", "--all", "--format", "json", "--no-redact")
+    assert "Ava Example" in unredacted.stdout
+    assert "Ava Example" in run("register", "--no-redact").stdout

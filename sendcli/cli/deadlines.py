@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from sendcli.cli.app import casebook, today
-from sendcli.cli.options import choices, date_option
+from sendcli.cli.options import REDACT_HELP_TAIL, choices, date_option, redaction
 from sendcli.cli.workflow import COMMIT, DATE, RECORD_ID, _on, _run
 from sendcli.core import codes
 
@@ -42,10 +42,10 @@ def due(
     output_format: DueFormat = typer.Option(DueFormat.text, "--format", help="text, json, csv or ics."),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when any item is overdue "
                                              "(due-soon: overdue or due soon). For cron."),
-    redact: bool = typer.Option(False, "--redact", help="Record IDs in place of names, for mail that leaves "
-                                                        "the school's systems; retention items (dated from the "
-                                                        "date of birth) and what unreadable files say are left "
-                                                        "out."),
+    redact: Optional[bool] = typer.Option(None, "--redact/--no-redact",
+                                          help="Record IDs in place of names, for mail that leaves the school's "
+                                               "systems; retention items (dated from the date of birth) and what "
+                                               "unreadable files say are left out." + REDACT_HELP_TAIL),
     no_cache: bool = typer.Option(False, "--no-cache", help="Read every record afresh: neither use nor update "
                                   "the summary cache in .sendcli/."),
 ) -> None:
@@ -74,7 +74,7 @@ def due(
 
     book = casebook(ctx)
     report = collect(book.root, book.settings, today(), within, show_all,
-                     tuple(k.value for k in kind or ()), redact, use_cache=not no_cache)
+                     tuple(k.value for k in kind or ()), redaction(book.settings, redact), use_cache=not no_cache)
     from sendcli.output import printable
 
     for unreadable in report.unreadable:

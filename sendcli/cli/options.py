@@ -44,3 +44,12 @@ def why_not_a_date(value: str) -> str:
     iso = iso_form_of_day_month_year(value)
     offer = f"; did you mean {iso}?" if iso else ""
     return f"'{value}' is not a date in the form YYYY-MM-DD{offer}"
+
+
+REDACT_HELP_TAIL = (" Default: redact in sendcli.yaml (true makes redaction the default for every output "
+                    "that may leave the school); --no-redact overrides it.")
+
+
+def redaction(settings: dict, option: bool | None) -> bool:
+    """``--redact``/``--no-redact`` as given, else the casebook's ``redact`` setting (default off)."""
+    return bool(settings.get("redact", False)) if option is None else option

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from sendcli.cli.app import casebook, today
+from sendcli.cli.options import REDACT_HELP_TAIL, redaction
 from sendcli.errors import UsageProblem
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -40,8 +41,9 @@ class TableFormat(str, Enum):
 OUTPUT_HELP = ("Write to FILE (mode 0600), never over the casebook's own files; a device or named pipe is "
                "written to as a stream.")
 
-REDACT = typer.Option(False, "--redact", help="The child by record ID alone (no name, initials, date of birth "
-                                              "or numbers), people by role: for output that leaves the school.")
+REDACT = typer.Option(None, "--redact/--no-redact",
+                      help="The child by record ID alone (no name, initials, date of birth or numbers), people by "
+                           "role: for output that leaves the school." + REDACT_HELP_TAIL)
 
 
 def _write(text: str, output: Path | None, root: Path) -> None:
@@ -68,7 +70,7 @@ def report(
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR",
                                               help="With --all: the folder for ID.TEMPLATE.FORMAT files."),
-    redact: bool = REDACT,
+    redact: Optional[bool] = REDACT,
 ) -> None:
     """Render a record through a template: the SEN support plan, the review, a summary for the family,
     a one-page profile, or the chronology (every dated event of the record, oldest first).
@@ -95,6 +97,7 @@ def report(
 
     book = casebook(ctx)
     as_of = today()
+    redact = redaction(book.settings, redact)
     if all_records:
         if record_id is not None or output is not None:
             raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")
@@ -149,7 +152,7 @@ def _progress(items, description: str, total: int):
     yield from track(items, description=description, total=total, console=None, transient=True)
 
 
-def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool = False) -> bool:
+def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool | None = False) -> bool:
     """``make(book, today, records)`` over the casebook's readable records, streamed (each report
     keeps only its rows), written to stdout or ``output``; then the unreadable ones on stderr
     (under ``redact`` without what the file says: only the place and the rule). Returns whether
@@ -159,8 +162,9 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
 
     book = casebook(ctx)
     as_of = today()
+    redact = redaction(book.settings, redact)
     unreadable: list[Unreadable] = []
-    text = make(book, as_of, readable_records(book.root, as_of, unreadable, redact))
+    text = make(book, as_of, readable_records(book.root, as_of, unreadable, redact), redact)
     _write(text, output, book.root)
     for item in unreadable:
         sys.stderr.write(f"sendcli: unreadable: {printable(item.path)}:{printable(item.message)}\n")
@@ -171,7 +175,7 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
 def register(ctx: typer.Context,
              output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
              output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
-             redact: bool = REDACT) -> None:
+             redact: Optional[bool] = REDACT) -> None:
     """The SEN register: one row per record, with the census provision code (K/E/N) and need codes.
 
     In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
@@ -186,7 +190,7 @@ def register(ctx: typer.Context,
     from sendcli.reporting import register_report
 
     had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: register_report(book, records, output_format.value, as_of, redact),
+        ctx, lambda book, as_of, records, redact: register_report(book, records, output_format.value, as_of, redact),
         output, redact)
     if had_unreadable:
         raise typer.Exit(1)
@@ -202,7 +206,7 @@ def provision_map(ctx: typer.Context,
                   period_to: Optional[str] = typer.Option(None, "--to", metavar="DATE",
                                                           help="The period's last day. Default: today."),
                   output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
-                  redact: bool = REDACT) -> None:
+                  redact: Optional[bool] = REDACT) -> None:
     """Every provision running in a period, with weekly minutes and cost, totalled by kind and by staff.
 
     A provision runs from its cycle's move to do until it ended (cycle
@@ -230,7 +234,7 @@ def provision_map(ctx: typer.Context,
     if first is not None and last is None and first > today():
         raise UsageProblem(f"--from {first} is after today ({today()}); give --to as well")
     had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: provision_map_report(book, records, output_format.value, as_of, redact,
+        ctx, lambda book, as_of, records, redact: provision_map_report(book, records, output_format.value, as_of, redact,
                                                                first, last),
         output, redact)
     if had_unreadable:
@@ -258,7 +262,7 @@ def stats(ctx: typer.Context,
     from sendcli.reporting import stats_report
 
     had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records: stats_report(book, records, output_format.value, as_of), output)
+        ctx, lambda book, as_of, records, _redact: stats_report(book, records, output_format.value, as_of), output)
     if had_unreadable:
         raise typer.Exit(1)
 

@@ -110,6 +110,11 @@ name: {name_yaml}
 # one of them needs the plan amended before the move (Regs 18(1)).
 #phase_transfer_year_groups: ["N2", "6", "11"]
 
+# true: every output that may leave the school (due in every format, for cron
+# mail and calendar feeds; reports; the register; the provision map) shows each
+# child by ID alone, as --redact does; --no-redact overrides it for one run.
+#redact: false
+
 # -- School days -------------------------------------------------------------
 
 # The days your setting is closed. School days are weekdays that are neither

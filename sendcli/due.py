@@ -7,7 +7,7 @@ computed, and it is reported — never skipped silently.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -60,7 +60,17 @@ def collect(root: Path, settings: dict, today: date, within_days: int | None = N
         # UK GDPR data minimisation: a retention date is the date of birth + retention_years, from
         # which the date of birth can be worked out; redacted output leaves those items out.
         found = [item for item in found if item.kind != RETENTION]
+        # An exception's note is the SENCO's free text ("in hospital"): health detail, names.
+        found = [replace(item, exception=_without_note(item.exception)) if item.exception else item
+                 for item in found]
     return DueReport(today, window, select(found, today, window, include_upcoming, kinds), unreadable, redact)
+
+
+def _without_note(exception: str) -> str:
+    """"REASON (NOTE), recorded DATE" as "REASON, recorded DATE" (core.deadlines words it so)."""
+    head, recorded = exception.rsplit("), recorded ", 1) if "), recorded " in exception else (exception, None)
+    reason = head.split(" (", 1)[0]
+    return f"{reason}, recorded {recorded}" if recorded is not None else reason
 
 
 def item_json(report: DueReport, item: Deadline) -> dict:

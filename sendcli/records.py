@@ -147,8 +147,12 @@ def describe(problem: Problem, with_place: bool = True) -> str:
     return f"{place}{problem.severity}: {field_name}{problem.message} [{problem.rule}]"
 
 
-def read_record(casebook: Casebook, record_id: str, today: date) -> FileCheck:
-    """One record, checked; refused (exit 1) with its problems when it has errors."""
+def read_record(casebook: Casebook, record_id: str, today: date, redact: bool = False) -> FileCheck:
+    """One record, checked; refused (exit 1) with its problems when it has errors.
+
+    With ``redact``, each problem is told by its place and rule only: a message may quote
+    what the file says (a name, a date of birth), and redacted output may leave the school.
+    """
     path = casebook.existing_record_path(record_id)
     raw = read_bytes(path)
     display = f"{RECORDS_DIR}/{path.name}"
@@ -157,6 +161,7 @@ def read_record(casebook: Casebook, record_id: str, today: date) -> FileCheck:
     verdict = check_record_bytes(raw, display, today, record_id, casebook.local_offer_ids)
     errors = [p for p in verdict.problems if p.severity == ERROR]
     if errors:
-        raise InvalidRecord(f"record '{record_id}' has problems; fix them first (sendcli check)",
-                            [describe(p) for p in errors])
+        details = ([f"{p.path}:{p.line}:{p.column}: {p.severity} [{p.rule}]" for p in errors] if redact
+                   else [describe(p) for p in errors])
+        raise InvalidRecord(f"record '{record_id}' has problems; fix them first (sendcli check)", details)
     return verdict

@@ -133,7 +133,7 @@ def report(
         return
     if record_id is None:
         raise UsageProblem("give a record ID, or --all with --output-dir")
-    record = read_record(book, record_id, as_of).data
+    record = read_record(book, record_id, as_of, redact=redact).data
     text = record_report(book, record, template.value, output_format.value, as_of, redact)  # type: ignore[arg-type]
     _write(text, output, book.root)
     if output is not None:

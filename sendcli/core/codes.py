@@ -271,7 +271,7 @@ def area_of_need(code: str) -> str | None:
 # -- the graduated approach (core.workflow) -------------------------------------------------------
 #: How far an outcome was achieved at review (CoP 6.65).
 RATINGS: tuple[str, ...] = ("achieved", "partly-achieved", "not-achieved")
-#: What a review decides (CoP 6.54-6.56, 6.63).
+#: What a review decides (CoP 6.54-6.56).
 DECISIONS: tuple[str, ...] = ("continue", "revise", "exit", "request-ehc-assessment")
 VIEW_SOURCES: tuple[str, ...] = ("child", "parent", "carer", "young-person", "deputy", "other")
 

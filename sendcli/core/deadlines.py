@@ -402,21 +402,23 @@ def _phase_transfer(record: dict, settings: DeadlineSettings, ehc: dict,
     if record.get("status") != codes.EHC_PLAN:
         return
     transfer = ehc.get("phase_transfer") or {}
-    if transfer:
+    year_group = (record.get("child") or {}).get("year_group")
+    by_year_group = None
+    if year_group in settings.phase_transfer_year_groups and born is not None:
+        by_year_group = transfer_summer(born, year_group)
+    # A recorded transfer answers its own September only: a child whose year group points to a later
+    # transfer (Year 6 after a recorded move at the end of the nursery years) has that one ahead too.
+    if transfer and not (by_year_group is not None and by_year_group > transfer["year"]):
         if transfer.get("amended"):
             return
         year, post_16 = transfer["year"], transfer.get("to") == "post-16"
         why = ""
-    else:
-        year_group = (record.get("child") or {}).get("year_group")
-        if year_group not in settings.phase_transfer_year_groups or born is None:
-            return
-        found = transfer_summer(born, year_group)
-        if found is None:
-            return
-        year, post_16 = found, _is_post_16(year_group)
+    elif by_year_group is not None:
+        year, post_16 = by_year_group, _is_post_16(year_group)
         why = (f"year {year_group}, by the date of birth; record the transfer with 'ehc transfer' if it is "
                "another year; ")
+    else:
+        return
     # "By 15 February" (31 March for a move to post-16): the day before is the last day.
     if post_16:
         yield ("phase-transfer", date(year, 3, 30),

@@ -93,7 +93,7 @@ def record_event(record: dict, event: str, on: date, today: date, *, outcome: st
     if event in ("report", "la-decision", "amended", "ceased"):
         return _after_review(ehc, event, on, today, outcome, meeting, to)
     if event in ("transfer", "transfer-amended"):
-        return _transfer(ehc, event, on, today, year, to, plan)
+        return _transfer(ehc, event, on, today, year, to, first_issued(ehc))
     return Refusal([f"unknown EHC event '{event}'"])
 
 
@@ -338,6 +338,13 @@ def _after_review(ehc: dict, event: str, on: date, today: date, outcome: str | N
     return _dated(on, today, decided, "the decision to cease",
                   Change([Edit(("ehc", "ceased"), {"date": on, "to": status}), Edit(("status",), status)],
                          f"the EHC plan has ceased; status {status}"))
+
+
+def first_issued(ehc: dict) -> date | None:
+    """When the plan in force was first issued: a transfer may be recorded on any day since, even
+    before the last annual review of a plan made before the casebook."""
+    existing = ehc.get("existing_plan") or {}
+    return parse_iso_date(ehc.get("final_plan")) or parse_iso_date(existing.get("issued"))
 
 
 def _transfer(ehc: dict, event: str, on: date, today: date, year: int | None, to: str | None,

@@ -67,6 +67,7 @@ def set_in(path, value):
     (("child", "represented_by"), None),
     (("child", "represented_by"), {"role": "carer", "since": "2026-01-05", "note": "Lasting power of attorney"}),
     (("child", "represented_by"), {"role": "deputy", "since": "2026-01-05"}),
+    (("child", "represented_by"), {"role": "parent"}),  # no since: it counts from the start
 ])
 def test_what_the_first_edition_wrote_and_the_new_fields_are_valid(path, value):
     assert problems(set_in(path, value)) == [] and problems(set_in(path, value), fast=False) == []
@@ -84,7 +85,7 @@ def test_what_the_first_edition_wrote_and_the_new_fields_are_valid(path, value):
     (("cycles", 0, "plan", "provision", 1, "ended"), "2026-09-01", "before the day the cycle opened"),
     (("cycles", 0, "plan", "provision", 1, "ended"), "2026-02-30", "not a valid date"),
     (("child", "represented_by"), {"role": "friend", "since": "2026-01-05"}, "friend"),
-    (("child", "represented_by"), {"role": "parent"}, "the required field 'since' is missing"),
+    (("child", "represented_by"), {"since": "2026-01-05"}, "the required field 'role' is missing"),
 ])
 def test_continuity_that_does_not_hold_is_an_error(path, value, words):
     for fast in (True, False):

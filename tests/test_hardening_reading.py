@@ -115,32 +115,48 @@ def records_250(tmp_path_factory):
     return root
 
 
+#: A small parent for the measured command. ``ru_maxrss`` counts the pages a child holds between
+#: fork and exec, so a child forked straight from a large test process (pytest after a thousand
+#: tests: 300 MB) would be charged with pytest's memory. This parent is a bare Python: it forks
+#: and execs sendcli, waits for it with wait4, and writes its peak (with the workers it waited
+#: for) to the file named in its first argument.
+_MEASURING_PARENT = """
+import os, sys
+report, argv = sys.argv[1], sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as handle:
+    handle.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measured(args: list[str], cwd: Path, timeout: float = 180) -> tuple[int, str, str, float]:
     """Run ``sendcli ARGS`` in a child process: (exit code, stdout, stderr, peak RSS in MB).
 
-    Peak memory is the child's own ``ru_maxrss`` (with any workers it waited for), from wait4.
+    Peak memory is the command's own ``ru_maxrss`` (with any workers it waited for), from wait4
+    in a small parent of its own (:data:`_MEASURING_PARENT`).
     """
-    out, err = cwd / ".out.txt", cwd / ".err.txt"
+    out, err, peak = cwd / ".out.txt", cwd / ".err.txt", cwd / ".peak.txt"
     env = {**os.environ, "SENDCLI_TODAY": TODAY, "NO_COLOR": "1", "COLUMNS": "100"}
     env.pop("SENDCLI_ROOT", None)
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = subprocess.Popen([sys.executable, "-m", "sendcli", *args], cwd=cwd, env=env,
-                                 stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            child.kill()
-            os.wait4(child.pid, 0)
-            pytest.fail(f"sendcli {' '.join(args)} did not finish within {timeout} s")
-        time.sleep(0.05)
-    child.returncode = os.waitstatus_to_exitcode(status)
+        child = subprocess.Popen([sys.executable, "-c", _MEASURING_PARENT, str(peak), sys.executable, "-m",
+                                  "sendcli", *args], cwd=cwd, env=env, stdout=stdout, stderr=stderr,
+                                 stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, 9)
+        child.wait()
+        pytest.fail(f"sendcli {' '.join(args)} did not finish within {timeout} s")
     texts = out.read_text(errors="replace"), err.read_text(errors="replace")
-    out.unlink()
-    err.unlink()
-    return child.returncode, *texts, usage.ru_maxrss / 1024
+    peak_kb = int(peak.read_text())
+    for path in (out, err, peak):
+        path.unlink()
+    return child.returncode, *texts, peak_kb / 1024
 
 
 @pytest.mark.parametrize("name", ["deep-compact-nesting", "alias-expansion", "duplicate-keys-many", "fifo-record",

@@ -91,6 +91,13 @@ def _minutes(value: object) -> str:
     return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
 
 
+def _evidence_sources(record: dict) -> list[str]:
+    """Who gave the evidence of every cycle's assessment, each once, in the order first given."""
+    sources = [str(item.get("source")) for cycle in record.get("cycles") or []
+               for item in (cycle.get("assess") or {}).get("evidence") or [] if isinstance(item, dict)]
+    return list(dict.fromkeys(source for source in sources if source and source != "None"))
+
+
 def _filters() -> dict:
     return {
         "long_date": long_date,
@@ -108,6 +115,9 @@ def _filters() -> dict:
         "provision_code": codes.provision_code,
         # Items by their ID, built here: the immutable sandbox lets no template update a mapping.
         "by_id": lambda items: {item.get("id"): item for item in items or [] if isinstance(item, dict)},
+        # A review's ratings by the outcome they rate.
+        "by_outcome": lambda items: {item.get("outcome"): item for item in items or [] if isinstance(item, dict)},
+        "evidence_sources": _evidence_sources,
     }
 
 

@@ -27,7 +27,7 @@ class NothingToReport(SendcliError):
 
 #: What a closed record no longer gets: a plan or a letter to the family. Its review, profile
 #: and chronology still render, and the transfer pack still holds its last plan.
-NOT_FOR_CLOSED = frozenset({"plan", "parent"})
+NOT_FOR_CLOSED = frozenset({"plan", "parent", "ehc-request"})
 
 
 def record_report(casebook: Casebook, record: dict, template: str, output_format: str, today: date,

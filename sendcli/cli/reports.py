@@ -23,6 +23,7 @@ class Template(str, Enum):
     parent = "parent"
     profile = "profile"
     chronology = "chronology"
+    ehc_request = "ehc-request"
 
 
 class ReportFormat(str, Enum):
@@ -64,7 +65,9 @@ def _write(text: str, output: Path | None, root: Path) -> None:
 def report(
     ctx: typer.Context,
     record_id: Optional[str] = typer.Argument(None, metavar="ID", help="The record (leave out with --all)."),
-    template: Template = typer.Option(Template.plan, "--template", help="plan, review, parent, profile or chronology."),
+    template: Template = typer.Option(Template.plan, "--template",
+                                      help="plan, review, parent, profile, chronology or ehc-request (the "
+                                           "setting's evidence for an EHC needs assessment request)."),
     output_format: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html or md."),
     output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),

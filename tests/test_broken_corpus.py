@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from sendcli.checking import check_record_bytes, check_record_file
+from sendcli.store.checking import check_record_bytes, check_record_file
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken"
 FILES = sorted(BROKEN.glob("*.yaml"))

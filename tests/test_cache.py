@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sendcli import schemas, summaries
+from sendcli.store import schemas, summaries
 from tests.conftest import REPO
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sendcli.core.workflow import Refusal
-from sendcli.updating import could_become_possible
+from sendcli.store.updating import could_become_possible
 
 
 @pytest.fixture

@@ -220,7 +220,7 @@ def test_redacted_due_names_no_values_of_an_unreadable_record(example_casebook, 
 def test_the_new_deadline_settings_are_read_and_empty_the_cache(example_casebook, run):
     """A year group made a transfer year in sendcli.yaml gives its plans the phase-transfer item at once."""
     from sendcli.core.deadlines import DeadlineSettings
-    from sendcli.summaries import _fingerprint
+    from sendcli.store.summaries import _fingerprint
 
     before = json.loads(run("due", "--all", "--format", "json").stdout)
     assert not [i for i in before["items"] if i["record"] == "kt-12" and i["kind"] == "phase-transfer"]

@@ -8,8 +8,8 @@ import stat
 import pytest
 
 from conftest import snapshot
-from sendcli.checking import check_record_file
-from sendcli.loading import load_yaml
+from sendcli.store.checking import check_record_file
+from sendcli.store.loading import load_yaml
 
 
 def mode(path):

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import snapshot
 from sendcli.core import fields
-from sendcli.loading import load_yaml
-from sendcli.schemas import load_schema
+from sendcli.store.loading import load_yaml
+from sendcli.store.schemas import load_schema
 
 AVA = "records/ae-16.yaml"
 

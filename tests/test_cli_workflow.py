@@ -15,8 +15,8 @@ import time
 import pytest
 
 from conftest import REPO, snapshot
-from sendcli.checking import check_record_file
-from sendcli.loading import load_yaml
+from sendcli.store.checking import check_record_file
+from sendcli.store.loading import load_yaml
 
 GOLDEN = REPO / "tests" / "data" / "golden" / "bea-t17.yaml"
 
@@ -528,7 +528,7 @@ def test_twenty_four_concurrent_writers_lose_nothing(ava, run):
 
 
 def test_a_writer_waits_for_the_lock_then_gives_up_clearly(ava):
-    from sendcli.locking import record_lock
+    from sendcli.store.locking import record_lock
 
     path = ava / "records" / "ae-16.yaml"
     before = path.read_bytes()
@@ -544,7 +544,7 @@ def test_a_lock_left_by_a_killed_process_does_not_block(ava):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""\
         import sys, time
         from pathlib import Path
-        from sendcli.locking import record_lock
+        from sendcli.store.locking import record_lock
         with record_lock(Path({str(ava / '.sendcli' / 'locks')!r}), "ae-16"):
             print("locked", flush=True)
             time.sleep(60)

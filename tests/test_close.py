@@ -6,7 +6,7 @@ import pytest
 
 from conftest import snapshot
 from sendcli.core import codes, workflow
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 
 def data(casebook, record_id):

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from sendcli.checking import check_record_bytes
-from sendcli.writing import dump_yaml
+from sendcli.store.checking import check_record_bytes
+from sendcli.store.writing import dump_yaml
 
 TODAY = date(2026, 11, 28)
 

@@ -94,7 +94,7 @@ def test_a_code_and_a_label_that_disagree_are_not_guessed():
 # -- sendcli new --need -----------------------------------------------------------------
 
 def test_new_accepts_descriptions_and_says_what_they_were_recorded_as(casebook, run):
-    from sendcli.loading import load_yaml
+    from sendcli.store.loading import load_yaml
 
     result = run("new", "bo-15", "--name", "Bo Example", "--dob", "2015-10-02",
                  "--need", "dyslexia", "--need", "Speech, Language and Communication Needs", "--need", "adhd")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO, snapshot
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 CTF = REPO / "tests" / "data" / "ctf"
 

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from conftest import snapshot
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 
 def data(casebook, record_id):

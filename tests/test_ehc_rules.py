@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from sendcli.checking import check_record_bytes
+from sendcli.store.checking import check_record_bytes
 from sendcli.core.findings import ERROR, WARNING, dotted_path
 from sendcli.core.rules import RuleContext, cross_field_findings
-from sendcli.writing import dump_yaml
+from sendcli.store.writing import dump_yaml
 
 TODAY = date(2026, 11, 28)
 

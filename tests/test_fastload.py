@@ -1,7 +1,7 @@
 """The fast path against the precise one: never a different verdict.
 
 ``fast_load`` may answer only when the precise reader would give exactly the
-same data with no finding at all (sendcli/fastload.py). These tests hold it to
+same data with no finding at all (sendcli/store/fastload.py). These tests hold it to
 that over every corpus we have and over generated YAML full of what YAML 1.1
 and 1.2 read differently; and ``check`` gives identical problems whichever
 path a file takes.
@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sendcli.checking import check_record_bytes, record_id_of
-from sendcli.fastload import fast_load
-from sendcli.loading import load_yaml
-from sendcli.schemas import date_field_names
+from sendcli.store.checking import check_record_bytes, record_id_of
+from sendcli.store.fastload import fast_load
+from sendcli.store.loading import load_yaml
+from sendcli.store.schemas import date_field_names
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

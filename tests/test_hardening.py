@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import REPO, snapshot
-from sendcli.checking import check_record_bytes
+from sendcli.store.checking import check_record_bytes
 from sendcli.core.workflow import Edit
-from sendcli.loading import load_yaml
-from sendcli.writing import apply_edits
+from sendcli.store.loading import load_yaml
+from sendcli.store.writing import apply_edits
 
 DATA = REPO / "tests" / "data"
 HOSTILE = sorted((DATA / "hostile").glob("*.yaml")) + [
@@ -187,7 +187,7 @@ def _records_like():
 @settings(max_examples=200, deadline=None)
 @given(_records_like())
 def test_check_never_raises_on_a_record_of_any_shape(document):
-    from sendcli.writing import dump_yaml
+    from sendcli.store.writing import dump_yaml
 
     try:
         text = dump_yaml(document)

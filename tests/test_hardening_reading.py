@@ -28,12 +28,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, snapshot
-from sendcli import summaries
-from sendcli.checking import Target, check_record_bytes, read_bytes
+from sendcli.store import summaries
+from sendcli.store.checking import Target, check_record_bytes, read_bytes
 from sendcli.core.deadlines import DeadlineSettings
-from sendcli.fastload import fast_load
-from sendcli.loading import MAX_PROBLEMS_LISTED, load_yaml, may_nest_deeper_than
-from sendcli.schemas import date_field_names
+from sendcli.store.fastload import fast_load
+from sendcli.store.loading import MAX_PROBLEMS_LISTED, load_yaml, may_nest_deeper_than
+from sendcli.store.schemas import date_field_names
 
 HOSTILE = REPO / "tests" / "data" / "hostile"
 TODAY = "2026-11-28"
@@ -192,7 +192,7 @@ def test_check_and_due_stay_under_200_mb_on_every_hostile_file(casebook):
 
 def test_deep_nesting_never_reaches_the_fast_parser():
     """In a child process: were the bound gone, yaml-rs would take the process down with it."""
-    script = ("from sendcli.fastload import fast_load\n"
+    script = ("from sendcli.store.fastload import fast_load\n"
               "for text in ['- ' * 12000 + 'x', 'a:\\n' + '- ' * 20000 + 'x', '? ' * 12000 + 'x',\n"
               "             'a: ' + '[' * 100000 + ']' * 100000 + '\\n', 'a: ' + '{' * 1000000 + '\\n']:\n"
               "    assert fast_load(text, frozenset()) is None\n")
@@ -358,7 +358,7 @@ def test_many_problems_are_listed_to_a_bound_then_counted():
 
 
 def test_the_last_line_is_a_warning_when_only_warnings_are_left_out():
-    from sendcli.checking import Problem, capped
+    from sendcli.store.checking import Problem, capped
 
     problems = [Problem("x", line, 1, "error" if line < 3 else "warning", "r", "", "m") for line in range(1, 9)]
     assert [p.severity for p in capped(problems, 3)] == ["error", "error", "warning", "warning"]
@@ -552,7 +552,7 @@ def test_the_flow_indicator_screen_is_the_lazy_regex_in_one_pass():
     import random
     import re
 
-    from sendcli.fastload import _flow_indicator_node
+    from sendcli.store.fastload import _flow_indicator_node
 
     reference = re.compile(r"[\[{](?:[^\]}]*?[\[{,:\s])?[?>|:@`%]")
     rng = random.Random(19)

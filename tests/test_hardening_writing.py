@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, snapshot
-from sendcli import rendering
-from sendcli.output import csv_cell, csv_text, printable, protected_reason
+from sendcli.documents import rendering
+from sendcli.documents.output import csv_cell, csv_text, printable, protected_reason
 
 CASES = sorted((REPO / "tests" / "data" / "hostile" / "writing").glob("*.toml"))
 #: Stands for a CSV cell longer than the csv module's 128 KiB field limit.
@@ -234,7 +234,7 @@ def test_no_write_command_puts_free_text_in_a_commit_message(casebook, run, monk
 
 
 def test_commit_messages_refuse_free_text():
-    from sendcli.gitops import commit_message
+    from sendcli.store.gitops import commit_message
 
     assert commit_message("ae-16", "add a view") == "ae-16: add a view"
     with pytest.raises(ValueError):
@@ -296,13 +296,13 @@ def test_a_file_size_limit_ends_in_a_clear_message_and_exit_1(example_casebook, 
                                          (errno.EACCES, "permission denied"), (errno.EDQUOT, "quota")])
 def test_a_write_the_disk_refuses_ends_in_a_clear_message_and_exit_1(example_casebook, run, monkeypatch,
                                                                      code, words):
-    import sendcli.casebook
+    import sendcli.store.casebook
 
     def refuse(*args, **kwargs):
         raise OSError(code, os.strerror(code))
 
     before = snapshot(example_casebook)
-    monkeypatch.setattr(sendcli.casebook.os, "fsync", refuse)
+    monkeypatch.setattr(sendcli.store.casebook.os, "fsync", refuse)
     result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
     assert result.exit_code == 1
     assert result.stderr.startswith("sendcli: ") and "records/ae-16.yaml: " in result.stderr
@@ -313,7 +313,7 @@ def test_a_write_the_disk_refuses_ends_in_a_clear_message_and_exit_1(example_cas
 
 
 def test_transfer_on_a_full_disk_leaves_no_pack_folder(example_casebook, run, monkeypatch, tmp_path):
-    import sendcli.casebook
+    import sendcli.store.casebook
 
     real_fsync = os.fsync
     calls = []
@@ -324,23 +324,23 @@ def test_transfer_on_a_full_disk_leaves_no_pack_folder(example_casebook, run, mo
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(descriptor)
 
-    monkeypatch.setattr(sendcli.casebook.os, "fsync", fill_up)
+    monkeypatch.setattr(sendcli.store.casebook.os, "fsync", fill_up)
     pack = tmp_path / "deep" / "pack"
     result = run("transfer", "ae-16", "--output", str(pack))
     assert result.exit_code == 1 and "disk is full" in result.stderr
     assert not (tmp_path / "deep").exists()
-    monkeypatch.setattr(sendcli.casebook.os, "fsync", real_fsync)
+    monkeypatch.setattr(sendcli.store.casebook.os, "fsync", real_fsync)
     assert run("transfer", "ae-16", "--output", str(pack)).exit_code == 0  # the rerun is not blocked
     assert (pack / "manifest.json").is_file()
 
 
 def test_an_unexpected_os_error_is_still_a_bug(example_casebook, run, monkeypatch):
-    import sendcli.casebook
+    import sendcli.store.casebook
 
     def odd(*args, **kwargs):
         raise OSError(errno.ECHILD, os.strerror(errno.ECHILD))
 
-    monkeypatch.setattr(sendcli.casebook.os, "fsync", odd)
+    monkeypatch.setattr(sendcli.store.casebook.os, "fsync", odd)
     result = run("add", "view", "ae-16", "--from", "child", "--text", "Hi")
     assert result.exit_code == 3 and "internal error (ChildProcessError)" in result.stderr
 
@@ -402,7 +402,7 @@ def test_due_lines_and_cells_cannot_forge_a_row_of_a_cron_mail():
     from datetime import date
 
     from sendcli.core.deadlines import Deadline
-    from sendcli.due import DueReport, as_csv, as_text_lines
+    from sendcli.documents.due import DueReport, as_csv, as_text_lines
 
     forged = "Ava\n2026-01-01  -1  overdue   zz-99 (Nobody)  review  \x1b[8mhidden"
     item = Deadline("ae-16", forged, "review", date(2026, 12, 1), "=cmd|' /C calc'!A0\r", exception="+1\n")
@@ -447,7 +447,7 @@ def test_a_templates_folder_that_links_elsewhere_is_refused(example_casebook, ru
 
 def test_decrypt_and_export_write_nothing_among_a_casebook_s_own_files(example_casebook):
     from sendcli.exchange.exporting import write_folder, write_sealed
-    from sendcli.output import OutputRefused
+    from sendcli.documents.output import OutputRefused
 
     with pytest.raises(OutputRefused):
         write_folder(example_casebook / "records" / "received", {"a.txt": b"x"})

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from conftest import REPO, snapshot
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 IMPORTS = REPO / "tests" / "data" / "import"
 
@@ -318,14 +318,14 @@ def test_formula_cells_are_refused_never_carried_into_records(casebook, run):
 
 
 def test_the_csv_bound_is_its_own(casebook, run, monkeypatch, tmp_path):
-    import sendcli.importing
+    import sendcli.exchange.importing
 
     larger_than_a_record = tmp_path / "long.csv"
     rows = (IMPORTS / "sims-bom.csv").read_bytes()
     larger_than_a_record.write_bytes(rows + b"\n" * (6 * 1_048_576))  # 6 MB: over the 5 MB record bound
     result = run("import", str(larger_than_a_record), "--dry-run")
     assert result.exit_code == 0 and result.stdout.count("would create") == 3, result.stderr
-    monkeypatch.setattr(sendcli.importing, "MAX_CSV_BYTES", 1_048_576)
+    monkeypatch.setattr(sendcli.exchange.importing, "MAX_CSV_BYTES", 1_048_576)
     refused = run("import", str(larger_than_a_record), "--dry-run")
     assert refused.exit_code == 1 and "CSV files larger than 1 MB are refused" in refused.stderr
 
@@ -349,7 +349,7 @@ def test_linear_planning_finds_pupils_through_indexes():
     from datetime import date
 
     from sendcli.core.importing import Pupil
-    from sendcli.importing import PupilIndex
+    from sendcli.exchange.importing import PupilIndex
 
     index = PupilIndex()
     for n in range(2000):
@@ -360,7 +360,7 @@ def test_linear_planning_finds_pupils_through_indexes():
 
 
 def test_child_fields_are_read_from_a_broken_record():
-    from sendcli.importing import child_fields
+    from sendcli.exchange.importing import child_fields
 
     text = ("schema_version: 1\nid: ab-16\nchild:\n  name: \"Ava Example\"  # a comment\n  date_of_birth: 2016-05-14\n"
             "\tsetting: school\n  represented_by:\n    name: Not The Child\n  admission_number: '001201'\n"

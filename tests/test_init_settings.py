@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from conftest import REPO, TODAY
-from sendcli.checking import check_config_bytes
-from sendcli.schemas import LOCAL_OFFER_SCHEMA
+from sendcli.store.checking import check_config_bytes
+from sendcli.store.schemas import LOCAL_OFFER_SCHEMA
 
 CONFIG_SCHEMA = json.loads((REPO / "schemas" / "config.schema.json").read_text(encoding="utf-8"))
 

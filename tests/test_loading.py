@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sendcli.loading import MAX_RECORD_BYTES, load_yaml, locate, needs_quotes
-from sendcli.writing import dump_yaml
+from sendcli.store.loading import MAX_RECORD_BYTES, load_yaml, locate, needs_quotes
+from sendcli.store.writing import dump_yaml
 
 
 def hazards(text: str | bytes):

@@ -41,7 +41,7 @@ def test_wheel_installs_into_a_fresh_venv_and_works_from_any_folder(wheel, tmp_p
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "SENDCLI_ROOT")}
     env["SENDCLI_TODAY"] = "2026-11-28"
     sendcli = str(venv / "bin" / "sendcli")
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import sendcli.schemas as s; print(s.schema_path())"],
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import sendcli.store.schemas as s; print(s.schema_path())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert where.stdout.startswith(str(venv))  # the wheel's copy, not the source tree's
     result = subprocess.run([sendcli, "check", str(EXAMPLES)], cwd=elsewhere, env=env, capture_output=True, text=True)

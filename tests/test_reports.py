@@ -207,7 +207,7 @@ def test_a_local_offer_service_used_twice_is_listed_once(example_casebook, run):
 
 def test_chronology_report_is_every_dated_event_oldest_first(example_casebook, run):
     from sendcli.core.chronology import chronology
-    from sendcli.loading import load_yaml
+    from sendcli.store.loading import load_yaml
 
     record = load_yaml((example_casebook / "records" / "ae-16.yaml").read_bytes()).data
     events = chronology(record)

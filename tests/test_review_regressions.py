@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from conftest import snapshot
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 
 def test_show_lists_the_next_deadlines(example_casebook, run):

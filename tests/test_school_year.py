@@ -8,7 +8,7 @@ counts their support.
 
 import json
 
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 CHILD = "re-17"
 

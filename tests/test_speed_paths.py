@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from sendcli.writing import _guess_sequence_indent, apply_edits
+from sendcli.store.writing import _guess_sequence_indent, apply_edits
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from sendcli.loading import load_yaml
+from sendcli.store.loading import load_yaml
 
 
 def git(root, *args):

@@ -77,7 +77,7 @@ def test_the_rule_is_registered():
 
 
 def test_check_warns_and_the_cache_follows_the_school_year(casebook, run, monkeypatch):
-    from sendcli import summaries
+    from sendcli.store import summaries
 
     monkeypatch.setattr(summaries, "RACY_NS", 0)  # files written by the test are summarised at once
     assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SLCN",

@@ -76,8 +76,8 @@ def import_register(
       sendcli import export.csv --map columns.yaml --all-or-nothing
       sendcli import new-pupils.xml --format ctf --dry-run
     """
-    from sendcli.importing import commit_import, plan_import, read_mapping, write_plan
-    from sendcli.updating import wants_commit
+    from sendcli.exchange.importing import commit_import, plan_import, read_mapping, write_plan
+    from sendcli.store.updating import wants_commit
 
     if map_file is not None and preset is not None:
         raise typer.BadParameter("give --map or --preset, not both", param_hint="--map")
@@ -86,11 +86,11 @@ def import_register(
     mapping = read_mapping(map_file) if map_file is not None else None
     committing = wants_commit(book, commit) and not dry_run
     if committing:
-        from sendcli.gitops import require_repository
+        from sendcli.store.gitops import require_repository
 
         require_repository(book.root)  # refused before anything is written
     ctf = (input_format.value == "ctf") if input_format is not None else csv_file.suffix.lower() == ".xml"
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     # Every cell, header and file name shown escaped: a CSV cannot forge a line of the output or a mail.
     shown = printable(csv_file)
@@ -160,8 +160,8 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli transfer ae-16 --output transfer/ae-16
       sendcli transfer ae-16 --encrypt-to age1... --output transfer/ae-16.age
     """
-    from sendcli.transferring import make_pack
-    from sendcli.updating import wants_commit
+    from sendcli.exchange.transferring import make_pack
+    from sendcli.store.updating import wants_commit
 
     book = casebook(ctx)
     recipients = None
@@ -170,7 +170,7 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
 
         recipients = read_recipients(encrypt_to)
     pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit), recipients=recipients)
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     if recipients:
         typer.echo(printable(pack.folder))

@@ -20,7 +20,7 @@ from sendcli import __version__
 from sendcli.errors import SendcliError
 
 if TYPE_CHECKING:  # the casebook edge loads YAML and schemas: only for commands that need it
-    from sendcli.casebook import Casebook
+    from sendcli.store.casebook import Casebook
 
 INTERNAL_ERROR = 3
 
@@ -98,7 +98,7 @@ _OS_ERROR_HINTS = {
 
 def os_error_message(error: OSError) -> str:
     """``PATH: the OS's words (a hint)``: what failed, where, and what to do; never a file's content."""
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     code = errno.errorcode.get(error.errno or 0, "")
     words = error.strerror or code or "operating-system error"
@@ -427,14 +427,14 @@ def options(ctx: typer.Context) -> Options:
 
 
 def casebook(ctx: typer.Context) -> Casebook:
-    from sendcli.casebook import open_casebook
+    from sendcli.store.casebook import open_casebook
 
     return open_casebook(options(ctx).root, Path.cwd())
 
 
 def today() -> date:
     """The date every command works from: SENDCLI_TODAY, else the system clock."""
-    from sendcli.casebook import parse_today
+    from sendcli.store.casebook import parse_today
 
     return parse_today(os.environ.get("SENDCLI_TODAY"), date.today())
 
@@ -442,7 +442,7 @@ def today() -> date:
 def print_error(message: str, details: list[str] | None = None) -> None:
     """Diagnostics go to stderr, plainly: they may be read in a cron mail, so each stays one line
     (control characters from a file or a value shown escaped)."""
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     sys.stderr.write(f"sendcli: {printable(message)}\n")
     for line in details or []:

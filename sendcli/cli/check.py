@@ -18,7 +18,7 @@ from sendcli.cli.options import TextOrJson
 app = typer.Typer()
 
 if TYPE_CHECKING:
-    from sendcli.checking import Problem
+    from sendcli.store.checking import Problem
 
 
 def format_problem(problem: Problem) -> str:
@@ -28,7 +28,7 @@ def format_problem(problem: Problem) -> str:
     quoted value are shown escaped, so no file can forge a line (or a
     "checked 7 records: 7 valid") of the output.
     """
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     field = f"{problem.field}: " if problem.field else ""
     return printable(f"{problem.path}:{problem.line}:{problem.column}: {problem.severity}: "
@@ -62,10 +62,10 @@ def check(
       sendcli check records/ava-b.yaml   # one file; no casebook needed
       sendcli check --format json examples/
     """
-    from sendcli.casebook import find_root
-    from sendcli.checking import check_targets, path_targets
+    from sendcli.store.casebook import find_root
+    from sendcli.store.checking import check_targets, path_targets
     from sendcli.core.findings import ERROR
-    from sendcli.summaries import check_casebook
+    from sendcli.store.summaries import check_casebook
 
     as_of = today()
     strays: list[Problem] = []
@@ -112,8 +112,8 @@ def check(
 def _stray_temp_files(root: Path) -> list[Problem]:
     """A warning for each temp file a write killed in its window left in records/ (a full copy of
     a record, outside the record's own file): the next write of that record removes it."""
-    from sendcli.casebook import stray_temp_files
-    from sendcli.checking import RECORDS_DIR, Problem
+    from sendcli.store.casebook import stray_temp_files
+    from sendcli.store.checking import RECORDS_DIR, Problem
     from sendcli.core.findings import WARNING
 
     return [Problem(f"{RECORDS_DIR}/{path.name}", 1, 1, WARNING, "temp-file", "",

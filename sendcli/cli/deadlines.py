@@ -70,12 +70,12 @@ def due(
       sendcli due --redact --fail-on overdue          # in a crontab
       sendcli due --all --format ics > sen.ics        # a calendar feed
     """
-    from sendcli.due import as_csv, as_ics, as_json, as_text_lines, collect
+    from sendcli.documents.due import as_csv, as_ics, as_json, as_text_lines, collect
 
     book = casebook(ctx)
     report = collect(book.root, book.settings, today(), within, show_all,
                      tuple(k.value for k in kind or ()), redaction(book.settings, redact), use_cache=not no_cache)
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     for unreadable in report.unreadable:
         sys.stderr.write(f"sendcli: unreadable: {printable(unreadable.path)}:{printable(unreadable.message)}\n")
@@ -105,7 +105,7 @@ def _print_table(report) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     colours = {"overdue": "bold red", "due-soon": "yellow", "upcoming": "green"}
     table = Table("due", "days", "status", "record", "kind", "detail")

@@ -54,7 +54,7 @@ def set_command(
       sendcli set ae-16 register.entered 2024-09-12
     """
     from sendcli.core import fields
-    from sendcli.schemas import load_schema
+    from sendcli.store.schemas import load_schema
 
     given = [v for v in (value, add, remove) if v is not None]
     if len(given) != 1:
@@ -78,8 +78,8 @@ def set_command(
             raise _Unchanged
         return outcome
 
-    from sendcli.output import printable
-    from sendcli.updating import update_record, wants_commit
+    from sendcli.documents.output import printable
+    from sendcli.store.updating import update_record, wants_commit
 
     book = casebook(ctx)
     if note:

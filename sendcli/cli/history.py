@@ -52,7 +52,7 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
       EDITOR=nano sendcli edit ae-16
       sendcli edit ae-16 --resume     # carry on with the copy a refused save kept
     """
-    from sendcli.editing import KeptCopy, edit_record, kept_copy
+    from sendcli.store.editing import KeptCopy, edit_record, kept_copy
 
     book = casebook(ctx)
     book.existing_record_path(record_id)  # a bad ID or unknown record before anything else
@@ -72,9 +72,9 @@ def edit(ctx: typer.Context, record_id: str = RECORD_ID, commit: Optional[bool] 
         except FileNotFoundError:
             raise SendcliError(f"the editor '{command[0]}' was not found; check VISUAL or EDITOR") from None
 
-    from sendcli.output import printable
-    from sendcli.records import describe
-    from sendcli.updating import wants_commit
+    from sendcli.documents.output import printable
+    from sendcli.store.records import describe
+    from sendcli.store.updating import wants_commit
 
     def again(problems) -> bool:
         for problem in problems:
@@ -108,8 +108,8 @@ def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
     Example:
       sendcli log ae-16
     """
-    from sendcli.checking import RECORDS_DIR
-    from sendcli.gitops import file_history
+    from sendcli.store.checking import RECORDS_DIR
+    from sendcli.store.gitops import file_history
 
     book = casebook(ctx)
     path = book.record_path(record_id)
@@ -119,7 +119,7 @@ def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
             raise SendcliError(f"no record '{record_id}', and none in git history")
         sys.stderr.write(f"{RECORDS_DIR}/{path.name} has not been committed yet\n")
         return
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     # Authors and messages are whatever was committed, by anyone: shown escaped, one line each.
     width = max(len(printable(entry.author)) for entry in entries)

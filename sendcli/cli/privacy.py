@@ -44,7 +44,7 @@ def export(ctx: typer.Context, record_id: str = RECORD_ID,
       sendcli export ae-16 --encrypt-to age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq --output ae-16.age
     """
     from sendcli.exchange.exporting import build_export, write_folder, write_sealed
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     book = casebook(ctx)
     recipients = _recipients(encrypt_to)

@@ -39,7 +39,7 @@ def init(
     Example:
       sendcli init casebook --name "Example Primary"
     """
-    from sendcli.records import init_casebook
+    from sendcli.store.records import init_casebook
 
     created = init_casebook(folder, name or folder.resolve().name, today())
     for path in created:
@@ -62,7 +62,7 @@ def _need_codes(values: list[str] | None) -> list[str]:
             hint = f"nearest: {nearest}" if nearest else f"codes: {', '.join(codes.NEED_CODES)}"
             raise UsageProblem(f"--need: '{value}' is not a census need code or a description of one; {hint}")
         if match.note:
-            from sendcli.output import printable
+            from sendcli.documents.output import printable
 
             typer.echo(f"note: {printable(match.note)}", err=True)
         needs.append(match.code)
@@ -121,14 +121,14 @@ def new(
         raise UsageProblem(f"'{record_id}' is not a valid record ID: lower-case letters, digits and "
                            "hyphens, starting with a letter or digit, at most 63 characters, and not a name "
                            "Windows keeps for a device (con, prn, aux, nul, com1, lpt1...)")
-    from sendcli.records import NewChild, create_record
+    from sendcli.store.records import NewChild, create_record
 
     born = date_option(dob, "--dob")
     child = NewChild(record_id=record_id, name=name.strip(), date_of_birth=born, setting=setting.value,
                      year_group=_year_group(year_group), needs=_need_codes(need), status=status.value,
                      entered=date_option(entered, "--entered"))
-    from sendcli import gitops
-    from sendcli.updating import wants_commit
+    from sendcli.store import gitops
+    from sendcli.store.updating import wants_commit
 
     book = casebook(ctx)
     committing = wants_commit(book, commit)
@@ -159,7 +159,7 @@ def show(
       sendcli show ab-16
       sendcli show ab-16 --format json
     """
-    from sendcli.records import read_record
+    from sendcli.store.records import read_record
 
     as_of = today()
     book = casebook(ctx)
@@ -191,7 +191,7 @@ def show(
         return
     _print_record(record, as_of, [f"{p.field}: {p.message}" for p in warnings], ehc.line() if ehc else None)
     if deadlines:
-        from sendcli.output import printable
+        from sendcli.documents.output import printable
 
         print("Next deadlines:")
         for item in deadlines[:5]:
@@ -215,7 +215,7 @@ def _print_record(record: dict, as_of: date, warnings: list[str], ehc_line: str 
     from rich.markup import escape as escape_markup
     from rich.table import Table
 
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     def escape(text: object, keep_newlines: bool = False) -> str:
         """Neither Rich markup nor a control character (an escape sequence, a carriage return) from a record

@@ -38,7 +38,7 @@ class TableFormat(str, Enum):
     html = "html"
 
 
-#: What --output promises (sendcli.output.write_output).
+#: What --output promises (sendcli.documents.output.write_output).
 OUTPUT_HELP = ("Write to FILE (mode 0600), never over the casebook's own files; a device or named pipe is "
                "written to as a stream.")
 
@@ -51,12 +51,12 @@ def _write(text: str, output: Path | None, root: Path) -> None:
     """To stdout, or privately to a file (0600: a report holds personal data).
 
     Never over the casebook's own files, never replacing a device or a pipe
-    (written to as a stream), never "into" a folder (sendcli.output).
+    (written to as a stream), never "into" a folder (sendcli.documents.output).
     """
     if output is None:
         sys.stdout.write(text)
         return
-    from sendcli.output import write_output
+    from sendcli.documents.output import write_output
 
     write_output(output, text.encode("utf-8"), [root])
 
@@ -95,8 +95,8 @@ def report(
       sendcli report ae-16 --template chronology --output ae-16-chronology.html
       sendcli report --all --template profile --output-dir profiles/
     """
-    from sendcli.records import read_record
-    from sendcli.reporting import NothingToReport, output_path_for, record_report
+    from sendcli.store.records import read_record
+    from sendcli.documents.reporting import NothingToReport, output_path_for, record_report
 
     book = casebook(ctx)
     as_of = today()
@@ -106,9 +106,9 @@ def report(
             raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")
         if output_dir is None:
             raise UsageProblem("--all needs --output-dir DIR")
-        from sendcli.casebook import Unreadable, each_record
-        from sendcli.checking import casebook_targets
-        from sendcli.output import check_output_folder, printable
+        from sendcli.store.casebook import Unreadable, each_record
+        from sendcli.store.checking import casebook_targets
+        from sendcli.documents.output import check_output_folder, printable
 
         check_output_folder(output_dir, [book.root])
 
@@ -140,7 +140,7 @@ def report(
     text = record_report(book, record, template.value, output_format.value, as_of, redact)  # type: ignore[arg-type]
     _write(text, output, book.root)
     if output is not None:
-        from sendcli.output import printable
+        from sendcli.documents.output import printable
 
         sys.stderr.write(f"wrote {printable(output)}\n")
 
@@ -160,8 +160,8 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
     keeps only its rows), written to stdout or ``output``; then the unreadable ones on stderr
     (under ``redact`` without what the file says: only the place and the rule). Returns whether
     there were any (exit 1)."""
-    from sendcli.casebook import Unreadable, readable_records
-    from sendcli.output import printable
+    from sendcli.store.casebook import Unreadable, readable_records
+    from sendcli.documents.output import printable
 
     book = casebook(ctx)
     as_of = today()
@@ -190,7 +190,7 @@ def register(ctx: typer.Context,
       sendcli register
       sendcli register --format csv > register.csv
     """
-    from sendcli.reporting import register_report
+    from sendcli.documents.reporting import register_report
 
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redact: register_report(book, records, output_format.value, as_of, redact),
@@ -228,7 +228,7 @@ def provision_map(ctx: typer.Context,
       sendcli provision-map --format html --output provision-map.html
     """
     from sendcli.cli.options import date_option
-    from sendcli.reporting import provision_map_report
+    from sendcli.documents.reporting import provision_map_report
 
     first = date_option(period_from, "--from")
     last = date_option(period_to, "--to")
@@ -262,7 +262,7 @@ def stats(ctx: typer.Context,
       sendcli stats
       sendcli stats --format html --output sen-figures.html
     """
-    from sendcli.reporting import stats_report
+    from sendcli.documents.reporting import stats_report
 
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, _redact: stats_report(book, records, output_format.value, as_of), output)

@@ -49,11 +49,11 @@ COMMIT = typer.Option(None, "--commit/--no-commit", help="Commit the changed rec
 
 def _run(ctx: typer.Context, record_id: str, what: str, step, commit: bool | None) -> None:
     """Run one step on one record and say what changed (the new item's ID alone on stdout)."""
-    from sendcli.updating import update_record, wants_commit
+    from sendcli.store.updating import update_record, wants_commit
 
     book = casebook(ctx)
     written = update_record(book, record_id, step, today(), what, commit=wants_commit(book, commit))
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     change = written.change
     for warning in change.warnings:
@@ -168,7 +168,7 @@ def _reason(value: str | None) -> str | None:
 
 
 def _role(value: str, option: str) -> str:
-    from sendcli.schemas import load_schema
+    from sendcli.store.schemas import load_schema
     import re
 
     pattern = load_schema()["$defs"]["role"]["pattern"]

@@ -11,7 +11,7 @@ birth, year group, admission number where the file has one, and the SEN
 history (provision codes with start dates, ranked need types). The rest of
 the file (addresses, contacts, attendance, assessments) is never looked at.
 Pupils become records exactly as rows of the CSV import do
-(``sendcli.importing``): the same IDs, the same checks, the same matching of
+(``sendcli.exchange.importing``): the same IDs, the same checks, the same matching of
 pupils already in the casebook, the same writing.
 """
 
@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import Casebook
-from sendcli.checking import RECORDS_DIR
+from sendcli.store.casebook import Casebook
+from sendcli.store.checking import RECORDS_DIR
 from sendcli.core.ctf import CtfNeed, CtfPupil, CtfProvision, pupil_of
 from sendcli.core.importing import Layout, RowProblem, import_record, pseudonymous_id
 from sendcli.errors import SendcliError
-from sendcli.importing import ImportPlan, PupilIndex, record_problems
+from sendcli.exchange.importing import ImportPlan, PupilIndex, record_problems
 
 #: The largest CTF read. A secondary school's intake of 300 pupils with full
 #: histories is a few MB; 100 MB refuses a runaway or hostile file unread.
@@ -135,7 +135,7 @@ def _pupil(element, position: int) -> CtfPupil:
 
 def plan_ctf_import(book: Casebook, path: Path, today: date) -> CtfPlan:
     """What importing the CTF would do, every pupil checked; nothing is written."""
-    from sendcli.output import printable
+    from sendcli.documents.output import printable
 
     version, pupils = parse_ctf(read_ctf_bytes(path), printable(path))
     plan = CtfPlan(Layout(f"the Common Transfer File (version {version})", {}), "XML", version=version,

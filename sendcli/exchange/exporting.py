@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import Casebook, ensure_private_dir, local_offer_services, write_atomic
-from sendcli.output import refuse_protected
+from sendcli.store.casebook import Casebook, ensure_private_dir, local_offer_services, write_atomic
+from sendcli.documents.output import refuse_protected
 from sendcli.core.chronology import chronology
 from sendcli.core.deadlines import DeadlineSettings, record_deadlines
 from sendcli.errors import SendcliError
@@ -46,10 +46,10 @@ class Export:
 
 def build_export(book: Casebook, record_id: str, today: date, *, redact_staff: bool = False) -> Export:
     """The export's files in memory (``manifest.json`` last): nothing is written here."""
-    from sendcli import gitops
-    from sendcli.records import read_record
-    from sendcli.reporting import NothingToReport, record_report
-    from sendcli.writing import dump_yaml
+    from sendcli.store import gitops
+    from sendcli.store.records import read_record
+    from sendcli.documents.reporting import NothingToReport, record_report
+    from sendcli.store.writing import dump_yaml
 
     path = book.existing_record_path(record_id)
     record = read_record(book, record_id, today).data
@@ -94,7 +94,7 @@ def build_export(book: Casebook, record_id: str, today: date, *, redact_staff: b
 
 
 def render_chronology(book: Casebook, record: dict, events, output_format: str, today: date) -> bytes:
-    from sendcli.rendering import record_context, render
+    from sendcli.documents.rendering import record_context, render
 
     context = record_context(record, today, book.settings, local_offer_services(book.root))
     context["events"] = events

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sendcli.casebook import Casebook
+from sendcli.store.casebook import Casebook
 from sendcli.core import codes
 from sendcli.core.chronology import chronology
 from sendcli.errors import SendcliError
@@ -26,8 +26,8 @@ PROVISION_HISTORY_COLUMNS = ("cycle", "provision", "kind", "text", "staff", "fre
 
 def ehc_request_pack(book: Casebook, record_id: str, today: date) -> dict[str, bytes]:
     """The pack's files in memory, manifest last: nothing is written here."""
-    from sendcli.records import read_record
-    from sendcli.reporting import record_report
+    from sendcli.store.records import read_record
+    from sendcli.documents.reporting import record_report
 
     record = read_record(book, record_id, today).data
     assert isinstance(record, dict)
@@ -58,7 +58,7 @@ def ehc_request_pack(book: Casebook, record_id: str, today: date) -> dict[str, b
 
 def provision_history_csv(record: dict) -> bytes:
     """Every provision of every cycle, oldest first, with when it started and ended and its cost."""
-    from sendcli.output import csv_text
+    from sendcli.documents.output import csv_text
 
     rows = []
     for cycle in record.get("cycles") or []:

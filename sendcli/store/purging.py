@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import CACHE_DIR, Casebook
-from sendcli.checking import RECORDS_DIR
+from sendcli.store.casebook import CACHE_DIR, Casebook
+from sendcli.store.checking import RECORDS_DIR
 from sendcli.core.deadlines import DeadlineSettings, record_deadlines
 from sendcli.errors import SendcliError
 
@@ -48,7 +48,7 @@ class Purged:
 
 def retention_due(book: Casebook, record_id: str, today: date) -> date:
     """The date the record's retention ended; refused unless closed and that date has come."""
-    from sendcli.records import read_record
+    from sendcli.store.records import read_record
 
     record = read_record(book, record_id, today).data
     assert isinstance(record, dict)
@@ -69,7 +69,7 @@ def retention_due(book: Casebook, record_id: str, today: date) -> date:
 
 def purge(book: Casebook, record_id: str, today: date, *, history: bool = False, who: str | None = None) -> Purged:
     """Remove the record (and, with ``history``, every trace of it in git). Checks come first."""
-    from sendcli import gitops
+    from sendcli.store import gitops
 
     retention_due(book, record_id, today)
     path = book.existing_record_path(record_id)
@@ -85,7 +85,7 @@ def purge(book: Casebook, record_id: str, today: date, *, history: bool = False,
     existing = log.read_text(encoding="utf-8") if log.exists() else PURGE_LOG_HEADER
     operator = who or _operator()
     line = f"{record_id}\t{today.isoformat()}\t{operator}\n"
-    from sendcli.casebook import write_atomic
+    from sendcli.store.casebook import write_atomic
 
     tracked = in_git and gitops.is_tracked(book.root, path)
     path.unlink()

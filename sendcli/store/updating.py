@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import (
+from sendcli.store.casebook import (
     CACHE_DIR, Casebook, ensure_gitignored, refuse_linked_records_dir, remove_stale_temp_files, write_atomic,
 )
-from sendcli.checking import RECORDS_DIR, check_record_bytes, read_bytes
+from sendcli.store.checking import RECORDS_DIR, check_record_bytes, read_bytes
 from sendcli.core.findings import ERROR
 from sendcli.core.workflow import Change, Outcome, Refusal
 from sendcli.errors import InvalidRecord, SendcliError, UsageProblem
-from sendcli.locking import DEFAULT_TIMEOUT_SECONDS, record_lock
-from sendcli.records import describe
+from sendcli.store.locking import DEFAULT_TIMEOUT_SECONDS, record_lock
+from sendcli.store.records import describe
 
 
 class StepRefused(SendcliError):
@@ -61,8 +61,8 @@ def wants_commit(casebook: Casebook, commit_option: bool | None) -> bool:
 def update_record(casebook: Casebook, record_id: str, step: Callable[[dict], Outcome], today: date,
                   what: str, commit: bool = False) -> Written:
     """Run one write command on one record; refuse without changing anything."""
-    from sendcli.writing import apply_edits
-    from sendcli import gitops
+    from sendcli.store.writing import apply_edits
+    from sendcli.store import gitops
 
     path = casebook.existing_record_path(record_id)
     refuse_linked_records_dir(casebook)

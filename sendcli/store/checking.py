@@ -1,6 +1,6 @@
 """``sendcli check``'s engine: every problem in every file, each with its place.
 
-Data flows one way: bytes → :func:`~sendcli.loading.load_yaml` → schema →
+Data flows one way: bytes → :func:`~sendcli.store.loading.load_yaml` → schema →
 cross-field rules of the core → :class:`Problem` values located by walking
 the YAML node tree. Nothing here prints; the CLI formats the problems.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
 from sendcli.core.rules import RuleContext, cross_field_findings
-from sendcli.fastload import fast_load
-from sendcli.loading import MAX_PROBLEMS_LISTED, MAX_RECORD_BYTES, LoadedDocument, Locator, load_yaml
-from sendcli.schemas import (
+from sendcli.store.fastload import fast_load
+from sendcli.store.loading import MAX_PROBLEMS_LISTED, MAX_RECORD_BYTES, LoadedDocument, Locator, load_yaml
+from sendcli.store.schemas import (
     CONFIG_SCHEMA, LOCAL_OFFER_SCHEMA, RECORD_SCHEMA, date_field_names, fast_validator, misplaced_date_findings,
     schema_findings,
 )
@@ -163,7 +163,7 @@ def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str 
 def clean_record_data(raw: bytes, context: RuleContext) -> dict | None:
     """The record's data if it has no problem at all, found the fast way; None to read it precisely.
 
-    yaml-rs reads what :func:`~sendcli.fastload.fast_load` judges unsuspicious,
+    yaml-rs reads what :func:`~sendcli.store.fastload.fast_load` judges unsuspicious,
     jsonschema-rs validates it, the rules find nothing: then the precise
     reader would have found nothing either. Any doubt returns None.
     """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.checking import (
+from sendcli.store.checking import (
     CONFIG_FILE, Problem, RECORDS_DIR, casebook_targets, check_config_bytes, check_targets, local_offer_ids, read_bytes,
     read_local_offer,
 )

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 
 
-from sendcli.loading import STR, needs_quotes
+from sendcli.store.loading import STR, needs_quotes
 
 
 class NewText(str):

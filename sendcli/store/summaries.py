@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.checking import Problem, Target, Verdict
+from sendcli.store.checking import Problem, Target, Verdict
 from sendcli.core.deadlines import Deadline, DeadlineSettings
 from sendcli.core.findings import ERROR, WARNING
 
@@ -89,7 +89,7 @@ def _start_worker(job: _Job) -> None:
 
 def _read(item: tuple[str, str]) -> tuple:
     """Read one record afresh: ``(problems, deadlines, failed, settled_from)`` as stored values."""
-    from sendcli.checking import check_record_file
+    from sendcli.store.checking import check_record_file
     from sendcli.core.deadlines import record_deadlines
     from sendcli.core.rules import settled_from
 
@@ -132,7 +132,7 @@ def _summary(display: str, problems: list, deadlines: list | None, failed: bool)
 def check_casebook(root: Path, today: date, use_cache: bool = True) -> Iterator:
     """``sendcli check`` of a whole casebook: its own files as they are, its records from the cache
     where it holds (and their deadlines kept for ``due``)."""
-    from sendcli.checking import CONFIG_FILE, casebook_targets, check_targets
+    from sendcli.store.checking import CONFIG_FILE, casebook_targets, check_targets
 
     targets = casebook_targets(root)
     settings = None
@@ -427,7 +427,7 @@ def _fingerprint(local_offer: frozenset[str] | None, settings: DeadlineSettings,
     import importlib.util
 
     import sendcli
-    from sendcli.schemas import RECORD_SCHEMA, schema_path
+    from sendcli.store.schemas import RECORD_SCHEMA, schema_path
 
     digest = hashlib.sha256()
     digest.update(f"{CACHE_FORMAT}\0{sendcli.__version__}\0".encode())
@@ -486,7 +486,7 @@ class _Cache:
             import sqlite3
         except ImportError:  # pragma: no cover - a Python built without sqlite3
             return None
-        from sendcli.casebook import CACHE_DIR, UnsafeFolder, ensure_private_dir, write_atomic
+        from sendcli.store.casebook import CACHE_DIR, UnsafeFolder, ensure_private_dir, write_atomic
 
         folder = root / CACHE_DIR
         path = folder / CACHE_FILE

@@ -34,7 +34,7 @@ class RecordBusy(SendcliError):
 @contextmanager
 def record_lock(lock_dir: Path, record_id: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Iterator[None]:
     """Hold the lock of ``record_id`` for the duration of the block."""
-    from sendcli.casebook import ensure_private_dir
+    from sendcli.store.casebook import ensure_private_dir
 
     ensure_private_dir(lock_dir)  # refuses a .sendcli that is a link or not a folder
     # O_NOFOLLOW: a lock file planted as a link must not make us create or lock a file elsewhere.

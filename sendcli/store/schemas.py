@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sendcli.core.dates import parse_iso_date
 from sendcli.core.findings import Finding, Pointer
-from sendcli.loading import scalar_source
+from sendcli.store.loading import scalar_source
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -25,7 +25,7 @@ RECORD_SCHEMA = "record.schema.json"
 CONFIG_SCHEMA = "config.schema.json"
 LOCAL_OFFER_SCHEMA = "local-offer.schema.json"
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # sendcli/, above this room
 
 
 def resource_dir(name: str) -> Path:

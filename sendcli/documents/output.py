@@ -82,7 +82,7 @@ def write_output(target: Path, data: bytes, roots: Iterable[Path] = (), option: 
     to as a stream and never replaced; a folder, a socket or a block device is
     refused, as is any path that is one of the casebook's own files.
     """
-    from sendcli.casebook import ensure_private_dir, write_atomic
+    from sendcli.store.casebook import ensure_private_dir, write_atomic
 
     refuse_protected(target, roots, option)
     try:

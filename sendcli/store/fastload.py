@@ -1,6 +1,6 @@
 """The fast reader for the common case: a clean record, read by a Rust YAML parser.
 
-:func:`sendcli.loading.load_yaml` is the *precise* reader: libyaml's node
+:func:`sendcli.store.loading.load_yaml` is the *precise* reader: libyaml's node
 tree, every hazard of docs/record.md found and located. It costs about twice a bare
 parse. Most records in a casebook have no hazard at all, and for them the
 Rust parser yaml-rs builds the very same data four times faster (bench/README.md,
@@ -19,7 +19,7 @@ suspicious, whether or not it is harmful:
   characters, Unicode line separators, byte order marks inside the text;
 - anchors and aliases (``&``, ``*``), tags (``!``), merge keys (``<<``) and
   directives (``%``): the precise reader bounds, refuses or reports them;
-- nesting deeper than a record's (:func:`~sendcli.loading.may_nest_deeper_than`):
+- nesting deeper than a record's (:func:`~sendcli.store.loading.may_nest_deeper_than`):
   yaml-rs recurses once per level and a deep enough file overflows its stack
   (a segfault, not an error), so this is judged before yaml-rs sees the text;
 - text starting with a character PyYAML refuses at the start of a value in a
@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from sendcli.loading import FAST_PATH_DEPTH, may_nest_deeper_than, needs_quotes
+from sendcli.store.loading import FAST_PATH_DEPTH, may_nest_deeper_than, needs_quotes
 
 try:
     import yaml_rs

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import Casebook
-from sendcli.checking import RECORDS_DIR, read_bytes
+from sendcli.store.casebook import Casebook
+from sendcli.store.checking import RECORDS_DIR, read_bytes
 from sendcli.core.importing import (
     FIELDS, Layout, Pupil, RowProblem, column_of, import_record, match_layout, name_key, parse_row,
     pseudonymous_id,
 )
 from sendcli.errors import SendcliError, UsageProblem
-from sendcli.loading import load_yaml, locate
+from sendcli.store.loading import load_yaml, locate
 
 #: The largest CSV read: its own bound, not a record's. A register of 16,000 pupils
 #: with every column is about 2 MB; 64 MB leaves room for any school's export
@@ -197,7 +197,7 @@ def record_problems(record: dict, today: date) -> list[tuple[tuple, str]]:
     """The errors ``check`` would find in the record (schema and rules), as (field, message)."""
     from sendcli.core.findings import ERROR
     from sendcli.core.rules import RuleContext, cross_field_findings
-    from sendcli.schemas import RECORD_SCHEMA, fast_validator, schema_findings
+    from sendcli.store.schemas import RECORD_SCHEMA, fast_validator, schema_findings
 
     data = _as_loaded(record)
     context = RuleContext(today=today, file_id=record["id"])
@@ -308,11 +308,11 @@ def child_fields(text: str) -> tuple[str | None, str | None, str | None, str | N
 
 def write_plan(book: Casebook, plan: ImportPlan, today: date) -> list[Path]:
     """Create the planned records, each checked again as it is written, never overwriting."""
-    from sendcli.casebook import ensure_private_dir, write_atomic
-    from sendcli.checking import check_record_bytes
-    from sendcli.casebook import SCHEMA_COMMENT
-    from sendcli.records import refuse_if_invalid
-    from sendcli.writing import dump_yaml
+    from sendcli.store.casebook import ensure_private_dir, write_atomic
+    from sendcli.store.checking import check_record_bytes
+    from sendcli.store.casebook import SCHEMA_COMMENT
+    from sendcli.store.records import refuse_if_invalid
+    from sendcli.store.writing import dump_yaml
 
     ensure_private_dir(book.records_dir)
     written = []
@@ -343,7 +343,7 @@ def _quoted(record: dict) -> dict:
 
 def commit_import(book: Casebook, paths: list[Path], source: str = "the SEN register") -> None:
     """One commit holding every record the import created, and nothing else staged."""
-    from sendcli.gitops import GitProblem, _git
+    from sendcli.store.gitops import GitProblem, _git
 
     if not paths:
         return

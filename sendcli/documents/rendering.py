@@ -27,7 +27,7 @@ from sendcli.core.reports import (
     STAGE_WORDS, ehc_status, initials, long_date, plan_cycle, redact, reviewed_cycle, standing, weekly_minutes,
 )
 from sendcli.errors import SendcliError
-from sendcli.schemas import resource_dir
+from sendcli.store.schemas import resource_dir
 
 TEMPLATES = ("plan", "review", "parent", "profile")
 FORMATS = ("html", "md")

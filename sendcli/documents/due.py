@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sendcli.casebook import Unreadable, unreadable_message
-from sendcli.checking import casebook_targets
+from sendcli.store.casebook import Unreadable, unreadable_message
+from sendcli.store.checking import casebook_targets
 from sendcli.core.deadlines import Deadline, DeadlineSettings, select
-from sendcli.output import csv_text, printable
-from sendcli.summaries import scan
+from sendcli.documents.output import csv_text, printable
+from sendcli.store.summaries import scan
 
 #: The deadline whose date gives away the date of birth (left out under --redact).
 RETENTION = "retention"
@@ -89,7 +89,7 @@ def as_json(report: DueReport) -> str:
 
 
 def as_csv(report: DueReport) -> str:
-    """Formula cells neutralised (sendcli.output.csv_cell): a spreadsheet shows them as text."""
+    """Formula cells neutralised (sendcli.documents.output.csv_cell): a spreadsheet shows them as text."""
     return csv_text(CSV_HEADER, (
         [item.record, report.name(item), item.kind, item.due.isoformat(), item.days_left(report.as_of),
          report.status(item), item.detail + (f" (exception: {item.exception})" if item.exception else "")]

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import Casebook, ensure_private_dir, write_atomic
+from sendcli.store.casebook import Casebook, ensure_private_dir, write_atomic
 from sendcli.core import codes
 from sendcli.core.workflow import mark_transferred
 from sendcli.errors import SendcliError
-from sendcli.output import check_output_folder, printable, refuse_protected
-from sendcli.records import read_record
-from sendcli.reporting import NothingToReport, record_report
-from sendcli.updating import update_record
+from sendcli.documents.output import check_output_folder, printable, refuse_protected
+from sendcli.store.records import read_record
+from sendcli.documents.reporting import NothingToReport, record_report
+from sendcli.store.updating import update_record
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import (
+from sendcli.store.casebook import (
     CACHE_DIR, Casebook, ensure_private_dir, read_private_file, refuse_linked_records_dir, remove_stale_temp_files,
     write_atomic,
 )
-from sendcli.checking import RECORDS_DIR, Problem, check_record_bytes
+from sendcli.store.checking import RECORDS_DIR, Problem, check_record_bytes
 from sendcli.core.findings import ERROR
 from sendcli.errors import SendcliError
-from sendcli.locking import record_lock
-from sendcli.updating import lock_timeout
+from sendcli.store.locking import record_lock
+from sendcli.store.updating import lock_timeout
 
 EDIT_DIR = Path(CACHE_DIR) / "edit"
 #: Next to a kept copy: the record's bytes when the copy was made, to tell whether it moved on since.
@@ -77,7 +77,7 @@ def edit_record(casebook: Casebook, record_id: str, today: date, run_editor: Cal
     ``again`` is shown the problems of an invalid copy and says whether to edit again;
     ``resume`` is shown a copy kept from an earlier session and says whether to edit it
     rather than a fresh copy of the record."""
-    from sendcli import gitops
+    from sendcli.store import gitops
 
     path = casebook.existing_record_path(record_id)
     if path.is_symlink():

@@ -8,14 +8,14 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import Casebook, local_offer_services
+from sendcli.store.casebook import Casebook, local_offer_services
 from sendcli.core import codes
 from sendcli.core.reports import (
     REGISTER_COLUMNS, grand_total, provision_rows, redact, register_row, school_year_start, stats, totals_by,
 )
 from sendcli.errors import SendcliError
-from sendcli.output import csv_text, printable
-from sendcli.rendering import AREA_WORDS, record_context, render
+from sendcli.documents.output import csv_text, printable
+from sendcli.documents.rendering import AREA_WORDS, record_context, render
 
 PROVISION_COLUMNS = ("record", "name", "cycle", "provision", "kind", "text", "staff", "frequency", "minutes_per_week",
                      "cost", "local_offer")
@@ -58,7 +58,7 @@ def _page_context(casebook: Casebook, today: date) -> dict:
 
 
 def _csv(columns, rows) -> str:
-    """Formula cells neutralised (sendcli.output.csv_cell): a spreadsheet shows them as text."""
+    """Formula cells neutralised (sendcli.documents.output.csv_cell): a spreadsheet shows them as text."""
     return csv_text(columns, ([row.get(column) for column in columns] for row in rows))
 
 

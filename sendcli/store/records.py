@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sendcli.casebook import (
+from sendcli.store.casebook import (
     SCHEMA_COMMENT, SCHEMA_COPY, Casebook, ensure_gitignored, ensure_private_dir, refuse_linked_records_dir,
     write_atomic,
 )
-from sendcli.checking import (
+from sendcli.store.checking import (
     CONFIG_FILE, LOCAL_OFFER_FILE, RECORDS_DIR, FileCheck, Problem, check_record_bytes, read_bytes,
 )
 from sendcli.core import codes
 from sendcli.core.findings import ERROR
 from sendcli.errors import InvalidRecord, SendcliError
-from sendcli.schemas import schema_path
+from sendcli.store.schemas import schema_path
 
 
 def init_casebook(folder: Path, name: str, today: date | None = None) -> list[Path]:
@@ -47,8 +47,8 @@ def init_casebook(folder: Path, name: str, today: date | None = None) -> list[Pa
     if gitignore is not None:
         created.append(gitignore)
 
-    from sendcli.settings_template import LOCAL_OFFER_TEXT, settings_text
-    from sendcli.writing import dump_yaml
+    from sendcli.store.settings_template import LOCAL_OFFER_TEXT, settings_text
+    from sendcli.store.writing import dump_yaml
 
     local_offer = folder / LOCAL_OFFER_FILE
     if not local_offer.exists():
@@ -81,7 +81,7 @@ def new_record_text(child: NewChild, today: date) -> str:
     """The new record in the layout of docs/record.md."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from sendcli.writing import dump_yaml
+    from sendcli.store.writing import dump_yaml
 
     child_fields: dict = {"name": child.name, "date_of_birth": child.date_of_birth, "setting": child.setting}
     if child.year_group is not None:

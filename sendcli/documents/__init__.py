@@ -1,0 +1,1 @@
+"""Documents: what people read, rendered from records (reports, letters, deadline lists, CSV)."""

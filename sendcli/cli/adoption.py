@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from sendcli.cli.app import casebook, today
-from sendcli.cli.options import choices
+from sendcli.cli.options import ENCRYPT_TO, choices, recipients_of
 from sendcli.cli.workflow import COMMIT, RECORD_ID
 from sendcli.core import codes
 
@@ -143,10 +143,7 @@ def import_register(
 def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
              output: Path = typer.Option(..., "--output", metavar="DIR",
                                          help="The folder for the pack (with --encrypt-to, the encrypted file)."),
-             encrypt_to: Optional[List[str]] = typer.Option(
-                 None, "--encrypt-to", metavar="RECIPIENT",
-                 help="Seal the pack for this recipient as one encrypted file (age): an age public key "
-                      "(age1...), an SSH public key, or a file of them. Repeat for several recipients."),
+             encrypt_to: Optional[List[str]] = ENCRYPT_TO,
              commit: Optional[bool] = COMMIT) -> None:
     """A transfer pack for the child's next school or college.
 
@@ -164,11 +161,7 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
     from sendcli.store.updating import wants_commit
 
     book = casebook(ctx)
-    recipients = None
-    if encrypt_to:
-        from sendcli.exchange.sealing import read_recipients
-
-        recipients = read_recipients(encrypt_to)
+    recipients = recipients_of(encrypt_to)
     pack = make_pack(book, record_id, output, today(), commit=wants_commit(book, commit), recipients=recipients)
     from sendcli.documents.output import printable
 

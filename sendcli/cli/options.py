@@ -53,3 +53,20 @@ REDACT_HELP_TAIL = (" Default: redact in sendcli.yaml (true makes redaction the 
 def redaction(settings: dict, option: bool | None) -> bool:
     """``--redact``/``--no-redact`` as given, else the casebook's ``redact`` setting (default off)."""
     return bool(settings.get("redact", False)) if option is None else option
+
+
+#: ``--encrypt-to`` on every command that makes a pack (transfer, export, pack ehc-request).
+ENCRYPT_TO = typer.Option(
+    None, "--encrypt-to", metavar="RECIPIENT",
+    help="Seal the pack for this recipient as one encrypted file (age): an age public key (age1...), an SSH "
+         "public key (ssh-ed25519 ..., ssh-rsa ...), or a file of them. Repeat for several recipients. "
+         "--output then names the file to write; nothing unencrypted is written.")
+
+
+def recipients_of(values: list[str] | None) -> list:
+    """The keys ``--encrypt-to`` names (none: an empty list, and the sealing library is not loaded)."""
+    if not values:
+        return []
+    from sendcli.exchange.sealing import read_recipients
+
+    return read_recipients(values)

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from sendcli.cli.app import casebook, today
+from sendcli.cli.options import ENCRYPT_TO, recipients_of
 from sendcli.cli.workflow import RECORD_ID
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -22,10 +23,7 @@ app.add_typer(pack_app, name="pack")
 def ehc_request(ctx: typer.Context, record_id: str = RECORD_ID,
                 output: Path = typer.Option(..., "--output", metavar="DIR",
                                             help="A new or empty folder (with --encrypt-to, the encrypted file)."),
-                encrypt_to: Optional[List[str]] = typer.Option(
-                    None, "--encrypt-to", metavar="RECIPIENT",
-                    help="Seal the pack for this recipient as one encrypted file (age): an age public key "
-                         "(age1...), an SSH public key, or a file of them. Repeat for several recipients.")) -> None:
+                encrypt_to: Optional[List[str]] = ENCRYPT_TO) -> None:
     """The setting's evidence for an EHC needs assessment request, as one pack.
 
     The ehc-request report (needs, every reviewed cycle with its outcomes,
@@ -43,11 +41,7 @@ def ehc_request(ctx: typer.Context, record_id: str = RECORD_ID,
     from sendcli.exchange.packs import ehc_request_pack
 
     book = casebook(ctx)
-    recipients = []
-    if encrypt_to:
-        from sendcli.exchange.sealing import read_recipients
-
-        recipients = read_recipients(encrypt_to)
+    recipients = recipients_of(encrypt_to)
     files = ehc_request_pack(book, record_id, today())
     if recipients:
         from sendcli.exchange.sealing import seal

@@ -9,16 +9,12 @@ from typing import List, Optional
 import typer
 
 from sendcli.cli.app import casebook, today
+from sendcli.cli.options import ENCRYPT_TO, recipients_of
 from sendcli.cli.workflow import RECORD_ID
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
 app = typer.Typer()
 
-ENCRYPT_TO = typer.Option(
-    None, "--encrypt-to", metavar="RECIPIENT",
-    help="Seal the pack for this recipient as one encrypted file (age): an age public key (age1...), an SSH "
-         "public key (ssh-ed25519 ..., ssh-rsa ...), or a file of them. Repeat for several recipients. "
-         "--output then names the file to write; nothing unencrypted is written.")
 
 
 @app.command()
@@ -47,7 +43,7 @@ def export(ctx: typer.Context, record_id: str = RECORD_ID,
     from sendcli.documents.output import printable
 
     book = casebook(ctx)
-    recipients = _recipients(encrypt_to)
+    recipients = recipients_of(encrypt_to)
     made = build_export(book, record_id, today(), redact_staff=redact_staff)
     if recipients:
         from sendcli.exchange.sealing import seal
@@ -62,14 +58,6 @@ def export(ctx: typer.Context, record_id: str = RECORD_ID,
             typer.echo(str(output / name))
     for note in made.notes:
         sys.stderr.write(f"sendcli: note: {printable(note)}\n")
-
-
-def _recipients(values: Optional[List[str]]) -> list:
-    if not values:
-        return []
-    from sendcli.exchange.sealing import read_recipients
-
-    return read_recipients(values)
 
 
 @app.command()

@@ -89,6 +89,7 @@ def test_export_holds_the_child_and_nothing_of_any_other(casebook, run, tmp_path
     names = sorted(path.name for path in out.iterdir())
     assert "tw-16.yaml" in names and "tw-16.chronology.html" in names and "tw-16.history.txt" in names
     assert "tw-16.deadlines.json" in names and "tw-16.profile.html" in names and "manifest.json" in names
+    assert "tw-16.ehc-request.html" in names, "every report that applies to the record's state"
     assert (out / "tw-16.yaml").read_bytes() == (casebook / "records" / "tw-16.yaml").read_bytes()
     assert oct(out.stat().st_mode & 0o777) == "0o700"
     assert all(oct(path.stat().st_mode & 0o777) == "0o600" for path in out.iterdir())

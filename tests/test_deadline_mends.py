@@ -42,3 +42,16 @@ def test_the_parent_meeting_clock_names_the_day_the_record_arrived():
     joined = record(created="2024-09-10")
     found = kinds(record_deadlines(joined, DeadlineSettings()), "parent-meeting")
     assert "joining the register on 10 September 2024" in found[0].detail
+
+
+def test_a_representative_counts_as_family_only_from_the_day_they_represent():
+    """CoP 8.14-8.15: a deputy speaks for the young person from their 'since' date, not before."""
+    young = record(child={"name": "Gus Example", "date_of_birth": "2008-03-01", "setting": "college",
+                          "year_group": "13", "represented_by": {"role": "deputy", "since": "2026-10-01"}},
+                   created="2024-09-10")
+    before = {**young, "meetings": [{"date": "2026-09-15", "with": ["deputy"], "text": "Before the order"}]}
+    after = {**young, "meetings": [{"date": "2026-10-15", "with": ["deputy"], "text": "After the order"}]}
+    from sendcli.core.deadlines import family_contacts
+
+    assert family_contacts(before) == []
+    assert family_contacts(after) == [date(2026, 10, 15)]

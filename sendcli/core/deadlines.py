@@ -184,25 +184,27 @@ def _plan_without_cycle(record: dict, settings: DeadlineSettings, last: dict | N
            f"open a cycle and agree a plan: no plan is running ({since})")
 
 
-def _family_roles(record: dict) -> frozenset[str]:
-    """Who counts as the family: parents, carers, the young person, and a representative's role."""
+def _family_roles(record: dict, on: date | None = None) -> frozenset[str]:
+    """Who counts as the family on ``on``: parents, carers, the young person, and the role that
+    represents a young person who lacks capacity, from its ``since`` date (CoP 8.14-8.15)."""
     represented_by = (record.get("child") or {}).get("represented_by")
-    role = represented_by.get("role") if isinstance(represented_by, dict) else None
-    return FAMILY | {role} if isinstance(role, str) else FAMILY
+    if not isinstance(represented_by, dict) or not isinstance(represented_by.get("role"), str):
+        return FAMILY
+    since = _date(represented_by.get("since"))
+    if since is not None and (on is None or on < since):
+        return FAMILY
+    return FAMILY | {represented_by["role"]}
 
 
 def family_contacts(record: dict) -> list[date]:
     """Meetings with the family, plans agreed with them, reviews they attended (CoP 6.65)."""
-    family = _family_roles(record)
-    contacts = [_date(m.get("date")) for m in record.get("meetings") or [] if family & set(m.get("with") or [])]
+    contacts = [(_date(m.get("date")), m.get("with")) for m in record.get("meetings") or []]
     for cycle in record.get("cycles") or []:
         plan = cycle.get("plan") or {}
-        if family & set(plan.get("agreed_with") or []):
-            contacts.append(_date(plan.get("agreed")))
+        contacts.append((_date(plan.get("agreed")), plan.get("agreed_with")))
         review = cycle.get("review") or {}
-        if family & set(review.get("attendees") or []):
-            contacts.append(_date(review.get("date")))
-    return [day for day in contacts if day]
+        contacts.append((_date(review.get("date")), review.get("attendees")))
+    return [day for day, who in contacts if day and _family_roles(record, day) & set(who or [])]
 
 
 def _parent_meeting(record: dict, settings: DeadlineSettings) -> Iterator[tuple[str, date, str]]:
@@ -225,8 +227,8 @@ def _parent_meeting(record: dict, settings: DeadlineSettings) -> Iterator[tuple[
 def _parents_informed(record: dict) -> Iterator[tuple[str, date, str]]:
     """CFA s.68; CoP 6.43: parents must be told that SEN provision is made for their child. A plan
     put into action without the family leaves that duty open until a contact is recorded."""
-    family = _family_roles(record)
-    met = [d for m in record.get("meetings") or [] if family & set(m.get("with") or []) and (d := _date(m.get("date")))]
+    met = [d for m in record.get("meetings") or []
+           if (d := _date(m.get("date"))) and _family_roles(record, d) & set(m.get("with") or [])]
     unanswered = [(moved, cycle.get("number")) for cycle in record.get("cycles") or []
                   for entry in cycle.get("history") or []
                   if entry.get("stage") == "do" and entry.get("without_family") and (moved := _date(entry.get("date")))

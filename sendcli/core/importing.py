@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 from sendcli.core import codes
 from sendcli.core.dates import parse_iso_date
+from sendcli.core.newrecord import new_record
 from sendcli.core.rules import is_valid_record_id
 
 FIELDS = ("admission_number", "upn", "surname", "forename", "name", "date_of_birth", "year_group", "status",
@@ -360,24 +361,9 @@ def import_record(pupil: Pupil, record_id: str, today: date) -> dict:
         child["admission_number"] = pupil.admission_number
     if pupil.upn is not None:
         child["upn"] = pupil.upn
-    on_register = pupil.status in codes.STATUSES_NEEDING_PRIMARY_NEED
-    record: dict = {
-        "schema_version": 1,
-        "id": record_id,
-        "created": today,
-        "status": pupil.status,
-        "child": child,
-        "needs": {"primary": pupil.needs[0] if pupil.needs else None, "secondary": pupil.needs[1:]},
-        "register": {"entered": (pupil.start_date or today) if on_register else None, "left": None},
-        "people": [],
-        "views": [],
-        "meetings": [],
-        "cycles": [],
-    }
-    if pupil.plan_date is not None:
-        record["ehc"] = {"existing_plan": {"issued": pupil.plan_date}}
-    record["closed"] = None
-    return record
+    ehc = {"existing_plan": {"issued": pupil.plan_date}} if pupil.plan_date is not None else None
+    return new_record(record_id, today, status=pupil.status, child=child, needs=pupil.needs,
+                      entered=pupil.start_date, ehc=ehc)
 
 
 #: Which column a problem of the built record belongs to, by the field it is found at.

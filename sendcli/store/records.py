@@ -19,6 +19,7 @@ from sendcli.store.checking import (
     CONFIG_FILE, LOCAL_OFFER_FILE, RECORDS_DIR, FileCheck, Problem, check_record_bytes, read_bytes,
 )
 from sendcli.core import codes
+from sendcli.core.newrecord import new_record
 from sendcli.core.findings import ERROR
 from sendcli.errors import InvalidRecord, SendcliError
 from sendcli.store.schemas import schema_path
@@ -88,21 +89,8 @@ def new_record_text(child: NewChild, today: date) -> str:
         child_fields["year_group"] = DoubleQuotedScalarString(child.year_group)
     if child.admission_number is not None:
         child_fields["admission_number"] = DoubleQuotedScalarString(child.admission_number)
-    on_register = child.status in codes.STATUSES_NEEDING_PRIMARY_NEED
-    record = {
-        "schema_version": 1,
-        "id": child.record_id,
-        "created": today,
-        "status": child.status,
-        "child": child_fields,
-        "needs": {"primary": child.needs[0] if child.needs else None, "secondary": child.needs[1:]},
-        "register": {"entered": (child.entered or today) if on_register else None, "left": None},
-        "people": [],
-        "views": [],
-        "meetings": [],
-        "cycles": [],
-        "closed": None,
-    }
+    record = new_record(child.record_id, today, status=child.status, child=child_fields, needs=child.needs,
+                        entered=child.entered)
     return dump_yaml(record, header=SCHEMA_COMMENT)
 
 

@@ -118,7 +118,85 @@ def _filters() -> dict:
         # A review's ratings by the outcome they rate.
         "by_outcome": lambda items: {item.get("outcome"): item for item in items or [] if isinstance(item, dict)},
         "evidence_sources": _evidence_sources,
+        # The outcomes that carry a measure (the ones a chart can draw).
+        "measured": lambda outcomes: [item for item in outcomes or []
+                                      if isinstance(item, dict) and isinstance(item.get("measure"), dict)],
     }
+
+
+def _until(value: object) -> date | None:
+    return value if isinstance(value, date) else parse_iso_date(value)
+
+
+def _has_measure(record: object, outcome: object) -> bool:
+    """Whether there is a measure to draw: the chart modules load only then."""
+    return isinstance(record, dict) and isinstance(outcome, dict) and isinstance(outcome.get("measure"), dict)
+
+
+def _outcome_chart(record: dict, outcome: dict, until: object = None, label: object = None):
+    """A measured outcome's chart (baseline, readings up to ``until``, target) as an HTML figure,
+    titled ``label`` (default: the outcome's ID) and the measure's name; blank for an outcome
+    without a measure. Marked safe because charts.py built it, escaping every text of the record
+    that went into it."""
+    if not _has_measure(record, outcome):
+        return ""
+    from markupsafe import Markup
+
+    from sendcli.documents.charts import measure_chart, outcome_series
+
+    series = outcome_series(record, outcome)
+    if series is None:
+        return ""
+    label = outcome.get("id") if label is None else label
+    return Markup(measure_chart(series, str(label or ""), _until(until)))
+
+
+def _outcome_measure(record: dict, outcome: dict, until: object = None) -> dict | None:
+    """A measured outcome's numbers for text (None without a measure): ``name``, ``unit``,
+    ``baseline``, ``target`` and ``latest`` as text with the unit ("84 months"),
+    ``baseline_date`` and ``latest_date`` as dates, ``readings`` (how many up to ``until``),
+    ``lower_is_better``, ``reached`` (the latest reading at or past the target) and ``summary``
+    (all of it in one line)."""
+    if not _has_measure(record, outcome):
+        return None
+    from sendcli.documents.charts import number_text, outcome_series
+
+    series = outcome_series(record, outcome)
+    if series is None:
+        return None
+    measure, limit = series.measure, _until(until)
+    readings = [reading for reading in series.readings if limit is None or reading.day <= limit]
+    latest = readings[-1] if readings else None
+
+    def with_unit(value: float) -> str:
+        return f"{number_text(value)} {measure.unit}" if measure.unit else number_text(value)
+
+    reached = None if latest is None else (
+        latest.value <= measure.target if measure.lower_is_better else latest.value >= measure.target)
+    summary = (f"{measure.name}: baseline {with_unit(measure.baseline)} ({long_date(measure.baseline_date)}); "
+               + (f"latest {with_unit(latest.value)} ({long_date(latest.day)}); " if latest else "no reading yet; ")
+               + f"target {with_unit(measure.target)}" + (", lower is better" if measure.lower_is_better else ""))
+    return {
+        "name": measure.name, "unit": measure.unit, "lower_is_better": measure.lower_is_better,
+        "baseline": with_unit(measure.baseline), "baseline_date": measure.baseline_date,
+        "target": with_unit(measure.target),
+        "latest": with_unit(latest.value) if latest else None, "latest_date": latest.day if latest else None,
+        "readings": len(readings), "reached": reached, "summary": summary,
+    }
+
+
+def _change_chart(groups: object):
+    """``sendcli impact``'s groups as bar charts of the median change (one per measure and unit)."""
+    from markupsafe import Markup
+
+    from sendcli.documents.charts import change_chart
+
+    return Markup(change_chart([group for group in groups or [] if isinstance(group, dict)]))
+
+
+def _globals() -> dict:
+    """Functions every template may call: the charts, and a measured outcome's numbers."""
+    return {"outcome_chart": _outcome_chart, "outcome_measure": _outcome_measure, "change_chart": _change_chart}
 
 
 #: Bounds on one rendering through a casebook's own template (no hang, no blow-up):
@@ -171,6 +249,7 @@ def environment(output_format: str, casebook_root: Path | None):
     else:
         env = BoundedSandbox(autoescape=False, finalize=markdown_escape, **options)
     env.filters.update(_filters())
+    env.globals.update(_globals())
     return env
 
 

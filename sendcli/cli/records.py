@@ -210,6 +210,23 @@ def _long(value: object) -> str:
     return f"{day.day} {day:%B %Y}" if day else "—"
 
 
+def _measure_line(record: dict, outcome: dict) -> str:
+    """``reading age (months)``, then ``84 → 90 (1 Nov 2026) → target 96``: where the child started,
+    the latest reading across the cycles that carried the outcome, and the target."""
+    from sendcli.core.measures import number_text, outcome_series
+
+    series = outcome_series(record, outcome)
+    if series is None:
+        return "—"
+    measure = series.measure
+    unit = f" ({measure.unit})" if measure.unit else ""
+    latest = series.latest()
+    now = f" → {number_text(latest.value)} ({latest.day.day} {latest.day:%b %Y})" if latest else ", no reading yet"
+    lower = ", lower is better" if measure.lower_is_better else ""
+    return (f"{measure.name}{unit}{lower}\n{number_text(measure.baseline)}{now} → target "
+            f"{number_text(measure.target)}")
+
+
 def _print_record(record: dict, as_of: date, warnings: list[str], ehc_line: str | None = None) -> None:
     from rich.console import Console
     from rich.markup import escape as escape_markup
@@ -274,10 +291,16 @@ def _print_record(record: dict, as_of: date, warnings: list[str], ehc_line: str 
         console.print(f"[bold]Cycle {cycle['number']}[/bold]: stage [bold]{cycle['stage']}[/bold], "
                       f"opened {_long(cycle['opened'])}{review}")
         if plan.get("outcomes"):
-            table = Table("id", "outcome", "success criteria", title="Outcomes", title_justify="left")
+            measured = {outcome["id"]: _measure_line(record, outcome) for outcome in plan["outcomes"]
+                        if outcome.get("measure")}
+            columns = ["id", "outcome", "success criteria", *(["measure"] if measured else [])]
+            table = Table(*columns, title="Outcomes", title_justify="left")
             for outcome in plan["outcomes"]:
-                table.add_row(escape(outcome["id"]), escape(outcome["text"], True),
-                              escape(outcome.get("criteria") or "—", True))
+                row = [escape(outcome["id"]), escape(outcome["text"], True),
+                       escape(outcome.get("criteria") or "—", True)]
+                if measured:
+                    row.append(escape(measured.get(outcome["id"], "—"), True))
+                table.add_row(*row)
             console.print(table)
         if plan.get("provision"):
             table = Table("id", "provision", "how often, by whom", "serves", title="Provision",

@@ -312,17 +312,104 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
                 criteria: Optional[str] = typer.Option(None, "--criteria", metavar="T",
                                                        help="How you will know it is achieved."),
                 area: Optional[Area] = typer.Option(None, "--area", help="The broad area of need."),
+                measure: Optional[str] = typer.Option(None, "--measure", metavar="NAME",
+                                                      help="What measures it: reading age, words read a minute, "
+                                                           "incidents a week (with --baseline and --target)."),
+                baseline: Optional[float] = typer.Option(None, "--baseline", metavar="VALUE",
+                                                         help="The measure now, dated with the outcome (--date)."),
+                target: Optional[float] = typer.Option(None, "--target", metavar="VALUE",
+                                                       help="The measure the outcome aims for."),
+                unit: Optional[str] = typer.Option(None, "--unit", metavar="TEXT",
+                                                   help="The measure's unit: months, words, score."),
+                lower_is_better: bool = typer.Option(False, "--lower-is-better",
+                                                     help="A lower value is better (incidents a week)."),
                 when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
     """Add an outcome to the open cycle's plan (stage assess or plan); prints its ID (o1, o2...).
 
+    An outcome may be measured on a scale: --measure, --baseline and
+    --target go together (--unit and --lower-is-better with them). The
+    baseline is dated with the outcome (--date, default today); later
+    readings are added with sendcli add reading.
+
     \b
-    Example:
+    Examples:
       sendcli add outcome ae-16 --area communication-and-interaction \\
           --text "By February Ava will say /g/ at the start of words" --criteria "4 of 5 sessions"
+      sendcli add outcome ae-16 --area cognition-and-learning \\
+          --text "By July Ava reads at her age" --criteria "Salford reading test" \\
+          --measure "reading age" --unit months --baseline 84 --target 96
     """
     on = _on(when)
+    new_measure = _measure(measure, baseline, target, unit, lower_is_better)
     _run(ctx, record_id, "add an outcome",
-         lambda record: _workflow().add_outcome(record, text, criteria, area.value if area else None, on, today()), commit)
+         lambda record: _workflow().add_outcome(record, text, criteria, area.value if area else None, on, today(),
+                                                new_measure), commit)
+
+
+def _number(value: float | None, option: str) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"'{value}' is not a number", param_hint=option)
+    return value
+
+
+def _measure(name: str | None, baseline: float | None, target: float | None, unit: str | None,
+             lower_is_better: bool):
+    """The measure options, all together or none: a baseline without a target measures nothing."""
+    given = {"--measure": name, "--baseline": baseline, "--target": target}
+    extras = [option for option, value in (("--unit", unit), ("--lower-is-better", lower_is_better or None))
+              if value is not None]
+    if all(value is None for value in given.values()):
+        if extras:
+            raise typer.BadParameter(f"{' and '.join(extras)} describe a measure: give --measure NAME "
+                                     "--baseline VALUE --target VALUE with them", param_hint=extras[0])
+        return None
+    missing = [option for option, value in given.items() if value is None]
+    if missing:
+        raise typer.BadParameter(f"a measure needs --measure, --baseline and --target together: give "
+                                 f"{' and '.join(missing)}", param_hint=missing[0])
+    for option, text in (("--measure", name), ("--unit", unit)):
+        if text is not None and (not text.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)):
+            raise typer.BadParameter("give it in words, on one line", param_hint=option)
+    return _workflow().NewMeasure(name.strip(), _number(baseline, "--baseline"), _number(target, "--target"),
+                                  unit.strip() if unit else None, lower_is_better)
+
+
+@add_app.command("reading")
+def add_reading(ctx: typer.Context, record_id: str = RECORD_ID,
+                outcome: str = typer.Argument(..., metavar="OUTCOME",
+                                              help="The outcome's ID (o1) in the open cycle, or the latest "
+                                                   "cycle where none is open."),
+                value: float = typer.Option(..., "--value", metavar="V", help="What was measured, on the "
+                                                                            "outcome's scale."),
+                by: Optional[str] = typer.Option(None, "--by", metavar="WHO", help="Who took it."),
+                note: Optional[str] = typer.Option(None, "--note", metavar="T", help="Anything worth keeping "
+                                                                                   "with it."),
+                cycle: Optional[int] = typer.Option(None, "--cycle", metavar="N", min=1,
+                                                    help="The cycle whose outcome it is, where not the open "
+                                                         "(or latest) one."),
+                when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Record a reading of a measured outcome: a dated value on its scale.
+
+    OUTCOME is an outcome of the open cycle, as `sendcli show` lists it, in
+    any stage; with no cycle open, of the latest cycle. A reading taken
+    before a review but entered after it belongs to the reviewed cycle:
+    name it with --cycle N. Readings go with the outcome when a review
+    carries it over, so its history runs across cycles. An outcome
+    without a measure takes no readings; a reading before the measure's
+    baseline or in the future is refused; one far outside the scale is
+    recorded with a warning.
+
+    \b
+    Examples:
+      sendcli add reading ae-16 o1 --value 88 --by TA --date 2026-11-01
+      sendcli add reading ae-16 o2 --value 3 --note "Two in the lunch hall" --cycle 1
+    """
+    on = _on(when)
+    measured = _number(value, "--value")
+    _run(ctx, record_id, "add a reading",
+         lambda record: _workflow().add_reading(record, outcome, measured, on, today(),
+                                                by.strip() if by and by.strip() else None,
+                                                note.strip() if note and note.strip() else None, cycle), commit)
 
 
 @add_app.command("provision")

@@ -176,6 +176,58 @@ def check_outcome_areas(record: dict, context: RuleContext) -> Iterator[Finding]
                               f"'{area}' is not an area of need ({', '.join(codes.OUTCOME_AREAS)})", "census")
 
 
+def _measured_outcomes(record: dict) -> Iterator[tuple[Pointer, dict]]:
+    for c, cycle in _cycles(record):
+        for o, outcome in _enumerate_mappings(_mapping(cycle.get("plan")).get("outcomes")):
+            yield ("cycles", c, "plan", "outcomes", o), outcome
+
+
+def _measure_dates(record: dict) -> Iterator[tuple[Pointer, date]]:
+    """Each measure's baseline date and each reading's date: days something was measured. Not among a
+    cycle's events: a carried outcome keeps the dates of the cycles it came through."""
+    for pointer, outcome in _measured_outcomes(record):
+        if (day := _date_at(outcome.get("measure"), "baseline_date")) is not None:
+            yield (*pointer, "measure", "baseline_date"), day
+        for r, reading in _enumerate_mappings(outcome.get("readings")):
+            if (day := parse_iso_date(reading.get("date"))) is not None:
+                yield (*pointer, "readings", r, "date"), day
+
+
+def check_readings(record: dict, context: RuleContext) -> Iterator[Finding]:
+    """A reading measures an outcome's measure, on a day from its baseline to today; one far outside
+    the scale from baseline to target is most likely a slip (docs/rules.md, "Measured outcomes")."""
+    from sendcli.core import measures
+
+    for pointer, outcome in _measured_outcomes(record):
+        readings = list(_enumerate_mappings(outcome.get("readings")))
+        if not readings:
+            continue
+        raw_measure = outcome.get("measure")
+        measure = measures.measure_of(outcome)
+        if raw_measure is None:
+            yield Finding((*pointer, "readings"), f"outcome {outcome.get('id')} has readings but no measure: "
+                          "give it a measure (name, baseline, baseline_date, target) or remove them", "measures")
+            continue
+        if measure is None:
+            continue  # the schema reports what is wrong with the measure
+        low, high = measures.plausible_range(measure)
+        for r, reading in readings:
+            day = parse_iso_date(reading.get("date"))
+            if day is not None and day < measure.baseline_date:
+                yield Finding((*pointer, "readings", r, "date"), f"reading of {day} is before the measure's "
+                              f"baseline ({measure.baseline_date})", "measures")
+            if day is not None and day > context.today:
+                yield Finding((*pointer, "readings", r, "date"), f"reading of {day} is in the future (today is "
+                              f"{context.today}); record a reading once it is taken", "measures")
+            value = reading.get("value")
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
+                yield Finding((*pointer, "readings", r, "value"),
+                              f"reading {measures.number_text(value)} is far outside the scale of "
+                              f"{measure.name} (baseline {measures.number_text(measure.baseline)}, target "
+                              f"{measures.number_text(measure.target)}; expected {measures.number_text(low)} "
+                              f"to {measures.number_text(high)}): a slip?", "measures", WARNING)
+
+
 # -- status ---------------------------------------------------------------------
 
 def check_status_and_closure(record: dict, context: RuleContext) -> Iterator[Finding]:
@@ -434,7 +486,8 @@ def check_dates_are_plausible(record: dict, context: RuleContext) -> Iterator[Fi
         if (day := _date_at(cycle.get("plan"), "review_date")) is not None:
             planned.append((("cycles", c, "plan", "review_date"), day))
     born = _date_at(record.get("child"), "date_of_birth")
-    everything = [*_recorded_events(record), *planned, *([(("child", "date_of_birth"), born)] if born else [])]
+    everything = [*_recorded_events(record), *_measure_dates(record), *planned,
+                  *([(("child", "date_of_birth"), born)] if born else [])]
     for pointer, day in everything:
         if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
             yield Finding(pointer, f"{day} is not a plausible date (years {EARLIEST_YEAR} to {LATEST_YEAR})", "dates")
@@ -448,7 +501,7 @@ def check_date_of_birth(record: dict, context: RuleContext) -> Iterator[Finding]
         yield Finding(("child", "date_of_birth"), f"date of birth {born} is in the future "
                       f"(today is {context.today})", "dates")
         return
-    for pointer, day in _recorded_events(record):
+    for pointer, day in [*_recorded_events(record), *_measure_dates(record)]:
         if day < born:
             yield Finding(pointer, f"{day} is before the date of birth ({born})", "dates")
 
@@ -645,6 +698,7 @@ RULES: tuple[Rule, ...] = (
     check_census_needs,
     check_ehc_plan_has_final_plan,
     check_outcome_areas,
+    check_readings,
     check_status_and_closure,
     check_cycle_sequence,
     check_cycle_history,
@@ -676,14 +730,15 @@ def cross_field_findings(record: dict, context: RuleContext) -> list[Finding]:
 def settled_from(record: dict) -> date | None:
     """The day from which this record's findings no longer depend on today.
 
-    Only two rules read ``today``: a date of birth, or a recorded event, after
-    today (:func:`check_date_of_birth`, :func:`check_events_not_in_future`).
-    On any day on or after the latest such date neither can fire, so every
+    Three rules read ``today``: a date of birth, a recorded event, or a
+    reading, after today (:func:`check_date_of_birth`,
+    :func:`check_events_not_in_future`, :func:`check_readings`).
+    On any day on or after the latest such date none can fire, so every
     check from then on gives the same findings: the summary cache reuses them
     (bench/README.md, "warm check"). None when the record holds no such date.
     """
     born = _date_at(record.get("child"), "date_of_birth")
-    days = [day for _, day in _recorded_events(record)]
+    days = [day for _, day in [*_recorded_events(record), *_measure_dates(record)]]
     if born is not None:
         days.append(born)
     return max(days, default=None)

@@ -377,10 +377,15 @@ def review_cycle(record: dict, on: date, today: date, decision: str, progress: d
             if outcome_id not in outcome_ids:
                 reasons.append(f"{option}: '{outcome_id}' is not an outcome of cycle {cycle['number']} "
                                f"(its outcomes: {', '.join(outcome_ids) or 'none'})")
+    suggested = suggested_ratings(record, plan, on)
     for outcome_id in outcome_ids:
         if outcome_id not in progress:
+            hint = ""
+            if (suggestion := suggested.get(outcome_id)) is not None:
+                hint = (f"; its readings suggest --progress {outcome_id}={suggestion.rating} "
+                        f"({suggestion.numbers()}), but the rating is yours")
             reasons.append(f"outcome {outcome_id} has no rating: give --progress {outcome_id}=achieved, "
-                           "partly-achieved or not-achieved (CoP 6.54)")
+                           f"partly-achieved or not-achieved (CoP 6.54){hint}")
     provision = plan.get("provision") or []
     provision_ids = [item.get("id") for item in provision]
     for provision_id in dict.fromkeys(ended):
@@ -429,6 +434,10 @@ def review_cycle(record: dict, on: date, today: date, decision: str, progress: d
 
     base = ("cycles", index)
     edits: list[Edit] = []
+    for outcome_id, suggestion in suggested.items():
+        if progress.get(outcome_id) != suggestion.rating:
+            warnings.append(f"outcome {outcome_id} is rated {progress.get(outcome_id)}; its readings suggest "
+                            f"{suggestion.rating} ({suggestion.numbers()}): your rating is the one recorded")
     if from_do:
         planned = parse_iso_date(plan.get("review_date"))
         if planned and planned > on:
@@ -470,6 +479,20 @@ def review_cycle(record: dict, on: date, today: date, decision: str, progress: d
         if next_review is not None:
             summary += f", review {next_review}"
     return Change(edits, summary, warnings=warnings)
+
+
+def suggested_ratings(record: dict, plan: dict, on: date) -> dict:
+    """For each measured outcome of ``plan`` with a reading by ``on``: the rating its readings suggest
+    against its target (:func:`sendcli.core.measures.suggest_rating`). The rating is the review's
+    judgement, made with the family (CoP 6.54): the readings inform it and never replace it."""
+    from sendcli.core import measures
+
+    found = {}
+    for outcome in plan.get("outcomes") or []:
+        series = measures.outcome_series(record, outcome)
+        if series is not None and (suggestion := measures.suggest_rating(series, on)) is not None:
+            found[outcome.get("id")] = suggestion
+    return found
 
 
 def _count(number: int, noun: str) -> str:
@@ -627,9 +650,20 @@ def add_evidence(record: dict, on: date, today: date, source: str, text: str) ->
                   f"cycle {cycle['number']}: evidence from {source} added")
 
 
+@dataclass(frozen=True)
+class NewMeasure:
+    """A measure for a new outcome: its baseline is dated with the outcome (``add outcome --date``)."""
+
+    name: str
+    baseline: float
+    target: float
+    unit: str | None = None
+    lower_is_better: bool = False
+
+
 def add_outcome(record: dict, text: str, criteria: str | None = None, area: str | None = None,
-                on: date | None = None, today: date | None = None) -> Outcome:
-    # Outcomes carry no date in the format, but a wrong one is still refused.
+                on: date | None = None, today: date | None = None, measure: NewMeasure | None = None) -> Outcome:
+    # An outcome's only date is its measure's baseline date, but a wrong date is refused either way.
     found = _open_cycle_on(record, "add an outcome to", on, today, PLANNING_STAGES)
     if isinstance(found, Refusal):
         return found
@@ -642,8 +676,87 @@ def add_outcome(record: dict, text: str, criteria: str | None = None, area: str 
     item["text"] = text
     if criteria:
         item["criteria"] = criteria
+    warnings = []
+    if measure is not None:
+        from sendcli.core.measures import as_written, number_text
+
+        item["measure"] = {"name": measure.name, **({"unit": measure.unit} if measure.unit else {}),
+                           "baseline": as_written(measure.baseline), "baseline_date": on or today,
+                           "target": as_written(measure.target),
+                           **({"lower_is_better": True} if measure.lower_is_better else {})}
+        # Recorded as given (the SENCO knows the scale); only a target that is no step at all, or a
+        # step the other way, is worth a word.
+        if measure.target == measure.baseline:
+            warnings.append(f"the target equals the baseline ({number_text(measure.baseline)}): the outcome "
+                            "counts as reached from its first reading")
+        elif measure.target < measure.baseline and not measure.lower_is_better:
+            warnings.append(f"the target {number_text(measure.target)} is below the baseline "
+                            f"{number_text(measure.baseline)}: if lower is better here (incidents a week), "
+                            "give --lower-is-better")
+        elif measure.target > measure.baseline and measure.lower_is_better:
+            warnings.append(f"the target {number_text(measure.target)} is above the baseline "
+                            f"{number_text(measure.baseline)}, but --lower-is-better says lower is better: "
+                            "check the target")
     return Change([Edit(("cycles", index, "plan", "outcomes"), item, append=True)],
-                  f"cycle {cycle['number']}: outcome {outcome_id} added", created_id=outcome_id)
+                  f"cycle {cycle['number']}: outcome {outcome_id} added", created_id=outcome_id,
+                  warnings=warnings)
+
+
+def add_reading(record: dict, outcome_id: str, value: float, on: date, today: date, by: str | None = None,
+                note: str | None = None, cycle_number: int | None = None) -> Outcome:
+    """A dated measurement of a measured outcome (docs/rules.md, "Measured outcomes").
+
+    The outcome is one of the open cycle's, or, where no cycle is open, of the latest; ``cycle_number``
+    names another cycle (a reading taken before a review and entered after it). Any stage: a
+    baseline re-test while planning, progress checks while the provision runs, the exit reading.
+    """
+    from sendcli.core import measures
+
+    cycles = [cycle for cycle in record.get("cycles") or [] if isinstance(cycle, dict)]
+    if not cycles:
+        return Refusal([f"there is no cycle, so no outcome to measure; start one with: sendcli cycle open "
+                        f"{record['id']}"])
+    if cycle_number is None:
+        index = len(cycles) - 1
+    else:
+        numbers = [cycle.get("number") for cycle in cycles]
+        if cycle_number not in numbers:
+            return Refusal([f"there is no cycle {cycle_number} (cycles: "
+                            f"{', '.join(str(n) for n in numbers)})"], final=True)
+        index = numbers.index(cycle_number)
+    cycle = cycles[index]
+    outcomes = (cycle.get("plan") or {}).get("outcomes") or []
+    ids = [outcome.get("id") for outcome in outcomes]
+    if outcome_id not in ids:
+        return Refusal([f"'{outcome_id}' is not an outcome of cycle {cycle['number']} (its outcomes: "
+                        f"{', '.join(ids) or 'none'})"], final=True)
+    position = ids.index(outcome_id)
+    outcome = outcomes[position]
+    measure = measures.measure_of(outcome)
+    if measure is None:
+        return Refusal([f"outcome {outcome_id} of cycle {cycle['number']} has no measure, so it takes no "
+                        "readings: add outcomes with --measure NAME --baseline V --target V (or give this one "
+                        f"a measure with sendcli edit {record['id']})"], final=True)
+    reasons = []
+    if on > today:
+        reasons.append(f"the date {on} is in the future (today is {today})")
+    if on < measure.baseline_date:
+        reasons.append(f"the date {on} is before the measure's baseline ({measure.baseline_date})")
+    if reasons:
+        return Refusal(reasons)
+    item: dict = {"date": on, "value": measures.as_written(value)}
+    if by:
+        item["by"] = by
+    if note:
+        item["note"] = note
+    warnings = []
+    low, high = measures.plausible_range(measure)
+    if not low <= value <= high:
+        warnings.append(f"{measures.number_text(value)} is far outside the scale of {measure.name} (baseline "
+                        f"{measures.number_text(measure.baseline)}, target {measures.number_text(measure.target)})"
+                        ": recorded; check it is not a slip")
+    return Change([Edit(("cycles", index, "plan", "outcomes", position, "readings"), item, append=True)],
+                  f"cycle {cycle['number']}: reading for outcome {outcome_id} added", warnings=warnings)
 
 
 def add_provision(record: dict, text: str, kind: str | None = None, frequency: str | None = None,

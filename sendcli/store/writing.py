@@ -115,7 +115,7 @@ KEY_ORDER_IN = {"ehc": {key: position for position, key in enumerate([
     "exceptions", "earlier_assessments"])}}
 
 #: Lists whose items docs/record.md writes one per line in flow style.
-FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people"})
+FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people", "readings"})
 
 _MAPPING_KEY_ALONE = re.compile(r"^( *)[A-Za-z_][\w-]*:[ \t]*(#.*)?$")
 _MAPPING_KEY = re.compile(r"^( *)[A-Za-z_][\w-]*:")

@@ -79,9 +79,13 @@ def test_the_default_period_starts_on_1_september_of_the_school_year(today, star
 def test_provision_map_command_takes_a_period(example_casebook, run):
     default = json.loads(run("provision-map", "--format", "json").stdout)
     assert (default["as_of"], default["from"], default["to"]) == ("2026-11-28", "2026-09-01", "2026-11-28")
-    assert default["children"] == [] and all(row["yearly_cost"] is None for row in default["provision"])
+    # Every child with provision in the period has a yearly total; the example sets no staff rates, so
+    # a provision without a cost (and without minutes) is left uncosted rather than counted as nothing.
+    assert {c["record"] for c in default["children"]} == {row["record"] for row in default["provision"]}
+    assert all(row["yearly_cost"] is None for row in default["provision"] if row["cost"] is None)
     assert list(default["provision"][0]) == ["record", "name", "cycle", "provision", "kind", "text", "staff",
-                                             "frequency", "minutes_per_week", "cost", "local_offer", "yearly_cost"]
+                                             "frequency", "minutes_per_week", "cost", "local_offer", "yearly_cost",
+                                             "programme", "group_size"]
     last_year = json.loads(run("provision-map", "--format", "json", "--from", "2025-09-01", "--to",
                                "2026-07-20").stdout)
     assert (last_year["from"], last_year["to"]) == ("2025-09-01", "2026-07-20")

@@ -208,14 +208,26 @@ def provision_map(ctx: typer.Context,
                       help="The period's first day. Default: 1 September of the school year of --to."),
                   period_to: Optional[str] = typer.Option(None, "--to", metavar="DATE",
                                                           help="The period's last day. Default: today."),
+                  children: bool = typer.Option(
+                      False, "--children",
+                      help="Text and CSV: one row per child (yearly total, above the notional threshold) "
+                           "instead of one per provision. JSON and HTML always hold both."),
                   output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
                   redact: Optional[bool] = REDACT) -> None:
-    """Every provision running in a period, with weekly minutes and cost, totalled by kind and by staff.
+    """Every provision running in a period, with weekly minutes and yearly cost, totalled by kind, staff and child.
 
     A provision runs from its cycle's move to do until it ended (cycle
     review --end) or its cycle closed; provision carried into the next cycle
     counts once, whichever cycle holds it. The period defaults to the current
     school year (from 1 September) up to today.
+
+    Each provision's yearly_cost is its cost for the cycle scaled to a year
+    (365 days over the days from the plan's agreement to its review), else
+    minutes a week / 60 x the hourly rate of its staff (staff_rates in
+    sendcli.yaml) x school_weeks (default 39) / its group size, to the penny.
+    Each child's yearly total is marked when it passes notional_threshold
+    (default 6000). The HTML is a costed provision map to attach to an EHC
+    needs assessment request.
 
     In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
     a leading ' so that a spreadsheet shows it as text and never runs it as
@@ -226,6 +238,7 @@ def provision_map(ctx: typer.Context,
       sendcli provision-map
       sendcli provision-map --from 2026-09-01 --to 2026-12-18 --format csv > autumn.csv
       sendcli provision-map --format html --output provision-map.html
+      sendcli provision-map --children --format csv > children-costs.csv
     """
     from sendcli.cli.options import date_option
     from sendcli.documents.reporting import provision_map_report
@@ -238,7 +251,7 @@ def provision_map(ctx: typer.Context,
         raise UsageProblem(f"--from {first} is after today ({today()}); give --to as well")
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redact: provision_map_report(book, records, output_format.value, as_of, redact,
-                                                               first, last),
+                                                               first, last, children),
         output, redact)
     if had_unreadable:
         raise typer.Exit(1)

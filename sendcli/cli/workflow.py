@@ -167,6 +167,15 @@ def _reason(value: str | None) -> str | None:
     return value.strip() if value is not None else None
 
 
+def _one_line(value: str | None, option: str) -> str | None:
+    """A short name such as a programme's: one line of words, spaces around it dropped."""
+    if value is None:
+        return None
+    if not value.strip() or any(ord(c) < 32 or 127 <= ord(c) <= 159 for c in value):
+        raise typer.BadParameter("give a name on one line, without tabs or control characters", param_hint=option)
+    return value.strip()
+
+
 def _role(value: str, option: str) -> str:
     from sendcli.store.schemas import load_schema
     import re
@@ -420,9 +429,18 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
                                                           help="How often: '3 x 20 min weekly'."),
                   minutes: Optional[int] = typer.Option(None, "--minutes-per-week", min=0,
                                                         help="Weekly minutes, for the provision map."),
-                  staff: Optional[str] = typer.Option(None, "--staff", metavar="T", help="Who delivers it."),
+                  staff: Optional[str] = typer.Option(None, "--staff", metavar="T",
+                                                      help="Who delivers it: a word of staff_rates costs it."),
+                  programme: Optional[str] = typer.Option(
+                      None, "--programme", metavar="NAME",
+                      help="The intervention's name, to compare its impact and cost across children. "
+                           "Default: its --local-offer service."),
+                  group_size: Optional[int] = typer.Option(
+                      None, "--group-size", metavar="N", min=1,
+                      help="How many children share the sessions; the staff's time is shared between them."),
                   cost: Optional[float] = typer.Option(None, "--cost", metavar="GBP", min=0,
-                                                       help="Cost for the cycle, in pounds."),
+                                                       help="Cost for the cycle, in pounds (else it is costed "
+                                                            "from its minutes and the staff's rate)."),
                   outcome: Optional[list[str]] = typer.Option(None, "--outcome", metavar="OID",
                                                               help="An outcome it serves (repeat it)."),
                   local_offer: Optional[str] = typer.Option(
@@ -434,10 +452,16 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
     --local-offer names a service of the casebook's local-offer.yaml (the
     authority's Local Offer); a service that file does not list is refused.
 
+    A provision without --cost is costed for the provision map from its
+    minutes a week, the hourly rate of its --staff in staff_rates of
+    sendcli.yaml and school_weeks, divided by --group-size.
+
     \b
     Examples:
       sendcli add provision ae-16 --kind small-group --text "Talk Boost group" \\
           --frequency "3 x 20 min weekly" --minutes-per-week 60 --staff TA --cost 180 --outcome o1
+      sendcli add provision ae-16 --kind small-group --text "Precision teaching, reading" \\
+          --programme "Precision teaching" --minutes-per-week 50 --staff TA --group-size 4 --outcome o2
       sendcli add provision ae-16 --kind specialist --text "Speech and language therapy" \\
           --local-offer community-slt --minutes-per-week 30 --outcome o1
     """
@@ -448,7 +472,7 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
     _run(ctx, record_id, "add provision",
          lambda record: _workflow().add_provision(record, text, kind.value if kind else None, frequency, minutes,
                                                staff, cost, tuple(outcome or ()), on, today(), local_offer,
-                                               services), commit)
+                                               services, _one_line(programme, "--programme"), group_size), commit)
 
 
 @add_app.command("person")

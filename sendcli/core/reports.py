@@ -14,7 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from decimal import Decimal
+
 from sendcli.core import codes
+from sendcli.core.costs import CostSettings, above_threshold, programme_of, weekly_minutes, yearly_cost
+from sendcli.core.costs import total as money_total
 from sendcli.core.dates import parse_iso_date
 
 #: docs/rules.md: "stats never shows a count under 5 (shown as <5)".
@@ -227,15 +231,6 @@ def _without_names(value: object, replacements: list[tuple[str, str]]) -> object
     return walk(value)
 
 
-def weekly_minutes(provision: dict) -> int | None:
-    """``minutes_per_week``, else worked out from a frequency like '3 x 20 min weekly'."""
-    if isinstance(provision.get("minutes_per_week"), int):
-        return provision["minutes_per_week"]
-    match = re.search(r"(\d+)\s*x\s*(\d+)\s*min\w*\s*(?:a\s+|per\s+|each\s+)?week", provision.get("frequency") or "",
-                      re.IGNORECASE)
-    return int(match.group(1)) * int(match.group(2)) if match else None
-
-
 @dataclass(frozen=True)
 class ProvisionRow:
     record: str
@@ -249,8 +244,11 @@ class ProvisionRow:
     minutes_per_week: int | None
     cost: float | None
     local_offer: str | None
-    #: GBP for a school year: costs are another part of the work; None until then.
+    #: GBP for a school year, to the penny (sendcli.core.costs); None where it cannot be costed.
     yearly_cost: float | None = None
+    #: The intervention: its programme, else its Local Offer service.
+    programme: str | None = None
+    group_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +257,20 @@ class Totals:
     count: int
     minutes_per_week: int
     cost: float
+    #: The rows' yearly costs that are known, added up.
+    yearly_cost: float = 0.0
+
+
+@dataclass(frozen=True)
+class ChildCost:
+    """One child's provision in the period, costed for a year, against the notional threshold."""
+
+    record: str
+    name: str
+    yearly_cost: float
+    above_threshold: bool
+    #: How many of the child's rows could not be costed (their yearly_cost is unknown, not 0).
+    uncosted: int
 
 
 def school_year_start(on: date) -> date:
@@ -283,10 +295,13 @@ def running_span(cycle: dict, provision: dict) -> tuple[date, date | None] | Non
     return start, min(ends) if ends else None
 
 
-def provision_rows(records: Iterable[dict], period_from: date, period_to: date) -> list[ProvisionRow]:
+def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
+                   costs: CostSettings | None = None) -> list[ProvisionRow]:
     """Every provision running at some time from ``period_from`` to ``period_to`` (both included),
     whichever cycle holds it (docs/record.md, "Cycles"). Provision carried into a later cycle that
-    also ran in the period is one provision: it is listed once, as the later cycle holds it."""
+    also ran in the period is one provision: it is listed once, as the later cycle holds it, and
+    costed as that cycle plans it."""
+    costs = costs or CostSettings()
     rows = []
     for record in records:
         running = []
@@ -302,20 +317,45 @@ def provision_rows(records: Iterable[dict], period_from: date, period_to: date) 
             rows.append(ProvisionRow(record["id"], record["child"]["name"], cycle["number"], item["id"],
                                      item.get("kind") or "other", item["text"], item.get("staff") or "—",
                                      item.get("frequency") or "", weekly_minutes(item), item.get("cost"),
-                                     item.get("local_offer")))
+                                     item.get("local_offer"), yearly_cost(item, cycle, costs), programme_of(item),
+                                     item.get("group_size")))
     return sorted(rows, key=lambda r: (r.kind, r.staff, r.record, r.provision))
+
+
+def _yearly_sum(rows: Iterable[ProvisionRow]) -> float:
+    # The rows' amounts as shown (each to the penny), added exactly: the total is the sum a reader checks.
+    return float(money_total(Decimal(str(r.yearly_cost)) for r in rows if r.yearly_cost is not None))
+
+
+def _totals(label: str, group: list[ProvisionRow]) -> Totals:
+    return Totals(label, len(group), sum(r.minutes_per_week or 0 for r in group), sum(r.cost or 0 for r in group),
+                  _yearly_sum(group))
 
 
 def totals_by(rows: list[ProvisionRow], key: str) -> list[Totals]:
     groups: dict[str, list[ProvisionRow]] = {}
     for row in rows:
         groups.setdefault(getattr(row, key), []).append(row)
-    return [Totals(label, len(group), sum(r.minutes_per_week or 0 for r in group), sum(r.cost or 0 for r in group))
-            for label, group in sorted(groups.items())]
+    return [_totals(label, group) for label, group in sorted(groups.items())]
 
 
 def grand_total(rows: list[ProvisionRow]) -> Totals:
-    return Totals("total", len(rows), sum(r.minutes_per_week or 0 for r in rows), sum(r.cost or 0 for r in rows))
+    return _totals("total", rows)
+
+
+def children_costs(rows: Iterable[ProvisionRow], costs: CostSettings | None = None) -> list[ChildCost]:
+    """Each child's yearly total over their rows in the period, by record ID: the yearly rate of the
+    provision that ran, whether it ran all the period or part of it."""
+    costs = costs or CostSettings()
+    by_child: dict[str, list[ProvisionRow]] = {}
+    for row in rows:
+        by_child.setdefault(row.record, []).append(row)
+    children = []
+    for record_id, group in sorted(by_child.items()):
+        amount = _yearly_sum(group)
+        children.append(ChildCost(record_id, group[0].name, amount, above_threshold(amount, costs),
+                                  sum(1 for r in group if r.yearly_cost is None)))
+    return children
 
 
 REGISTER_COLUMNS = ("record", "name", "status", "provision_code", "primary_need", "secondary_needs", "area",

@@ -762,9 +762,11 @@ def add_reading(record: dict, outcome_id: str, value: float, on: date, today: da
 def add_provision(record: dict, text: str, kind: str | None = None, frequency: str | None = None,
                   minutes_per_week: int | None = None, staff: str | None = None, cost: float | None = None,
                   outcomes: tuple[str, ...] = (), on: date | None = None, today: date | None = None,
-                  local_offer: str | None = None, services: frozenset[str] | None = None) -> Outcome:
+                  local_offer: str | None = None, services: frozenset[str] | None = None,
+                  programme: str | None = None, group_size: int | None = None) -> Outcome:
     """Provision for the plan being made; ``local_offer`` names a service of the casebook's
-    local-offer.yaml (``services``: its IDs, None where there is no such file)."""
+    local-offer.yaml (``services``: its IDs, None where there is no such file); ``programme`` names
+    the intervention and ``group_size`` the children sharing its sessions (sendcli.core.costs)."""
     found = _open_cycle_on(record, "add provision to", on, today, PLANNING_STAGES)
     if isinstance(found, Refusal):
         return found
@@ -785,7 +787,8 @@ def add_provision(record: dict, text: str, kind: str | None = None, frequency: s
     provision_id = _next_id("p", plan.get("provision") or [])
     item: dict = {"id": provision_id}
     for key, value in (("kind", kind), ("text", text), ("frequency", frequency),
-                       ("minutes_per_week", minutes_per_week), ("staff", staff), ("cost", cost)):
+                       ("minutes_per_week", minutes_per_week), ("staff", staff), ("programme", programme),
+                       ("group_size", group_size), ("cost", cost)):
         if value is not None:
             item[key] = value
     if outcomes:

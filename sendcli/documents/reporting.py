@@ -10,15 +10,19 @@ from pathlib import Path
 
 from sendcli.store.casebook import Casebook, local_offer_services
 from sendcli.core import codes
+from sendcli.core.costs import DAYS_IN_YEAR, CostSettings
 from sendcli.core.reports import (
-    REGISTER_COLUMNS, grand_total, provision_rows, redact, register_row, school_year_start, stats, totals_by,
+    REGISTER_COLUMNS, children_costs, grand_total, provision_rows, redact, register_row, school_year_start, stats,
+    totals_by,
 )
 from sendcli.errors import SendcliError
 from sendcli.documents.output import csv_text, printable
 from sendcli.documents.rendering import AREA_WORDS, record_context, render
 
 PROVISION_COLUMNS = ("record", "name", "cycle", "provision", "kind", "text", "staff", "frequency", "minutes_per_week",
-                     "cost", "local_offer")
+                     "cost", "local_offer", "yearly_cost", "programme", "group_size")
+#: provision-map --children: one row per child.
+CHILDREN_COLUMNS = ("record", "name", "yearly_cost", "above_threshold", "uncosted")
 
 
 class NothingToReport(SendcliError):
@@ -86,36 +90,84 @@ def register_report(casebook: Casebook, records: Iterable[dict], output_format: 
                         "year_group", "entered", "left"), rows)
 
 
+def costs_explained(costs: CostSettings) -> str:
+    """How the yearly costs were worked out, in one paragraph for the reader of the map."""
+    rates = "; ".join(f"{word}: £{rate:,.2f} an hour" for word, rate in costs.staff_rates.items())
+    return (f"Yearly cost: a provision's cost for its cycle scaled to a year ({DAYS_IN_YEAR} days over the days "
+            "from the plan's agreement to its review), else its minutes a week ÷ 60 × the hourly rate of its "
+            f"staff × {costs.school_weeks} school weeks ÷ its group size; rounded to the penny. Staff rates: "
+            f"{rates or 'none set (staff_rates in sendcli.yaml)'}. A child's yearly total adds up the yearly "
+            "costs of their provision in the period; it passes the notional threshold above "
+            f"£{costs.notional_threshold:,.2f}. Provision without a cost, minutes or staff rate is not costed "
+            "and counted as uncosted.")
+
+
+def _rows_by_child(rows):
+    by_child: dict[str, list] = {}
+    for row in rows:
+        by_child.setdefault(row.record, []).append(row)
+    return by_child
+
+
+def _amount(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
 def provision_map_report(casebook: Casebook, records: Iterable[dict], output_format: str, today: date,
                          redacted: bool = False, period_from: date | None = None,
-                         period_to: date | None = None) -> str:
-    """Every provision running in the period (default: the current school year up to today)."""
+                         period_to: date | None = None, children_only: bool = False) -> str:
+    """Every provision running in the period (default: the current school year up to today), each
+    costed for a year, and each child's yearly total against the notional threshold.
+    ``children_only``: in text and CSV, one row per child rather than per provision."""
     period_to = period_to or today
     period_from = period_from or school_year_start(period_to)
+    costs = CostSettings.from_settings(casebook.settings)
     if redacted:  # the child by ID alone, in the provision's own text too
         records = (redact(record) for record in records)
-    rows = provision_rows(records, period_from, period_to)
+    rows = provision_rows(records, period_from, period_to, costs)
     if redacted:
         rows = [type(row)(**{**asdict(row), "name": row.record}) for row in rows]
     by_kind, by_staff, total = totals_by(rows, "kind"), totals_by(rows, "staff"), grand_total(rows)
+    children = children_costs(rows, costs)
     if output_format == "json":
         return json.dumps({"as_of": today.isoformat(), "from": period_from.isoformat(), "to": period_to.isoformat(),
-                           "provision": [asdict(r) for r in rows], "children": [],
+                           "provision": [asdict(r) for r in rows], "children": [asdict(c) for c in children],
                            "by_kind": [asdict(t) for t in by_kind], "by_staff": [asdict(t) for t in by_staff],
-                           "total": asdict(total)}, ensure_ascii=False, indent=2) + "\n"
+                           "total": asdict(total), "school_weeks": costs.school_weeks,
+                           "notional_threshold": float(costs.notional_threshold),
+                           "staff_rates": {word: float(rate) for word, rate in costs.staff_rates.items()}},
+                          ensure_ascii=False, indent=2) + "\n"
     if output_format == "csv":
-        return _csv(PROVISION_COLUMNS, [asdict(r) for r in rows])
+        # Amounts with their pence ("180.00"), which every spreadsheet reads as a number.
+        if children_only:
+            return _csv(CHILDREN_COLUMNS, [{**asdict(c), "yearly_cost": _amount(c.yearly_cost),
+                                            "above_threshold": "yes" if c.above_threshold else "no"}
+                                           for c in children])
+        return _csv(PROVISION_COLUMNS, [{**asdict(r), "yearly_cost": _amount(r.yearly_cost)} for r in rows])
     if output_format == "html":
         return render("provision-map", "html", {**_page_context(casebook, today), "rows": rows, "by_kind": by_kind,
                                                 "by_staff": by_staff, "total": total, "period_from": period_from,
-                                                "period_to": period_to}, casebook.root)
-    out = [f"Provision running from {period_from.isoformat()} to {period_to.isoformat()}\n\n",
-           _text_table(("kind", "staff", "record", "cycle", "provision", "minutes_per_week", "cost", "text"),
-                       [asdict(r) for r in rows])]
+                                                "period_to": period_to, "children": children,
+                                                "child_rows": _rows_by_child(rows),
+                                                "costs": costs, "costs_explained": costs_explained(costs),
+                                                "notional_threshold": float(costs.notional_threshold)},
+                      casebook.root)
+    child_table = _text_table(("record", "name", "yearly_cost", "above_threshold", "uncosted"),
+                              [{**asdict(c), "yearly_cost": _amount(c.yearly_cost),
+                                "above_threshold": "yes" if c.above_threshold else "no"} for c in children])
+    heading = f"Provision running from {period_from.isoformat()} to {period_to.isoformat()}\n\n"
+    if children_only:
+        return heading + child_table
+    out = [heading,
+           _text_table(("kind", "staff", "record", "cycle", "provision", "minutes_per_week", "cost", "yearly_cost",
+                        "text"),
+                       [{**asdict(r), "yearly_cost": _amount(r.yearly_cost)} for r in rows])]
     for title, groups in (("by kind", by_kind), ("by staff", by_staff)):
         table = [{"group": g.label, "count": g.count, "minutes_per_week": g.minutes_per_week,
-                  "cost": f"{g.cost:.2f}"} for g in [*groups, total]]
-        out.append(f"\n{title}\n" + _text_table(("group", "count", "minutes_per_week", "cost"), table))
+                  "cost": f"{g.cost:.2f}", "yearly_cost": _amount(g.yearly_cost)} for g in [*groups, total]]
+        out.append(f"\n{title}\n" + _text_table(("group", "count", "minutes_per_week", "cost", "yearly_cost"), table))
+    out.append(f"\nby child (notional threshold {costs.notional_threshold:.2f} a year)\n" + child_table)
+    out.append("\n" + costs_explained(costs) + "\n")
     return "".join(out)
 
 

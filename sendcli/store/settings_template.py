@@ -124,6 +124,22 @@ name: {name_yaml}
 #closures:
 {closures}
 
+# -- Costs (sendcli provision-map) ----------------------------------------------
+
+# What an hour of each kind of staff costs, in pounds. A provision without a
+# cost is costed from its minutes a week at the rate of the staff it names:
+# "TA" costs a provision whose staff is "TA", "ta" or "Year 3 TA" (case
+# aside, a whole word or phrase of it); "teacher and TA" costs both.
+#staff_rates: {{TA: 14.5, teacher: 38}}
+
+# The weeks a year that provision runs, for a cost worked from weekly minutes.
+#school_weeks: 39
+
+# The first pounds of additional support a mainstream school meets from its
+# notional SEN budget each year: the provision map marks each child whose
+# yearly total passes it.
+#notional_threshold: 6000
+
 # -- The Local Offer and support for families ------------------------------------
 
 # Your local authority's Local Offer, shown on the family summary

@@ -37,7 +37,7 @@ _CLICK_SIGNALS = (typer.Exit, typer.Abort, _CLICK_EXCEPTION, BrokenPipeError)
 COMMAND_MODULES = {
     "check": "check", "init": "records", "new": "records", "show": "records", "close": "workflow",
     "edit": "history", "log": "history", "due": "deadlines", "report": "reports", "register": "reports",
-    "provision-map": "reports", "stats": "reports", "import": "adoption", "transfer": "adoption",
+    "provision-map": "reports", "stats": "reports", "impact": "impact", "import": "adoption", "transfer": "adoption",
     "cycle": "workflow", "add": "workflow", "set": "fields", "ehc": "deadlines",
     "export": "privacy", "purge": "privacy", "decrypt": "privacy", "pack": "packs",
 }

@@ -1,0 +1,248 @@
+"""``sendcli impact``: what each intervention achieved for the children it served, and what it cost.
+
+Pure: a function of record dicts (as the checker read them), the cost settings and the period. It
+reads, of each record: ``id``, ``child.name`` (only for a list of names asked for in HTML),
+``needs.primary``; of each cycle: ``number``, ``stage``, ``opened``, ``history`` (its moves to do
+and to closed), ``plan.agreed`` and ``plan.review_date``; of each outcome: ``id``,
+``carried_from``, ``measure``, ``readings``; of each provision: ``id``, ``kind``, ``staff``,
+``programme``, ``local_offer``, ``outcomes``, ``ended``, ``carried_from`` and what
+:mod:`sendcli.core.costs` reads to cost it (``cost``, ``minutes_per_week``, ``frequency``,
+``group_size``). A cache of those fields alone gives the same report.
+
+The rules (docs/rules.md, "Evidence of impact"):
+
+- A measured outcome counts once, however many cycles carried it (the latest of its chain
+  stands for it, with the history of the whole chain: :func:`sendcli.core.measures.outcome_series`).
+- Its change in the period runs from the baseline, where the baseline is dated in the period,
+  else from the first reading in the period, to the latest reading in the period, in the
+  measure's own unit and direction (a fall in incidents a week is a negative change; the group
+  says ``lower_is_better``). An outcome with nothing to compare in the period (no reading in it,
+  or one reading and the baseline before the period) has no change and is not counted.
+- It belongs to a group through the provision that names it in ``outcomes:`` and ran in the
+  period (its programme, kind or staff), or through the child's primary need. An outcome served
+  by two programmes counts in both.
+- One group is one value of ``--by`` with one measure (name, unit, direction): units never mix.
+- Cost: the yearly cost (GBP a school year, as the provision map's ``yearly_cost``) of the
+  group's provision that served a counted outcome, each provision once, not pro-rata to the
+  period; ``cost_per_child`` divides it by the group's children.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sendcli.core.measures import Measure, Reading, as_written, carried_chain, outcome_series
+from sendcli.core.reports import SMALL_NUMBER, running_span
+
+GROUPINGS = ("programme", "kind", "staff", "need")
+#: What a provision or a record shows where the field it is grouped by is not recorded.
+NOT_RECORDED = "—"
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """One measured outcome's change over the period."""
+
+    record_id: str
+    name: str
+    outcome_id: str
+    measure: Measure
+    start: float
+    start_date: date
+    latest: Reading
+
+    @property
+    def change(self) -> float:
+        """The latest reading less the start, in the measure's unit (a fall is negative)."""
+        return self.latest.value - self.start
+
+    @property
+    def reached(self) -> bool:
+        return self.measure.reached(self.latest.value)
+
+
+@dataclass
+class Group:
+    group: str
+    measure: str
+    unit: str | None
+    lower_is_better: bool
+    changes: list[OutcomeChange] = field(default_factory=list)
+    #: The provision behind the group's outcomes, each once: (record, "cycle/ID") → yearly cost (None: not costed).
+    costs: dict[tuple[str, str], Decimal | None] = field(default_factory=dict)
+
+    @property
+    def children(self) -> list[tuple[str, str]]:
+        """(record ID, name) of each child, once, in order of record ID."""
+        return sorted({(change.record_id, change.name) for change in self.changes})
+
+    def as_json(self, names: bool = False) -> dict:
+        from sendcli.core.costs import as_money, pence
+
+        children = len(self.children)
+        known = [amount for amount in self.costs.values() if amount is not None]
+        cost = sum(known, Decimal(0)) if known else None
+        data = {
+            "group": self.group, "children": children, "outcomes": len(self.changes), "measure": self.measure,
+            "unit": self.unit, "median_change": _tidy(statistics.median(c.change for c in self.changes)),
+            "reached_target": sum(c.reached for c in self.changes),
+            "cost": as_money(cost), "cost_per_child": as_money(pence(cost / children)) if cost is not None else None,
+            "lower_is_better": self.lower_is_better, "small_group": children < SMALL_NUMBER,
+            "uncosted": sum(amount is None for amount in self.costs.values()),
+        }
+        if names:
+            data["names"] = [name for _, name in self.children]
+        return data
+
+
+def _tidy(value: float) -> int | float:
+    """A change as a person writes it: 6, not 6.0; 2.2, not 2.1999999999999997."""
+    return as_written(round(value, 2))
+
+
+def _folded(text: str | None) -> str | None:
+    return " ".join(text.casefold().split()) if isinstance(text, str) else None
+
+
+@dataclass(frozen=True)
+class _Served:
+    """An outcome change with the provision that served it in the period."""
+
+    change: OutcomeChange
+    #: ("cycle/ID" of the provision as its latest running copy, that provision, its cycle).
+    provision: tuple[tuple[str, dict, dict], ...]
+
+
+def period_change(record_id: str, name: str, outcome_id: str, series, period_from: date,
+                  period_to: date) -> OutcomeChange | None:
+    """The outcome's change in the period (module docstring), None where nothing compares."""
+    measure = series.measure
+    within = [reading for reading in series.readings if period_from <= reading.day <= period_to]
+    if not within:
+        return None
+    if period_from <= measure.baseline_date <= period_to:
+        start, start_date = measure.baseline, measure.baseline_date
+    elif len(within) > 1:
+        start, start_date = within[0].value, within[0].day
+    else:
+        return None
+    return OutcomeChange(record_id, name, outcome_id, measure, start, start_date, within[-1])
+
+
+def _running_provision(record: dict, period_from: date, period_to: date) -> dict[str, tuple[str, dict, dict]]:
+    """Each provision that ran in the period, by "cycle/ID", mapped to its latest running copy
+    (provision carried into a later cycle is one provision, as in the provision map)."""
+    running: dict[str, tuple[dict, dict]] = {}
+    for cycle in record.get("cycles") or []:
+        for item in (cycle.get("plan") or {}).get("provision") or []:
+            span = running_span(cycle, item)
+            if span is not None and span[0] <= period_to and (span[1] is None or span[1] >= period_from):
+                running[f"{cycle.get('number')}/{item.get('id')}"] = (cycle, item)
+    carried_into = {item.get("carried_from"): key for key, (_, item) in running.items()
+                    if item.get("carried_from") in running}
+    latest: dict[str, tuple[str, dict, dict]] = {}
+    for key in running:
+        seen, last = {key}, key
+        while last in carried_into and carried_into[last] not in seen:
+            last = carried_into[last]
+            seen.add(last)
+        cycle, item = running[last]
+        latest[key] = (last, item, cycle)
+    return latest
+
+
+def _served_changes(record: dict, period_from: date, period_to: date) -> Iterator[_Served]:
+    record_id = str(record.get("id"))
+    name = str((record.get("child") or {}).get("name") or record_id)
+    cycle_of: dict[int, dict] = {}
+    outcomes: list[tuple[dict, dict]] = []
+    for cycle in record.get("cycles") or []:
+        for outcome in (cycle.get("plan") or {}).get("outcomes") or []:
+            cycle_of[id(outcome)] = cycle
+            outcomes.append((cycle, outcome))
+    carried_on = {outcome.get("carried_from") for _, outcome in outcomes}
+    provision = None
+    for cycle, outcome in outcomes:
+        if f"{cycle.get('number')}/{outcome.get('id')}" in carried_on:
+            continue  # a later cycle carries it: counted there, with its whole history
+        series = outcome_series(record, outcome)
+        if series is None:
+            continue
+        change = period_change(record_id, name, str(outcome.get("id")), series, period_from, period_to)
+        if change is None:
+            continue
+        if provision is None:
+            provision = _running_provision(record, period_from, period_to)
+        serving: dict[str, tuple[str, dict, dict]] = {}
+        for link in carried_chain(record, outcome):
+            link_cycle = cycle_of.get(id(link))
+            if link_cycle is None:
+                continue
+            for item in (link_cycle.get("plan") or {}).get("provision") or []:
+                key = f"{link_cycle.get('number')}/{item.get('id')}"
+                if key in provision and link.get("id") in (item.get("outcomes") or []):
+                    latest = provision[key]
+                    serving[latest[0]] = latest
+        yield _Served(change, tuple(serving.values()))
+
+
+def group_value(by: str, record: dict, item: dict) -> str:
+    """The group a provision puts an outcome in (``need``: the child's primary need)."""
+    if by == "need":
+        return (record.get("needs") or {}).get("primary") or NOT_RECORDED
+    if by == "programme":
+        from sendcli.core.costs import programme_of
+
+        return programme_of(item) or NOT_RECORDED
+    if by == "kind":
+        return item.get("kind") or "other"
+    return item.get("staff") or NOT_RECORDED
+
+
+def impact_groups(records: Iterable[dict], by: str, period_from: date, period_to: date,
+                  cost_settings) -> list[Group]:
+    """The groups of the impact report, streamed over ``records`` (each record read once).
+
+    ``cost_settings``: a :class:`sendcli.core.costs.CostSettings`.
+    """
+    from sendcli.core.costs import yearly_cost_exact
+
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    groups: dict[tuple, Group] = {}
+    for record in records:
+        for served in _served_changes(record, period_from, period_to):
+            measure = served.change.measure
+            members: dict[str, list[tuple[str, dict, dict]]] = {}
+            if by == "need":
+                members[group_value(by, record, {})] = list(served.provision)
+            for entry in served.provision if by != "need" else ():
+                members.setdefault(group_value(by, record, entry[1]), []).append(entry)
+            for value, provision in members.items():
+                key = (value, _folded(measure.name), _folded(measure.unit), measure.lower_is_better)
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = Group(value, measure.name, measure.unit, measure.lower_is_better)
+                group.changes.append(served.change)
+                for provision_key, item, cycle in provision:
+                    group.costs[(served.change.record_id, provision_key)] = yearly_cost_exact(item, cycle,
+                                                                                             cost_settings)
+    return sorted(groups.values(), key=lambda g: (_folded(g.measure) or "", _folded(g.unit) or "",
+                                                  g.lower_is_better, g.group.casefold()))
+
+
+def impact_json(groups: list[Group], as_of: date, period_from: date, period_to: date, by: str,
+                names: bool = False) -> dict:
+    """The report as the JSON contract gives it (``sendcli impact --help``)."""
+    return {"as_of": as_of.isoformat(), "from": period_from.isoformat(), "to": period_to.isoformat(), "by": by,
+            "groups": [group.as_json(names) for group in groups]}
+
+
+def cost_settings_of(settings: Mapping):
+    from sendcli.core.costs import CostSettings
+
+    return CostSettings.from_settings(settings)

@@ -11,6 +11,7 @@ import typer
 
 from sendcli.cli.app import casebook, today
 from sendcli.cli.options import REDACT_HELP_TAIL, redaction
+from sendcli.documents.rendering import BINARY_FORMATS, FORMATS
 from sendcli.errors import UsageProblem
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -26,9 +27,8 @@ class Template(str, Enum):
     ehc_request = "ehc-request"
 
 
-class ReportFormat(str, Enum):
-    html = "html"
-    md = "md"
+#: One choice for each format the renderer knows (sendcli.documents.rendering.FORMATS).
+ReportFormat = Enum("ReportFormat", {name: name for name in FORMATS}, type=str)
 
 
 class TableFormat(str, Enum):
@@ -47,18 +47,33 @@ REDACT = typer.Option(None, "--redact/--no-redact",
                            "role: for output that leaves the school." + REDACT_HELP_TAIL)
 
 
-def _write(text: str, output: Path | None, root: Path) -> None:
+def _write(text: str | bytes, output: Path | None, root: Path) -> None:
     """To stdout, or privately to a file (0600: a report holds personal data).
 
     Never over the casebook's own files, never replacing a device or a pipe
     (written to as a stream), never "into" a folder (sendcli.documents.output).
+    A Word document (bytes) goes to stdout only when stdout is a file or a pipe
+    (:func:`_refuse_binary_to_terminal`).
     """
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
     from sendcli.documents.output import write_output
 
-    write_output(output, text.encode("utf-8"), [root])
+    write_output(output, text if isinstance(text, bytes) else text.encode("utf-8"), [root])
+
+
+def _refuse_binary_to_terminal(output_format: str) -> None:
+    """A Word document is a zip: on a terminal it is noise that can repaint the screen. Refused
+    before anything is rendered (exit 2), naming the two ways that work."""
+    if output_format in BINARY_FORMATS and sys.stdout.isatty():
+        raise UsageProblem(f"--format {output_format} makes a binary file, not text for the terminal: give "
+                           f"--output FILE.{output_format} (or redirect: > FILE.{output_format})")
 
 
 @app.command()
@@ -68,7 +83,8 @@ def report(
     template: Template = typer.Option(Template.plan, "--template",
                                       help="plan, review, parent, profile, chronology or ehc-request (the "
                                            "setting's evidence for an EHC needs assessment request)."),
-    output_format: ReportFormat = typer.Option(ReportFormat.html, "--format", help="html or md."),
+    output_format: ReportFormat = typer.Option(ReportFormat("html"), "--format",
+                                               help="html, md or docx (a Word document: give --output FILE)."),
     output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR",
@@ -84,16 +100,22 @@ def report(
     gets no plan or family summary (exit 1; --all skips it, saying so), while
     its review and profile still render.
 
-    HTML is one self-contained, print-ready A4 file. A casebook's own
-    templates/NAME.FORMAT.j2 overrides the built-in one (see the README for
-    the context each template receives).
+    HTML is one self-contained, print-ready A4 file. docx is a Word document
+    (headings, tables, page numbers), written to --output FILE (or to stdout
+    when it is redirected, never to a terminal). A casebook's own
+    templates/NAME.FORMAT.j2 overrides the built-in one, and its
+    templates/NAME.docx (a council's Word form tagged {{ record.child.name }}
+    and so on) the built-in Word template, filled through the same sandbox
+    (see the README for the context each template receives).
 
     \b
     Examples:
       sendcli report ae-16 --output ava-plan.html
       sendcli report ae-16 --template parent --format md
+      sendcli report ae-16 --template review --format docx --output ae-16-review.docx
       sendcli report ae-16 --template chronology --output ae-16-chronology.html
       sendcli report --all --template profile --output-dir profiles/
+      sendcli report --all --template plan --format docx --output-dir plans/
     """
     from sendcli.store.records import read_record
     from sendcli.documents.reporting import NothingToReport, output_path_for, record_report
@@ -136,6 +158,8 @@ def report(
         return
     if record_id is None:
         raise UsageProblem("give a record ID, or --all with --output-dir")
+    if output is None:
+        _refuse_binary_to_terminal(output_format.value)
     record = read_record(book, record_id, as_of, redact=redact).data
     text = record_report(book, record, template.value, output_format.value, as_of, redact)  # type: ignore[arg-type]
     _write(text, output, book.root)

@@ -4,8 +4,10 @@
   Python internals, and a misspelt field is an error, not a blank.
 - Text from a record is data, never template code or markup: HTML templates
   autoescape; Markdown templates escape the characters that Markdown would
-  read as markup or HTML.
-- A casebook's own ``templates/NAME.FORMAT.j2`` overrides the built-in one.
+  read as markup or HTML; Word templates (``docx``, sendcli.documents.docx)
+  escape for XML and drop the characters XML cannot hold.
+- A casebook's own ``templates/NAME.FORMAT.j2`` (``templates/NAME.docx`` for
+  Word) overrides the built-in one.
 
 The context every per-child template receives is documented in the README
 ("Reports: the template context").
@@ -30,7 +32,10 @@ from sendcli.errors import SendcliError
 from sendcli.store.schemas import resource_dir
 
 TEMPLATES = ("plan", "review", "parent", "profile")
-FORMATS = ("html", "md")
+#: The formats of ``report --format``: one place, so the command, the renderer and the docs agree.
+FORMATS = ("html", "md", "docx")
+#: Formats that are bytes rather than text: never written to a terminal.
+BINARY_FORMATS = frozenset({"docx"})
 
 RATING_WORDS = {"achieved": "Achieved", "partly-achieved": "Partly achieved", "not-achieved": "Not yet achieved"}
 DECISION_WORDS = {
@@ -77,6 +82,21 @@ def markdown_escape(value: object) -> object:
     """
     if isinstance(value, str):
         return _LINE_BREAKS.sub(" ", _MARKDOWN_SPECIAL.sub(r"\\\1", value))
+    return value
+
+
+#: Characters XML 1.0 cannot hold (all C0 controls but tab, newline and carriage return), and the
+#: bell and form feed, which docxtpl would turn into a new paragraph or page: none comes from a record.
+_NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: object) -> object:
+    """Record text in a Word document: what XML cannot hold is dropped (autoescape does the rest).
+
+    A carriage return becomes a newline, which docxtpl turns into a line break.
+    """
+    if isinstance(value, str):
+        return _NOT_XML_TEXT.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value
 
 
@@ -246,6 +266,12 @@ def environment(output_format: str, casebook_root: Path | None):
                    keep_trailing_newline=True)
     if output_format == "html":
         env = BoundedSandbox(autoescape=True, **options)
+    elif output_format == "docx":
+        # A Word document's XML: escaped as HTML is (&, <, >, quotes), and whitespace left as docxtpl's
+        # own documentation describes it (no trimming around tags), for councils tagging their forms.
+        env = BoundedSandbox(autoescape=True, finalize=xml_text, **{**options, "trim_blocks": False,
+                                                                       "lstrip_blocks": False})
+        env.template_class = _bounded_template_class(env.template_class)
     else:
         env = BoundedSandbox(autoescape=False, finalize=markdown_escape, **options)
     env.filters.update(_filters())
@@ -284,19 +310,42 @@ def render(template: str, output_format: str, context: dict, casebook_root: Path
     Bounded: past :data:`RENDER_SECONDS`, :data:`RENDER_MAX_BYTES` of output
     or :data:`RENDER_MAX_EXTRA_MEMORY`, the template is refused (exit 1).
     """
+    name = f"{template}.{output_format}.j2"
+    env = environment(output_format, casebook_root)
+    with bounded_rendering(name):
+        return _bounded_output(env.get_template(name).generate(**context))
+
+
+def _bounded_output(chunks) -> str:
+    """The chunks joined, refused past :data:`RENDER_MAX_BYTES`."""
+    output = io.StringIO()  # not a list of chunks: millions of small strings cost 50 bytes each
+    for chunk in chunks:
+        if output.tell() + len(chunk) > RENDER_MAX_BYTES:
+            raise _TemplateBomb(f"its output passed {RENDER_MAX_BYTES // (1024 * 1024)} MB")
+        output.write(chunk)
+    return output.getvalue()
+
+
+def _bounded_template_class(base):
+    """Templates whose ``render`` is bounded in size as :func:`render` is (docxtpl calls ``render``)."""
+
+    class BoundedTemplate(base):
+        def render(self, *args, **kwargs):
+            return _bounded_output(self.generate(*args, **kwargs))
+
+    return BoundedTemplate
+
+
+@contextmanager
+def bounded_rendering(name: str):
+    """Run a rendering within the bounds (time, memory, output) and turn every way a template
+    can fail into a :class:`TemplateProblem` naming ``templates/NAME`` (exit 1, no traceback)."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    name = f"{template}.{output_format}.j2"
-    env = environment(output_format, casebook_root)
     try:
         with _bounded_time(), _bounded_memory():
-            output = io.StringIO()  # not a list of chunks: millions of small strings cost 50 bytes each
-            for chunk in env.get_template(name).generate(**context):
-                if output.tell() + len(chunk) > RENDER_MAX_BYTES:
-                    raise _TemplateBomb(f"its output passed {RENDER_MAX_BYTES // (1024 * 1024)} MB")
-                output.write(chunk)
-            return output.getvalue()
+            yield
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"templates/{error.name or name}:{error.lineno}: {error.message}") from None
     except (UndefinedError, SecurityError) as error:

@@ -35,8 +35,8 @@ NOT_FOR_CLOSED = frozenset({"plan", "parent", "ehc-request"})
 
 
 def record_report(casebook: Casebook, record: dict, template: str, output_format: str, today: date,
-                  redacted: bool = False, archive: bool = False) -> str:
-    """One child's report; refused when the record has nothing for that template yet, or when it
+                  redacted: bool = False, archive: bool = False) -> str | bytes:
+    """One child's report (text; bytes for a Word document, ``docx``); refused when the record has nothing for that template yet, or when it
     is closed and the template is a plan or a letter. ``archive``: a copy of what was made, for a
     transfer pack or a subject access export, rather than a document to send."""
     if record.get("status") == codes.CLOSED and template in NOT_FOR_CLOSED and not archive:
@@ -54,6 +54,10 @@ def record_report(casebook: Casebook, record: dict, template: str, output_format
 
         # From the record as shown: under --redact the events carry no name either.
         context["events"] = chronology(context["record"])
+    if output_format == "docx":
+        from sendcli.documents.docx import render_docx
+
+        return render_docx(template, context, casebook.root)
     return render(template, output_format, context, casebook.root)
 
 

@@ -25,7 +25,8 @@ def test_wheel_carries_schemas_and_console_script(wheel):
     assert "sendcli/schemas/config.schema.json" in names
     assert "sendcli/schemas/local-offer.schema.json" in names
     assert {"sendcli/templates/_base.html.j2", "sendcli/templates/plan.html.j2", "sendcli/templates/profile.md.j2",
-            "sendcli/templates/stats.html.j2"} <= set(names)
+            "sendcli/templates/stats.html.j2", "sendcli/templates/plan.docx",
+            "sendcli/templates/review.docx"} <= set(names)  # the Word templates too
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "sendcli = sendcli.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

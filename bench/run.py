@@ -319,17 +319,20 @@ def main(argv: list[str] | None = None) -> int:
     one("cycle advance ID", "write", advances, lambda rid: [sendcli, "cycle", "advance", rid])
 
     # -- renderers over a sample ------------------------------------------------------------------
-    renders: list[tuple[str, int, Run | None, str]] = []
-    for label, count, words in (("report --all (html)", 500, ["report", "--all"]), ("passports", 300, ["passports"])):
+    renders: list[tuple[str, int, Run | None, str, float]] = []
+    # A Word document is a zip of XML parts, filled and compressed for each child: its bar is wider.
+    for label, count, words, bar in (("report --all (html)", 500, ["report", "--all"], 10.0),
+                                     ("report --all (docx)", 500, ["report", "--all", "--format", "docx"], 30.0),
+                                     ("passports", 300, ["passports"], 10.0)):
         if not has_command(sendcli, words[:1], casebook, env):
-            renders.append((label, count, None, f"`sendcli {words[0]}` is not in this version"))
+            renders.append((label, count, None, f"`sendcli {words[0]}` is not in this version", bar))
             continue
         sample = sample_casebook(casebook, names, count)
         try:
             out_dir = sample / "out"
             step(f"{label} for {min(count, n)} records")
             cmd = [sendcli, *words, "--output-dir", str(out_dir)] if words[0] == "report" else [sendcli, *words]
-            renders.append((label, min(count, n), run(cmd, sample, env), ""))
+            renders.append((label, min(count, n), run(cmd, sample, env), "", bar))
         finally:
             shutil.rmtree(sample, ignore_errors=True)
 
@@ -377,11 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         rows.append((label, f"{figure.seconds:.3f} s", "-", f"median <= {bar:.2f} s ({kind})",
                      verdict(figure.seconds <= bar), "-"))
-    for label, count, r, why in renders:
+    for label, count, r, why, bar in renders:
         if r is None:
-            rows.append((f"{label}, {count} records", "skipped", "-", "<= 10 s", "-", "-"))
+            rows.append((f"{label}, {count} records", "skipped", "-", f"<= {bar:g} s", "-", "-"))
             continue
-        rows.append((f"{label}, {count} records", f"{r.seconds:.2f} s", "-", "<= 10 s", verdict(r.seconds <= 10), "-"))
+        rows.append((f"{label}, {count} records", f"{r.seconds:.2f} s", "-", f"<= {bar:g} s",
+                     verdict(r.seconds <= bar), "-"))
     rows.append(("startup: sendcli --version", f"{version.seconds:.3f} s", "-",
                  f"<= python -c pass + 0.15 s (is +{version.seconds - bare.seconds:.3f} s)",
                  verdict(version.seconds - bare.seconds <= 0.15), verdict(version.seconds - bare.seconds <= 0.15)))

@@ -323,3 +323,29 @@ def test_word_libraries_are_loaded_only_for_a_word_document(example_casebook):
     modules = set(out.splitlines()[-1].split())
     assert "sendcli.documents.rendering" in modules  # the Markdown report did run
     assert not {"docxtpl", "docx", "lxml", "sendcli.documents.docx"} & modules
+
+
+def test_measured_outcomes_give_their_numbers_in_word_as_in_markdown(casebook, run):
+    """The charts are HTML's; Word gives the numbers as text, as Markdown does."""
+    steps = [("2026-09-01", ["new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SpLD"]),
+             ("2026-09-10", ["cycle", "open", "ae-16"]),
+             ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
+             ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
+             ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
+             ("2026-09-13", ["cycle", "advance", "ae-16"]),
+             ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Reads at her age", "--criteria", "Salford test",
+                             "--measure", "reading age", "--unit", "months", "--baseline", "84", "--target", "96"]),
+             ("2026-09-13", ["add", "provision", "ae-16", "--text", "Reading catch-up", "--outcome", "o1"]),
+             ("2026-09-14", ["cycle", "advance", "ae-16", "--review-date", "2026-12-01", "--agreed-with", "parent"]),
+             ("2026-11-02", ["add", "reading", "ae-16", "o1", "--value", "89", "--by", "TA"])]
+    for day, args in steps:
+        assert run(*args, env={"SENDCLI_TODAY": day}).exit_code == 0, args
+    env = {"SENDCLI_TODAY": "2026-11-20"}
+    markdown = run("report", "ae-16", "--format", "md", env=env).stdout
+    [line] = [line for line in markdown.splitlines() if line.startswith("- o1, ")]
+    plan = structure(docx_report("ae-16", "--format", "docx", env=env)[1])
+    assert "[Normal] Progress so far on the measured outcomes:" in plan
+    assert f"[List Bullet] {line[2:]}" in plan.replace("\\", "")
+    family = structure(docx_report("ae-16", "--template", "parent", "--format", "docx", env=env)[1])
+    assert ("We measure this by reading age. When we started, on 13 September 2026, it was 84 months; "
+            "on 2 November 2026 it was 89 months. We are aiming for 96 months.") in family

@@ -217,6 +217,11 @@ def plan() -> Form:
     form.tag('{%p if not plan.get("outcomes") %}')
     form.para("No outcomes agreed yet.")
     form.tag("{%p endif %}")
+    form.tag('{%p set measured = (plan.get("outcomes") or [])|measured %}')
+    form.tag("{%p if measured %}")
+    form.para("Progress so far on the measured outcomes:")
+    form.bullets("outcome in measured", "{{ outcome.id }}, {{ outcome_measure(record, outcome, today).summary }}.")
+    form.tag("{%p endif %}")
     form.heading("Provision")
     form.table(["Support", "How often", "Who", "For outcomes"], 'item in plan.get("provision") or []',
                ['{{ item.text }}{% if item.get("kind") %} ({{ item.kind|provision_words }}){% endif %}'
@@ -257,6 +262,12 @@ def review() -> Form:
     form.table(["Outcome", "Progress", "What we saw"], 'progress in review.get("progress") or []',
                ["{{ outcomes[progress.outcome].text if progress.outcome in outcomes else progress.outcome }}",
                 "{{ progress.rating|rating_words }}", '{{ progress.get("text") or "" }}'], [80, 34, 60])
+    form.tag('{%p set measured = ((reviewed.get("plan") or dict()).get("outcomes") or [])|measured %}')
+    form.tag("{%p if measured %}")
+    form.para("The measured outcomes up to the review:")
+    form.bullets("outcome in measured",
+                 "{{ outcome.id }}, {{ outcome_measure(record, outcome, review.date).summary }}.")
+    form.tag("{%p endif %}")
     form.heading("Views")
     form.bullets('view in (record.get("views") or [])|selectattr("date", "ge", reviewed.opened)'
                  '|selectattr("date", "le", review.date)',
@@ -299,7 +310,17 @@ def parent() -> Form:
     form.heading('{% if standing.phase == "planning" %}What we plan to work on{% else %}What we are working on'
                  '{% endif %}')
     form.tag('{%p if plan.get("outcomes") %}')
-    form.bullets("outcome in plan.outcomes", "{{ outcome.text }}")
+    form.tag("{%p for outcome in plan.outcomes %}")
+    form.para("{{ outcome.text }}", style="List Bullet")
+    form.tag("{%p set numbers = outcome_measure(record, outcome, today) %}")
+    form.tag("{%p if numbers %}")
+    form.para("We measure this by {{ numbers.name }}. When we started, on {{ numbers.baseline_date|long_date }}, it "
+              "was {{ numbers.baseline }}{% if numbers.latest %}; on {{ numbers.latest_date|long_date }} it was "
+              "{{ numbers.latest }}{% endif %}. We are aiming for {{ numbers.target }}{% if numbers.lower_is_better %} "
+              "(here, lower is better){% endif %}{% if numbers.reached %}, and {{ child_name }} has reached it"
+              "{% endif %}.")
+    form.tag("{%p endif %}")
+    form.tag("{%p endfor %}")
     form.tag('{%p if standing.phase == "planning" %}')
     form.para("We will agree these goals with {{ family }} before the plan starts.")
     form.tag("{%p endif %}")

@@ -131,3 +131,36 @@ def test_writer_quotes_text_a_yaml_1_1_reader_would_misread(text):
 def test_writer_leaves_plain_text_and_dates_plain():
     assert dump_yaml({"a": "Ava Example", "b": date(2016, 5, 14), "c": None}) == \
         "a: Ava Example\nb: 2016-05-14\nc: null\n"
+
+
+def test_the_plain_scalar_rules_are_pyyamls_own():
+    """sendcli.store.scalars judges plain text without importing PyYAML (about 20 ms a start): its copy
+    of YAML 1.1's implicit types is PyYAML's table, rule for rule, in the same order."""
+    import yaml.resolver
+
+    from sendcli.store import scalars
+
+    def table(rules_by_first):
+        return {first: [(tag, rule.pattern, rule.flags) for tag, rule in rules] for first, rules in rules_by_first.items()}
+
+    assert table(scalars._RESOLVERS_BY_FIRST) == table(yaml.resolver.Resolver.yaml_implicit_resolvers)
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "~", "null", "Null", "NULL", "nul", "yes", "Yes", "YES", "yES", "no", "on", "Off", "y", "n", "true",
+    "True", "tRue", "false", "0", "-0", "+12", "0123", "0o17", "0x1F", "0b101", "1_000", "1:30", "190:20:30",
+    "1.5", ".5", "1e3", "1.0e+3", ".inf", "-.Inf", ".NaN", "2026-09-10", "2026-9-1 10:00:00", "2026-09-10T10:00:00Z",
+    "=", "<<", "!", "&", "*", "true\n", "12\n", "text", "Ava Example", "5 sessions", "o1", "p2", "TA", "Y5", "N1",
+    "\u2028", "a\x85b",
+])
+def test_needs_quotes_says_what_pyyaml_would(text):
+    """The judgment without PyYAML gives PyYAML's verdict (its resolver, plus the words other readers misread)."""
+    import yaml.nodes
+    import yaml.resolver
+
+    from sendcli.store import scalars
+
+    tag = yaml.resolver.Resolver().resolve(yaml.nodes.ScalarNode, text, (True, False))
+    assert scalars.plain_scalar_tag(text) == tag
+    elsewhere = bool(scalars.READ_OTHERWISE_ELSEWHERE.fullmatch(text) or scalars.LINE_BREAKS_1_1.search(text))
+    assert needs_quotes(text) == (tag != scalars.STR or elsewhere)

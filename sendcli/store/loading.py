@@ -36,35 +36,17 @@ try:  # libyaml's C parser: ~10x faster than the pure-Python one.
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-#: a record larger than a sane bound (5 MB) is refused unread.
-MAX_RECORD_BYTES = 5 * 1024 * 1024
-#: Block nesting deeper than this is no record; it also keeps the parser's
-#: recursion far from the interpreter's limit.
-MAX_DEPTH = 64
-#: The fast reader (yaml-rs) recurses once per level of nesting and overflows
-#: its stack (a segfault, not an error) near 12,000 levels; past this bound a
-#: file goes to the precise reader, whose parser (libyaml) stops at 1,000.
-FAST_PATH_DEPTH = 200
-#: Problems listed per file: past this, one line says how many more there are
-#: (a file of 20,000 duplicate keys is one mistake repeated, not 20,000 to read).
-MAX_PROBLEMS_LISTED = 50
+from sendcli.store.scalars import (  # noqa: F401 - shared with the fast reader; named here as ever
+    BOOL, FAST_PATH_DEPTH, FLOAT, INT, MAP, MAX_DEPTH, MAX_PROBLEMS_LISTED, MAX_RECORD_BYTES, MERGE, NULL, SEQ, STR,
+    TIMESTAMP, VALUE, _TAG, may_nest_deeper_than, needs_quotes,
+)
+from sendcli.store.scalars import READ_OTHERWISE_ELSEWHERE as _READ_OTHERWISE_ELSEWHERE
 
-_TAG = "tag:yaml.org,2002:"
-STR, NULL, BOOL, INT, FLOAT = _TAG + "str", _TAG + "null", _TAG + "bool", _TAG + "int", _TAG + "float"
-TIMESTAMP, MAP, SEQ, MERGE, VALUE = _TAG + "timestamp", _TAG + "map", _TAG + "seq", _TAG + "merge", _TAG + "value"
 _SCALAR_TAGS = frozenset({STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, VALUE})
 
 _PLAIN_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*([eE][-+]?[0-9]+)?")
-#: Plain text that PyYAML keeps as a string but other readers do not: the
-#: YAML 1.1 booleans y/n, and YAML 1.2 integers (``07700900123``: not octal
-#: to 1.1, so text; a number to 1.2), octals and exponent-only floats.
-_READ_OTHERWISE_ELSEWHERE = re.compile(
-    r"[yYnN]|0o[0-7]+|[-+]?[0-9]+|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?[0-9]*\.[0-9]+[eE][-+]?[0-9]+|=")
-#: Line breaks in YAML 1.1 but not 1.2: unquoted or single-quoted, a 1.1
-#: reader folds them into spaces; double quotes escape them.
-_LINE_BREAKS_1_1 = re.compile("[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -415,44 +397,6 @@ def _advance(frames: list[list]) -> None:
             frames[-1][1] += 1
         else:
             frames[-1][2] = True
-
-
-def needs_quotes(text: str) -> bool:
-    """Whether plain ``text`` would be read as anything but that text.
-
-    True for what YAML 1.1 resolves to a non-string (``no``, ``Null``,
-    ``0123``, ``1:30``, ``2016-05-14``) and for what other readers would
-    (``y``, ``0o17``, ``1e3``): such text must be written in quotes.
-    """
-    if _READ_OTHERWISE_ELSEWHERE.fullmatch(text) or _LINE_BREAKS_1_1.search(text):
-        return True
-    return _RESOLVER.resolve(ScalarNode, text, (True, False)) != STR
-
-
-_RESOLVER = yaml.resolver.Resolver()
-
-
-# -- nesting, bounded before any parser that recurses --------------------------------
-
-#: ``levels // 2`` columns of indentation and ``- ``, ``? ``, ``: `` at a line's start.
-_DEEP_LINE_START: dict[int, re.Pattern] = {}
-
-
-def may_nest_deeper_than(text: str, levels: int) -> bool:
-    """Whether the block nesting of ``text`` could exceed ``levels``: one linear scan.
-
-    An upper bound, not the depth: every block level starts at least one
-    column right of its parent's (a list under a key may share the key's
-    column, so at most two levels a column), and only indentation and the
-    indicators ``- ``, ``? ``, ``: `` can stand before a node at the start of
-    a line. So a file whose lines all start with fewer than ``levels // 2``
-    of those characters nests no deeper. (Flow nesting, ``[[[...``, the
-    parsers bound themselves: yaml-rs at 256 levels, libyaml at 1,000.)
-    """
-    pattern = _DEEP_LINE_START.get(levels)
-    if pattern is None:
-        pattern = _DEEP_LINE_START[levels] = re.compile("\n[ ?:-]{%d}" % max(1, levels // 2 - 1))
-    return pattern.search(text) is not None or pattern.match("\n" + text[: levels]) is not None
 
 
 # -- locating a pointer in the node tree -------------------------------------------

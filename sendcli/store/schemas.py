@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from sendcli.core.dates import parse_iso_date
 from sendcli.core.findings import Finding, Pointer
-from sendcli.store.loading import scalar_source
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -260,6 +259,8 @@ def _explain(error, root: Node | None) -> list[Finding]:
 
 
 def _type_message(value: object, wanted: object, root: Node | None, pointer: Pointer) -> str:
+    from sendcli.store.loading import scalar_source
+
     expected = _expected(wanted)
     node = scalar_source(root, pointer)
     wants_text = wanted == "string" or (isinstance(wanted, list) and "string" in wanted)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 
 
-from sendcli.store.loading import STR, needs_quotes
+from sendcli.store.scalars import STR, needs_quotes
 
 
 class NewText(str):
@@ -181,15 +181,132 @@ def apply_edits(text: str, edits) -> str:
     suffix = tail.group(1)[1:] if tail else ""
     body = text[len(prefix):len(text) - len(suffix)] if suffix else text[len(prefix):]
     handler = _round_trip_for(body)
-    document = handler.load(body)
+    edited = _edited_in_place(body, edits, handler)
+    if edited is None:
+        edited = _round_trip(handler, body, edits)
+    result = prefix + edited + suffix
+    if crlf:
+        result = result.replace("\n", "\r\n")
+    return ("\ufeff" if bom else "") + result
+
+
+def _round_trip(handler, text: str, edits) -> str:
+    """``text`` loaded round-trip, edited, and written out again whole."""
+    document = handler.load(text)
     for edit in edits:
         _apply(document, edit)
     stream = io.StringIO()
     handler.dump(document, stream)
-    result = prefix + stream.getvalue() + suffix
-    if crlf:
-        result = result.replace("\n", "\r\n")
-    return ("\ufeff" if bom else "") + result
+    return stream.getvalue()
+
+
+# -- the same edit, round-tripping only the part it touches -------------------------------
+#
+# ruamel.yaml's round-trip reader and writer are pure Python: a 12 KB record takes
+# about 50 ms to load and 30 ms to write again, most of a write command's time. An
+# edit touches one top-level field (``status``) or one item of a top-level list
+# (the open cycle, ``cycles[2]``), and ruamel writes each top-level field, and each
+# item of a block list, from that part of the file alone. So only that part is
+# round-tripped, as a document of its own, and put back in its place; the other
+# lines are the file's own bytes, as a whole round trip keeps them. Anything out
+# of the ordinary (a key the edit adds at the top level, anchors, tags, a key not
+# written plainly, a line this reading cannot place) goes the whole way round
+# (tests/test_writing_narrow.py checks both ways give the same bytes).
+
+#: A top-level key, written plainly, at the start of a line.
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]|\n|\Z)")
+#: Characters that tie one part of a file to another (anchors, aliases) or ask for
+#: a tag or a merge: a part read alone could mean something else.
+_NOT_ALONE = re.compile(r"[&*!\t]|<<")
+
+
+def _edited_in_place(text: str, edits, handler) -> str | None:
+    """``text`` with ``edits`` applied by round-tripping only the parts they touch; None: go the whole way."""
+    if not edits or not text.endswith("\n") or _NOT_ALONE.search(text):
+        return None
+    lines = text.splitlines(keepends=True)
+    blocks = _top_level_blocks(lines)
+    if blocks is None:
+        return None
+    by_key: dict[str, list] = {}
+    for edit in edits:
+        if not edit.path or not isinstance(edit.path[0], str) or edit.path[0] not in blocks:
+            return None
+        by_key.setdefault(edit.path[0], []).append(edit)
+    replacements: list[tuple[int, int, str]] = []
+    try:
+        for key, key_edits in by_key.items():
+            start, end = blocks[key]
+            part = _list_item_part(lines, key, start, end, key_edits)
+            if part is not None:
+                item_start, item_end, item_edits = part
+                written = _round_trip(handler, f"{key}:\n" + "".join(lines[item_start:item_end]), item_edits)
+                if not written.startswith(f"{key}:\n"):
+                    return None
+                replacements.append((item_start, item_end, written[len(key) + 2:]))
+            else:
+                replacements.append((start, end, _round_trip(handler, "".join(lines[start:end]), key_edits)))
+    except Exception:  # noqa: BLE001 - a part that cannot be read alone: the whole file is round-tripped
+        return None
+    for start, end, written in sorted(replacements, reverse=True):
+        lines[start:end] = [written]
+    return "".join(lines)
+
+
+def _top_level_blocks(lines: list[str]) -> dict[str, tuple[int, int]] | None:
+    """Each top-level key's lines, [start, end): from its line to the next top-level key's.
+
+    Comment and blank lines belong to the part above them, as ruamel.yaml keeps
+    them. None for any line at the left margin that is not a plain key, a comment
+    or blank, and for a key written twice.
+    """
+    starts: list[tuple[str, int]] = []
+    for number, line in enumerate(lines):
+        if line[0] in " #\n":
+            continue
+        match = _TOP_LEVEL_KEY.match(line)
+        if match is None:
+            return None
+        starts.append((match.group(1), number))
+    blocks: dict[str, tuple[int, int]] = {}
+    for position, (key, start) in enumerate(starts):
+        if key in blocks:
+            return None
+        blocks[key] = (start, starts[position + 1][1] if position + 1 < len(starts) else len(lines))
+    return blocks
+
+
+def _list_item_part(lines: list[str], key: str, start: int, end: int, edits):
+    """Where every edit is inside one item of the block list under ``key`` (``cycles[2].stage``): that
+    item's lines and the edits as paths into a list of that item alone. None otherwise."""
+    index = edits[0].path[1] if len(edits[0].path) > 2 else None
+    if type(index) is not int or index < 0 or lines[start] != f"{key}:\n":
+        return None
+    if any(len(edit.path) < 3 or edit.path[1] != index or type(edit.path[1]) is not int for edit in edits):
+        return None
+    dash = None
+    items: list[int] = []
+    for number in range(start + 1, end):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if stripped[:1] in ("#", "\n", ""):
+            continue
+        indent = len(line) - len(stripped)
+        if dash is None:
+            if not stripped.startswith("- "):
+                return None
+            dash = indent
+        if indent < dash:
+            return None
+        if indent == dash:
+            if not stripped.startswith("- "):
+                return None
+            items.append(number)
+    if index >= len(items):
+        return None
+    item_end = items[index + 1] if index + 1 < len(items) else end
+    return items[index], item_end, [type(edit)(path=(key, 0, *edit.path[2:]), value=edit.value, append=edit.append)
+                                    for edit in edits]
 
 
 def _apply(document, edit) -> None:

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from sendcli.cli.app import COMMAND_MODULES, app
 
 PROBE = """
@@ -170,3 +172,48 @@ def test_a_value_the_light_coercion_cannot_read_gets_typers_own_message(example_
     not_a_number = subprocess.run([sys.executable, "-m", "sendcli", "ehc", "transfer", "kt-12", "--year", "soon",
                                    "--to", "school"], capture_output=True, text=True, cwd=example_casebook, env=env)
     assert not_a_number.returncode == 2 and "--year" in not_a_number.stderr
+
+
+#: Libraries no one-record command needs: the precise YAML reader and the jsonschema messages (only for a
+#: file with a problem), templates, typer's pydantic layer, and what the renderers and importers bring.
+NOT_FOR_ONE_RECORD = {"yaml", "jsonschema", "jinja2", "pydantic", "pydantic_core", "matplotlib", "docxtpl", "docx",
+                      "weasyprint", "openpyxl", "lxml", "defusedxml", "cryptography", "holidays"}
+
+
+def test_show_of_a_clean_record_loads_no_precise_reader_and_no_renderer(example_casebook):
+    """`show` of a clean record reads it, sendcli.yaml and local-offer.yaml the fast way: PyYAML (about
+    20 ms) and jsonschema load only for a file with a problem, whose messages they write."""
+    loaded = modules_loaded_by("show", "ae-16", cwd=example_casebook)
+    assert not top_level(loaded) & NOT_FOR_ONE_RECORD
+    assert "sendcli.store.loading" not in loaded
+
+
+def test_show_as_json_loads_nothing_for_display(example_casebook):
+    loaded = modules_loaded_by("show", "ae-16", "--format", "json", cwd=example_casebook)
+    assert not top_level(loaded) & (NOT_FOR_ONE_RECORD | {"rich", "ruamel"})
+
+
+@pytest.mark.parametrize("command", [
+    ("add", "note", "ae-16", "--by", "Test SENCO", "--text", "Worked with a partner today."),
+    ("set", "ae-16", "needs.summary", "Finds long instructions hard (fictional)."),
+    ("cycle", "advance", "ae-16"),
+])
+def test_a_write_loads_only_the_round_trip_writer(example_casebook, command):
+    """A write loads ruamel.yaml (its round trip keeps the file's comments and layout) and nothing for
+    display: no rich, no templates, no precise reader for a clean record."""
+    loaded = modules_loaded_by(*command, cwd=example_casebook)
+    assert "ruamel" in top_level(loaded)
+    assert not top_level(loaded) & (NOT_FOR_ONE_RECORD | {"rich"})
+    assert "sendcli.store.loading" not in loaded
+
+
+def test_the_new_commands_leave_the_start_up_of_the_others_alone(example_casebook):
+    """`--version` and `show` load no command module but their own, and no library only another
+    command needs (impact, passports, DOCX/PDF rendering, packs, export)."""
+    for args in (("--version",), ("show", "ae-16")):
+        loaded = modules_loaded_by(*args, cwd=example_casebook)
+        own = {"sendcli.cli.records"} if args[0] == "show" else set()
+        assert {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values()} & loaded <= own, args
+        assert not top_level(loaded) & (NOT_FOR_ONE_RECORD | {"sqlite3", "ruamel"}), args
+        assert not {m for m in loaded if m.startswith(("sendcli.documents.rendering", "sendcli.documents.reporting",
+                                                       "sendcli.exchange"))}, args

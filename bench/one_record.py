@@ -11,9 +11,11 @@ each command, then the next round), so a busy moment of a shared machine falls
 on every command alike. Bare Python runs in every round too: its median is the
 floor no command can go under, and ``over python`` is the command's own cost.
 
-Output: one line a command (label, kind, median, over python, spread), or with
+Output: one line a command (label, kind, median, over python, cpu, spread), or with
 --json one object a command: ``{"label", "kind", "median", "low", "high",
-"runs", "failed"}`` and one for ``python -c pass`` (kind ``floor``). Standard
+"cpu", "runs", "failed"}`` and one for ``python -c pass`` (kind ``floor``). ``cpu``
+is the median user + system time of the process itself: on a busy machine it
+moves less than the wall time, which the bars are set in. Standard
 library only; the sendcli and Python of --venv are measured.
 """
 
@@ -72,11 +74,13 @@ COMMANDS = {
 BARS = {"read": 0.15, "write": 0.20}
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system, of that child alone: less moved by other load), exit code."""
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE)
-    return time.perf_counter() - started, done.returncode
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
 
 
 def scratch_copy(casebook: Path) -> Path:
@@ -129,11 +133,14 @@ def main(argv: list[str] | None = None) -> int:
                                            str(args.repeat)], env=env, capture_output=True, text=True,
                                           check=True).stdout)
         times: dict[str, list[float]] = {"python -c pass": []}
+        cpu: dict[str, list[float]] = {"python -c pass": []}
         failed: dict[str, str] = {}
         for label in labels:
-            times[label] = []
+            times[label], cpu[label] = [], []
         for round_ in range(args.repeat):
-            times["python -c pass"].append(timed([python, "-c", "pass"], casebook, env)[0])
+            seconds, cpu_seconds, _ = timed([python, "-c", "pass"], casebook, env)
+            times["python -c pass"].append(seconds)
+            cpu["python -c pass"].append(cpu_seconds)
             for label in labels:
                 kind, candidates, words = COMMANDS[label]
                 targets = found[candidates]
@@ -142,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 # A read or a repeatable write works on the first record; an advance needs a fresh one.
                 target = targets[round_ % len(targets)] if label == "cycle-advance" else targets[0]
-                seconds, code = timed([sendcli, *words(target, round_)], casebook, env)
+                seconds, cpu_seconds, code = timed([sendcli, *words(target, round_)], casebook, env)
                 if code:
                     failed.setdefault(label, f"exit {code}")
                 times[label].append(seconds)
+                cpu[label].append(cpu_seconds)
     finally:
         shutil.rmtree(casebook.parent, ignore_errors=True)
 
@@ -157,12 +165,13 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"label": label, "kind": kind, "median": None, "failed": failed.get(label)})
             continue
         rows.append({"label": label, "kind": kind, "median": round(median(values), 4), "low": round(min(values), 4),
-                     "high": round(max(values), 4), "runs": len(values), "failed": failed.get(label)})
+                     "high": round(max(values), 4), "cpu": round(median(cpu[label]), 4), "runs": len(values),
+                     "failed": failed.get(label)})
     if args.json:
         for row in rows:
             print(json.dumps(row))
         return 0
-    print(f"{'command':<16} {'kind':<6} {'median':>8} {'over python':>12}  spread  (load average "
+    print(f"{'command':<16} {'kind':<6} {'median':>8} {'over python':>12} {'cpu':>7}  spread  (load average "
           f"{os.getloadavg()[0]:.1f}, {args.repeat} rounds)")
     for row in rows:
         if row["median"] is None:
@@ -171,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         bar = BARS.get(row["kind"])
         verdict = "" if bar is None else ("  meets" if row["median"] <= bar else f"  MISSES {bar:.2f} s")
         note = f"  FAILED ({row['failed']})" if row["failed"] else ""
-        print(f"{row['label']:<16} {row['kind']:<6} {row['median']:>7.3f}s {row['median'] - floor:>11.3f}s  "
+        print(f"{row['label']:<16} {row['kind']:<6} {row['median']:>7.3f}s {row['median'] - floor:>11.3f}s "
+              f"{row['cpu']:>6.3f}s  "
               f"{row['low']:.3f}-{row['high']:.3f}{verdict}{note}")
     return 0
 

@@ -286,3 +286,13 @@ def test_show_gives_a_measured_outcomes_baseline_latest_reading_and_target(ava, 
     assert shown.exit_code == 0
     assert "reading age (months)" in shown.stdout
     assert "84 → 90 (1 Nov 2026) → target 96" in shown.stdout
+
+
+def test_redaction_leaves_out_who_took_a_reading():
+    from sendcli.core.reports import redact
+
+    outcome = {"id": "o1", "text": "Ava reads", "measure": MEASURE,
+               "readings": [{"date": "2026-10-01", "value": 88, "by": "Mr Sampleford", "note": "Ava read well"}]}
+    record = {**record_with([outcome]), "child": {"name": "Ava Example", "date_of_birth": "2016-05-14"}}
+    shown = redact(record)["cycles"][0]["plan"]["outcomes"][0]["readings"]
+    assert shown == [{"date": "2026-10-01", "value": 88, "note": "ae-16 read well"}]

@@ -205,6 +205,11 @@ def redact(record: dict) -> dict:
     for cycle in safe.get("cycles") or []:
         for entry in (cycle.get("do") or {}).get("log") or []:
             entry.pop("by", None)
+        for outcome in (cycle.get("plan") or {}).get("outcomes") or []:
+            readings = outcome.get("readings") if isinstance(outcome, dict) else None
+            for reading in readings if isinstance(readings, list) else []:
+                if isinstance(reading, dict):
+                    reading.pop("by", None)  # who took a reading, as who wrote a log entry
     return _without_names(safe, replacements)
 
 

@@ -230,3 +230,30 @@ def test_bad_options_are_usage_errors(school, run, args, words):
 def test_no_measured_outcome_says_so(casebook, run):
     assert "No measured outcome has a change in the period" in impact(run)
     assert json.loads(impact(run, "--format", "json"))["groups"] == []
+
+
+def _keep(value, spec):
+    if spec is True or not isinstance(value, (dict, list)):
+        return value
+    if isinstance(spec, dict):
+        return {key: _keep(value[key], inner) for key, inner in spec.items() if key in value}
+    return [_keep(item, spec[0]) for item in value]
+
+
+def test_impact_reads_only_the_fields_it_lists(school):
+    """A cache keeping IMPACT_FIELDS of each record gives the same report as the whole records."""
+    from datetime import date
+
+    from sendcli.core.costs import CostSettings
+    from sendcli.core.impact import IMPACT_FIELDS, impact_groups, impact_json
+    from sendcli.store.loading import load_yaml
+
+    records = [load_yaml(path.read_bytes()).data for path in sorted((school / "records").glob("*.yaml"))]
+    settings = CostSettings.from_settings({"staff_rates": {"TA": 14.5, "teacher": 38}})
+    for by in ("programme", "kind", "staff", "need"):
+        def report(of):
+            groups = impact_groups(of, by, date(2026, 9, 1), date(2026, 11, 30), settings)
+            return impact_json(groups, date(2026, 11, 30), date(2026, 9, 1), date(2026, 11, 30), by, names=True)
+
+        whole = report(records)
+        assert whole["groups"] and report([_keep(r, IMPACT_FIELDS) for r in records]) == whole

@@ -38,6 +38,18 @@ from decimal import Decimal
 from sendcli.core.measures import Measure, Reading, as_written, carried_chain, outcome_series
 from sendcli.core.reports import SMALL_NUMBER, running_span
 
+#: Every field impact reads, in the shape of a record: ``True`` keeps a field whole, a mapping the
+#: fields kept of a mapping, a one-item list the fields kept of each item of a list. A cache that
+#: keeps these of each record gives the same report (tests/test_impact.py checks).
+IMPACT_FIELDS: dict = {
+    "id": True,
+    "child": {"name": True},
+    "needs": {"primary": True},
+    "cycles": [{"number": True, "stage": True, "opened": True, "history": [{"date": True, "stage": True}],
+                "plan": {"agreed": True, "review_date": True, "provision": True,
+                         "outcomes": [{"id": True, "carried_from": True, "measure": True, "readings": True}]}}],
+}
+
 GROUPINGS = ("programme", "kind", "staff", "need")
 #: What a provision or a record shows where the field it is grouped by is not recorded.
 NOT_RECORDED = "—"

@@ -32,10 +32,11 @@ from sendcli.errors import SendcliError
 from sendcli.store.schemas import resource_dir
 
 TEMPLATES = ("plan", "review", "parent", "profile")
-#: The formats of ``report --format``: one place, so the command, the renderer and the docs agree.
-FORMATS = ("html", "md", "docx")
+#: The formats of ``report --format``: one place, so the command, the renderer and the docs agree
+#: (pdf: the HTML laid out as A4 pages, sendcli.documents.pdf).
+FORMATS = ("html", "md", "docx", "pdf")
 #: Formats that are bytes rather than text: never written to a terminal.
-BINARY_FORMATS = frozenset({"docx"})
+BINARY_FORMATS = frozenset({"docx", "pdf"})
 
 RATING_WORDS = {"achieved": "Achieved", "partly-achieved": "Partly achieved", "not-achieved": "Not yet achieved"}
 DECISION_WORDS = {
@@ -118,6 +119,19 @@ def _evidence_sources(record: dict) -> list[str]:
     return list(dict.fromkeys(source for source in sources if source and source != "None"))
 
 
+_CSS_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-()")
+
+
+def css_string(value: object):
+    """Text as a quoted CSS string (for ``content:`` in the print CSS, such as the school's name in
+    the page footer): every character but letters, digits and plain punctuation as a CSS escape, so no
+    text can end the string, the rule or the ``<style>`` element."""
+    from markupsafe import Markup
+
+    text = "" if value is None else str(value)
+    return Markup('"' + "".join(char if char in _CSS_PLAIN else f"\\{ord(char):x} " for char in text) + '"')
+
+
 def _filters() -> dict:
     return {
         "long_date": long_date,
@@ -141,6 +155,7 @@ def _filters() -> dict:
         # The outcomes that carry a measure (the ones a chart can draw).
         "measured": lambda outcomes: [item for item in outcomes or []
                                       if isinstance(item, dict) and isinstance(item.get("measure"), dict)],
+        "css_string": css_string,
     }
 
 
@@ -380,8 +395,8 @@ def bounded_rendering(name: str):
 
 
 @contextmanager
-def _bounded_time():
-    """Stop a rendering after :data:`RENDER_SECONDS` (a timer signal; the main thread only)."""
+def _bounded_time(seconds: float = RENDER_SECONDS):
+    """Stop a rendering after ``seconds`` (a timer signal; the main thread only)."""
     import signal
     import threading
 
@@ -390,10 +405,10 @@ def _bounded_time():
         return
 
     def stop(signum, frame):
-        raise _TemplateBomb(f"it ran for more than {RENDER_SECONDS:g} seconds")
+        raise _TemplateBomb(f"it ran for more than {seconds:g} seconds")
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:

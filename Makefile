@@ -7,11 +7,14 @@ DEMO_TODAY := 2026-11-28
 
 .PHONY: install demo test browser-test docs clean
 
+# The pdf extra (WeasyPrint) is pure Python and installs anywhere; only making a PDF needs Pango
+# from the system (Debian: libpango-1.0-0), so `make demo` works without it and tests/test_pdf.py
+# says what to install (and CI installs it: .ci/run).
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 		{ echo "sendcli needs Python 3.10 or newer (found: $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,pdf]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -28,7 +28,7 @@ def test_version_loads_no_command_and_no_heavy_library():
     assert version.startswith("sendcli ")
     assert not {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values()} & modules
     for heavy in ("yaml", "jsonschema", "jinja2", "rich", "ruamel", "yaml_rs", "jsonschema_rs", "pydantic",
-                  "holidays", "sendcli.core.workflow", "sendcli.store.checking"):
+                  "holidays", "sendcli.core.workflow", "sendcli.store.checking", "weasyprint", "pypdf"):
         assert heavy not in modules, heavy
 
 

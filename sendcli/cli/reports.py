@@ -52,7 +52,7 @@ def _write(text: str | bytes, output: Path | None, root: Path) -> None:
 
     Never over the casebook's own files, never replacing a device or a pipe
     (written to as a stream), never "into" a folder (sendcli.documents.output).
-    A Word document (bytes) goes to stdout only when stdout is a file or a pipe
+    A Word document or a PDF (bytes) goes to stdout only when stdout is a file or a pipe
     (:func:`_refuse_binary_to_terminal`).
     """
     if output is None:
@@ -69,7 +69,7 @@ def _write(text: str | bytes, output: Path | None, root: Path) -> None:
 
 
 def _refuse_binary_to_terminal(output_format: str) -> None:
-    """A Word document is a zip: on a terminal it is noise that can repaint the screen. Refused
+    """A Word document (a zip) or a PDF: on a terminal it is noise that can repaint the screen. Refused
     before anything is rendered (exit 2), naming the two ways that work."""
     if output_format in BINARY_FORMATS and sys.stdout.isatty():
         raise UsageProblem(f"--format {output_format} makes a binary file, not text for the terminal: give "
@@ -84,7 +84,9 @@ def report(
                                       help="plan, review, parent, profile, chronology or ehc-request (the "
                                            "setting's evidence for an EHC needs assessment request)."),
     output_format: ReportFormat = typer.Option(ReportFormat("html"), "--format",
-                                               help="html, md or docx (a Word document: give --output FILE)."),
+                                               help="html, md, docx (a Word document: give --output FILE) or "
+                                                    "pdf (A4 pages with the school's name and page numbers at "
+                                                    "the foot; needs pip install 'sendcli[pdf]')."),
     output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR",
@@ -108,12 +110,19 @@ def report(
     and so on) the built-in Word template, filled through the same sandbox
     (see the README for the context each template receives).
 
+    PDF is the HTML (a casebook's own NAME.html.j2 too) laid out as A4
+    pages, with the school's name and "Page 1 of 2" at the foot of each
+    page, by WeasyPrint, an optional extra (pip install 'sendcli[pdf]',
+    with Pango from the system); it reads no file and no URL that a
+    template or a record names.
+
     \b
     Examples:
       sendcli report ae-16 --output ava-plan.html
       sendcli report ae-16 --template parent --format md
       sendcli report ae-16 --template review --format docx --output ae-16-review.docx
       sendcli report ae-16 --template chronology --output ae-16-chronology.html
+      sendcli report ae-16 --template profile --format pdf --output ava-profile.pdf
       sendcli report --all --template profile --output-dir profiles/
       sendcli report --all --template plan --format docx --output-dir plans/
     """
@@ -123,6 +132,12 @@ def report(
     book = casebook(ctx)
     as_of = today()
     redact = redaction(book.settings, redact)
+    if output_format.value == "pdf":
+        if output is None and not all_records:
+            _refuse_binary_to_terminal(output_format.value)
+        from sendcli.documents.pdf import require_pdf_engine
+
+        require_pdf_engine()  # what to install, said once before any report is read
     if all_records:
         if record_id is not None or output is not None:
             raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")

@@ -36,7 +36,7 @@ NOT_FOR_CLOSED = frozenset({"plan", "parent", "ehc-request"})
 
 def record_report(casebook: Casebook, record: dict, template: str, output_format: str, today: date,
                   redacted: bool = False, archive: bool = False) -> str | bytes:
-    """One child's report (text; bytes for a Word document, ``docx``); refused when the record has nothing for that template yet, or when it
+    """One child's report (text; bytes for a Word document, ``docx``, or a PDF, ``pdf``); refused when the record has nothing for that template yet, or when it
     is closed and the template is a plan or a letter. ``archive``: a copy of what was made, for a
     transfer pack or a subject access export, rather than a document to send."""
     if record.get("status") == codes.CLOSED and template in NOT_FOR_CLOSED and not archive:
@@ -58,6 +58,11 @@ def record_report(casebook: Casebook, record: dict, template: str, output_format
         from sendcli.documents.docx import render_docx
 
         return render_docx(template, context, casebook.root)
+    if output_format == "pdf":
+        from sendcli.documents.pdf import html_to_pdf
+
+        # The HTML (the casebook's own template first), laid out as A4 pages.
+        return html_to_pdf(render(template, "html", context, casebook.root))
     return render(template, output_format, context, casebook.root)
 
 

@@ -395,10 +395,12 @@ def bounded_rendering(name: str):
 
 
 @contextmanager
-def _bounded_time(seconds: float = RENDER_SECONDS):
-    """Stop a rendering after ``seconds`` (a timer signal; the main thread only)."""
+def _bounded_time(seconds: float | None = None):
+    """Stop a rendering after ``seconds`` (default :data:`RENDER_SECONDS`; a timer signal; the main thread only)."""
     import signal
     import threading
+
+    seconds = RENDER_SECONDS if seconds is None else seconds
 
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield

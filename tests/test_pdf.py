@@ -360,3 +360,28 @@ def test_html_and_markdown_reports_never_load_weasyprint(example_casebook):
         modules = set(result.stderr.split())
         assert "sendcli.documents.rendering" in modules
         assert not {name.split(".")[0] for name in modules} & {"weasyprint", "pydyf", "tinycss2", "cffi"}
+
+
+@needs_engine
+@pytest.mark.parametrize("template", ["plan", "review", "parent"])
+def test_charts_of_measured_outcomes_are_drawn_in_the_pdf(example_casebook, template):
+    """The inline SVG charts of measured outcomes (sendcli.documents.charts) come through WeasyPrint
+    as drawings, with their numbers' table as text, on A4 pages."""
+    from test_charts import ae16_measured
+
+    from sendcli.core.dates import parse_iso_date
+    from sendcli.documents.pdf import record_pdf
+    from sendcli.store.casebook import open_casebook
+    from sendcli.store.records import read_record
+
+    book = open_casebook(None, example_casebook)
+    today = parse_iso_date(TODAY)
+    pdf = record_pdf(book, ae16_measured(read_record(book, "ae-16", today).data), template, today)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    # The review is of cycle 1 (its outcome measured /k/); the plan and the letter are of cycle 2 (/g/).
+    assert ("/k/" if template == "review" else "/g/") + " words right in sentences" in text
+    assert all((round(float(page.mediabox.width)), round(float(page.mediabox.height))) == A4 for page in reader.pages)
+    # A chart is vector drawing: its polyline of readings becomes path operators in the page's content.
+    assert any(b" l\n" in page.get_contents().get_data() or b" l " in page.get_contents().get_data()
+               for page in reader.pages)

@@ -85,12 +85,15 @@ def same(both):
 
 COMMANDS = [("check",), ("check", "--format", "json"), ("due", "--all", "--format", "json"),
             ("due", "--format", "csv", "--within", "60")]
+#: The casebook-wide views, which read records' extracts from the cache.
+VIEWS = [("register", "--format", "json"), ("provision-map", "--format", "json", "--from", "2020-09-01"),
+         ("provision-map", "--redact"), ("stats", "--format", "json")]
 
 
 @pytest.fixture
 def same_everywhere(same):
     def compare(env: dict | None = None) -> None:
-        for command in COMMANDS:
+        for command in COMMANDS + VIEWS:
             same(*command, env=env)
 
     return compare
@@ -279,3 +282,84 @@ def test_checking_named_files_never_touches_the_cache(book, run):
     result = run("check", "records/b000001.yaml")
     assert result.exit_code == 0
     assert not (book / ".sendcli" / "summaries.sqlite").exists()
+
+
+# -- the views' extracts -------------------------------------------------------------------------
+
+READABLE = 31  # of the 32 records, all but the one with a duplicate key
+
+
+def test_a_view_reads_once_what_check_left_out_then_nothing(book, run, reads, same_everywhere):
+    run("check")
+    reads.clear()
+    first = run("provision-map", "--format", "json")
+    # check keeps no extracts (a cold check pays nothing for them): the first view reads the
+    # readable records once; the one with errors is known unreadable from check's row.
+    assert len(reads) == READABLE and "records/zz-duplicate.yaml" not in reads
+    assert first.exit_code == 1 and "zz-duplicate.yaml" in first.stderr
+    for view in VIEWS:
+        reads.clear()
+        run(*view)
+        assert reads == [], view
+    reads.clear()
+    run("check")
+    run("due", "--all")
+    assert reads == []  # and check and due still find their rows
+    same_everywhere()
+
+
+def test_a_changed_record_refreshes_its_extract(book, run, reads, same):
+    run("register", "--format", "json")
+    edited = book / "records" / "b000005.yaml"
+    text = edited.read_text()
+    name = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("  name:"))
+    edited.write_text(text.replace(name, "Renamed Child (fictional)", 1))
+    reads.clear()
+    same("register", "--format", "json")
+    assert reads == ["records/b000005.yaml"]
+    assert "Renamed Child (fictional)" in run("register", "--format", "json").stdout
+
+
+def test_settings_change_the_views_without_reading_records_and_deadline_settings_empty_the_cache(
+        book, run, reads, same):
+    run("stats", "--format", "html")
+    settings = book / "sendcli.yaml"
+    settings.write_text(settings.read_text().replace("name: ", "name: Renamed ", 1))
+    reads.clear()
+    same("stats", "--format", "html")
+    # An extract is the record's alone: the setting's name is applied when the view runs.
+    assert reads == [] and "Renamed " in run("stats", "--format", "html").stdout
+    settings.write_text(settings.read_text() + "plan_within_days: 10\n")
+    reads.clear()
+    same("provision-map", "--format", "json")
+    assert len(set(reads)) == 32
+
+
+@pytest.mark.parametrize("damage", ["not-json", "checksum", "missing", "not-a-mapping", "other-record"])
+def test_a_damaged_extract_is_read_again(book, run, reads, damage, same_everywhere):
+    first = run("provision-map", "--format", "json", "--from", "2020-09-01")
+    path = book / ".sendcli" / "summaries.sqlite"
+    with sqlite3.connect(path) as db:
+        if damage == "not-json":
+            db.execute("UPDATE summaries SET extract = substr(extract, 1, 33) || '{not json'")
+        elif damage == "checksum":  # JSON still, but not what was stored: a flipped character
+            db.execute("UPDATE summaries SET extract = replace(extract, '\"cycles\"', '\"cyclez\"')")
+        elif damage == "missing":
+            db.execute("UPDATE summaries SET extract = NULL")
+        elif damage == "not-a-mapping":
+            db.execute("UPDATE summaries SET extract = ? WHERE path = 'records/b000001.yaml'",
+                       (summaries._sealed("[1, 2]", "records/b000001.yaml"),))
+        else:  # another record's extract, its checksum right: the row's own file is read
+            other = db.execute("SELECT extract FROM summaries WHERE path = 'records/b000001.yaml'").fetchone()[0]
+            db.execute("UPDATE summaries SET extract = ? WHERE path = 'records/b000002.yaml'", (other,))
+    reads.clear()
+    again = run("provision-map", "--format", "json", "--from", "2020-09-01")
+    if damage in ("other-record", "not-a-mapping"):
+        assert reads == ["records/b00000%d.yaml" % (2 if damage == "other-record" else 1)]
+    else:
+        assert len(reads) == READABLE
+    assert (again.exit_code, again.stdout, again.stderr) == (first.exit_code, first.stdout, first.stderr)
+    reads.clear()
+    run("provision-map", "--format", "json", "--from", "2020-09-01")
+    assert reads == []  # stored again: the next run is warm
+    same_everywhere()

@@ -194,19 +194,30 @@ def _progress(items, description: str, total: int):
     yield from track(items, description=description, total=total, console=None, transient=True)
 
 
-def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool | None = False) -> bool:
+NO_CACHE = typer.Option(False, "--no-cache", help="Read every record afresh: neither use nor update the "
+                                                   "summary cache (.sendcli/summaries.sqlite).")
+
+
+def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool | None = False,
+                     no_cache: bool = False) -> bool:
     """``make(book, today, records)`` over the casebook's readable records, streamed (each report
     keeps only its rows), written to stdout or ``output``; then the unreadable ones on stderr
     (under ``redact`` without what the file says: only the place and the rule). Returns whether
-    there were any (exit 1)."""
-    from sendcli.store.casebook import Unreadable, readable_records
+    there were any (exit 1).
+
+    The records are their view extracts (sendcli.core.views), from the summary cache where a
+    file has not changed since it was read: what the views read of each record, no more.
+    """
+    from sendcli.store.casebook import Unreadable
+    from sendcli.store.summaries import view_records
     from sendcli.documents.output import printable
 
     book = casebook(ctx)
     as_of = today()
     redact = redaction(book.settings, redact)
     unreadable: list[Unreadable] = []
-    text = make(book, as_of, readable_records(book.root, as_of, unreadable, redact), redact)
+    records = view_records(book.root, as_of, book.settings, unreadable, redact, use_cache=not no_cache)
+    text = make(book, as_of, records, redact)
     _write(text, output, book.root)
     for item in unreadable:
         sys.stderr.write(f"sendcli: unreadable: {printable(item.path)}:{printable(item.message)}\n")
@@ -217,7 +228,7 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
 def register(ctx: typer.Context,
              output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
              output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
-             redact: Optional[bool] = REDACT) -> None:
+             redact: Optional[bool] = REDACT, no_cache: bool = NO_CACHE) -> None:
     """The SEN register: one row per record, with the census provision code (K/E/N) and need codes.
 
     In CSV, a cell starting with =, +, -, @, a tab or a carriage return gets
@@ -233,7 +244,7 @@ def register(ctx: typer.Context,
 
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redact: register_report(book, records, output_format.value, as_of, redact),
-        output, redact)
+        output, redact, no_cache)
     if had_unreadable:
         raise typer.Exit(1)
 
@@ -252,7 +263,7 @@ def provision_map(ctx: typer.Context,
                       help="Text and CSV: one row per child (yearly total, above the notional threshold) "
                            "instead of one per provision. JSON and HTML always hold both."),
                   output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
-                  redact: Optional[bool] = REDACT) -> None:
+                  redact: Optional[bool] = REDACT, no_cache: bool = NO_CACHE) -> None:
     """Every provision running in a period, with weekly minutes and yearly cost, totalled by kind, staff and child.
 
     A provision runs from its cycle's move to do until it ended (cycle
@@ -291,7 +302,7 @@ def provision_map(ctx: typer.Context,
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redact: provision_map_report(book, records, output_format.value, as_of, redact,
                                                                first, last, children),
-        output, redact)
+        output, redact, no_cache)
     if had_unreadable:
         raise typer.Exit(1)
 
@@ -299,7 +310,8 @@ def provision_map(ctx: typer.Context,
 @app.command()
 def stats(ctx: typer.Context,
           output_format: TableFormat = typer.Option(TableFormat.text, "--format", help="text, csv, json or html."),
-          output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP)) -> None:
+          output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
+          no_cache: bool = NO_CACHE) -> None:
     """Anonymised figures for the governors' SEN information report.
 
     Counts by status, need, area and year group; no names, no IDs; any count
@@ -317,7 +329,8 @@ def stats(ctx: typer.Context,
     from sendcli.documents.reporting import stats_report
 
     had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records, _redact: stats_report(book, records, output_format.value, as_of), output)
+        ctx, lambda book, as_of, records, _redact: stats_report(book, records, output_format.value, as_of), output,
+        no_cache=no_cache)
     if had_unreadable:
         raise typer.Exit(1)
 

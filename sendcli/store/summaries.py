@@ -1,10 +1,18 @@
 """What ``check`` and ``due`` need of each record, and the cache that keeps it.
 
-A *summary* is a record's problems and, when it has no error, its deadlines.
-Reading a record costs about a millisecond; a summary from the cache, a few
+A *summary* is a record's problems and, when it has no error, its deadlines
+and (for the casebook-wide views) its *view extract*: the fields ``register``,
+``provision-map`` and ``stats`` read (:mod:`sendcli.core.views`). Reading a
+record costs about a millisecond; a summary from the cache, a few
 microseconds. So a casebook is scanned once, and afterwards only the files
-that changed are read again (bench/README.md: warm ``check`` and ``due`` within
-startup + 0.15 x the parse floor).
+that changed are read again (bench/README.md: warm ``check``, ``due`` and the
+views within startup + 0.05 x the parse floor).
+
+An extract is made only by a run that wants it (a view): ``check`` and
+``due`` leave it out, so a cold ``check`` pays nothing for it. A view finding
+a row without one reads that file again and stores the row with it. Each
+extract is stored as JSON with a checksum of it and its file's path: a
+damaged one (or another file's) is a miss.
 
 The cache is ``.sendcli/summaries.sqlite`` in the casebook (0600 in a 0700
 folder: it holds names and problems, which quote records; git ignores it).
@@ -46,7 +54,7 @@ from sendcli.core.findings import ERROR, WARNING
 
 CACHE_FILE = "summaries.sqlite"
 #: Bump when what a summary holds, or how it is stored, changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: A file changed less than this long before it was read may change again
 #: unseen within the same timestamp tick: its summary is not kept.
 RACY_NS = 2_000_000_000
@@ -67,6 +75,9 @@ class Summary(Verdict):
     #: True when the deadlines could not be worked out (a date too far ahead for the arithmetic).
     deadlines_failed: bool = False
     is_config: bool = False
+    #: The record's view extract (:func:`sendcli.core.views.view_extract`), when the scan wanted
+    #: extracts and the record has no error; else None.
+    extract: dict | None = None
 
 
 # -- summarising one record (in this process or a worker) ----------------------------
@@ -77,6 +88,8 @@ class _Job:
     settings: DeadlineSettings
     local_offer_ids: frozenset[str] | None
     fast: bool
+    #: Whether to make each record's view extract too.
+    extracts: bool = False
 
 
 _job: _Job | None = None
@@ -88,7 +101,8 @@ def _start_worker(job: _Job) -> None:
 
 
 def _read(item: tuple[str, str]) -> tuple:
-    """Read one record afresh: ``(problems, deadlines, failed, settled_from)`` as stored values."""
+    """Read one record afresh: ``(problems, deadlines, failed, settled_from, extract)`` as stored
+    values (``extract`` its JSON, None unless the job wants extracts and there is no error)."""
     from sendcli.store.checking import check_record_file
     from sendcli.core.deadlines import record_deadlines
     from sendcli.core.rules import settled_from
@@ -112,19 +126,50 @@ def _read(item: tuple[str, str]) -> tuple:
             settled = day.isoformat() if day else ""
         except Exception:  # noqa: BLE001 - an odd document: keep its summary for today only
             settled = _TODAY_ONLY
-    return problems, deadlines, failed, settled
+    extract = None
+    if _job.extracts and not result.has_errors and isinstance(result.data, dict):
+        from sendcli.core.views import view_extract
+
+        extract = json.dumps(view_extract(result.data), ensure_ascii=False, separators=(",", ":"))
+    return problems, deadlines, failed, settled, extract
 
 
 _TODAY_ONLY = "today-only"
 
 
-def _summary(display: str, problems: list, deadlines: list | None, failed: bool) -> Summary:
+def _sealed(text: str, relative: str) -> str:
+    """An extract's JSON as stored for the file at ``relative``: a checksum of both, a space, the JSON
+    (a damaged extract, or another file's, does not match)."""
+    return f"{_checksum(text, relative)} {text}"
+
+
+def _checksum(text: str, relative: str) -> str:
+    return hashlib.blake2b(f"{relative}\0{text}".encode(), digest_size=16).hexdigest()
+
+
+def _unsealed(stored: object, relative: str) -> dict | None:
+    """The extract of a stored value, or None where it is not one :func:`_sealed` made for this file."""
+    if type(stored) is not str:
+        return None
+    checksum, _, text = stored.partition(" ")
+    if _checksum(text, relative) != checksum:
+        return None
+    return _extract(text)
+
+
+def _extract(text: str) -> dict | None:
+    extract = json.loads(text)
+    return extract if type(extract) is dict else None
+
+
+def _summary(display: str, problems: list, deadlines: list | None, failed: bool,
+             extract: dict | None = None) -> Summary:
     return Summary(display, [Problem(display, line, column, severity, rule, pointer, message, field)
                              for line, column, severity, rule, pointer, message, field in problems],
                    None if deadlines is None else [
                        Deadline(record, name, kind, date.fromisoformat(due), detail, exception)
                        for record, name, kind, due, detail, exception in deadlines],
-                   failed)
+                   failed, extract=extract)
 
 
 # -- the scan ---------------------------------------------------------------------------------
@@ -148,11 +193,14 @@ def check_casebook(root: Path, today: date, use_cache: bool = True) -> Iterator:
 
 
 def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSettings, *,
-         use_cache: bool = True, want_deadlines: bool = True, fast: bool = True) -> Iterator[Summary]:
-    """A summary of each record target in turn, from the cache where it still holds."""
+         use_cache: bool = True, want_deadlines: bool = True, fast: bool = True,
+         want_extracts: bool = False) -> Iterator[Summary]:
+    """A summary of each record target in turn, from the cache where it still holds
+    (``want_extracts``: with each readable record's view extract)."""
     local_offer = targets[0].local_offer_ids if targets else None
-    job = _Job(today, settings, local_offer, fast)
-    cache = _Cache.open(root, _fingerprint(local_offer, settings, today), want_deadlines) if use_cache else None
+    job = _Job(today, settings, local_offer, fast, want_extracts)
+    cache = (_Cache.open(root, _fingerprint(local_offer, settings, today), want_deadlines, want_extracts)
+             if use_cache else None)
     index = cache.rows if cache else {}
 
     # (path, display, place in the cache, stat key, stored row if it still holds)
@@ -176,7 +224,7 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
         pending: list[tuple] = []
         for path, display, relative, key, entry in plan:
             if entry is not None:
-                stored = _decoded(entry, want_deadlines)
+                stored = _decoded(entry, want_deadlines, want_extracts, relative)
                 if stored is not None:
                     yield _summary(display, *stored)
                     continue
@@ -184,11 +232,13 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
                 read = _read((path, display))  # a damaged row: read afresh, and store again
             else:
                 read = next(results)
-            problems, deadlines, failed, settled = read
-            yield _summary(display, problems, deadlines, failed)
+            problems, deadlines, failed, settled, extract = read
+            # From the stored text, as a warm run has it: cold and warm runs see the same extract.
+            yield _summary(display, problems, deadlines, failed, _extract(extract) if extract else None)
             if cache and key is not None and settled is not None and max(key[1], key[2]) < started - RACY_NS:
                 pending.append((relative, *key, today.isoformat(), settled, json.dumps(problems),
-                                None if deadlines is None else json.dumps(deadlines), int(failed)))
+                                None if deadlines is None else json.dumps(deadlines), int(failed),
+                                extract and _sealed(extract, relative)))
                 if len(pending) >= BATCH:
                     cache.store(pending)
                     pending = []
@@ -201,12 +251,35 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
             cache.close()
 
 
-def _decoded(entry: tuple, want_deadlines: bool) -> tuple | None:
-    """``(problems, deadlines, failed)`` of a stored row; None if it cannot be read back.
+def view_records(root: Path, today: date, settings: dict, unreadable: list, redact: bool = False,
+                 use_cache: bool = True) -> Iterator[dict]:
+    """The view extract of each record without errors, streamed, from the cache where it holds;
+    the others appended to ``unreadable`` as they pass (as
+    :func:`sendcli.store.casebook.readable_records` gives whole records, and the views treat them).
+
+    ``settings``: the casebook's (valid) settings; the deadline settings among them are part of
+    the cache's fingerprint, as for ``check`` and ``due``.
+    """
+    from sendcli.store.casebook import Unreadable, unreadable_message
+    from sendcli.store.checking import casebook_targets
+
+    targets = [target for target in casebook_targets(root) if not target.is_config]
+    for summary in scan(root, targets, today, DeadlineSettings.from_settings(settings), use_cache=use_cache,
+                        want_deadlines=False, want_extracts=True):
+        if summary.has_errors:
+            unreadable.append(Unreadable(summary.path, unreadable_message(summary.problems, redact)))
+        else:
+            assert summary.extract is not None  # every record without errors has one when wanted
+            yield summary.extract
+
+
+def _decoded(entry: tuple, want_deadlines: bool, want_extracts: bool = False, relative: str = "") -> tuple | None:
+    """``(problems, deadlines, failed, extract)`` of a stored row; None if it cannot be read back.
 
     Every column is checked for what :func:`_summary` and the commands make of it (a
-    date that is no date once made every ``due`` end in an internal error): a row
-    with anything else is a miss, and the file is read again.
+    date that is no date once made every ``due`` end in an internal error; an extract
+    against its checksum): a row with anything else is a miss, and the file is read
+    again. So is a row without the extract a view wants (stored by ``check``).
     """
     try:
         problems = json.loads(entry[6])
@@ -217,7 +290,12 @@ def _decoded(entry: tuple, want_deadlines: bool) -> tuple | None:
             return None  # a record without errors always has its deadlines stored
         if deadlines is not None and not (isinstance(deadlines, list) and all(map(_is_stored_deadline, deadlines))):
             return None
-        return problems, deadlines, bool(entry[8])
+        extract = None
+        if want_extracts and not _has_errors(problems):
+            extract = _unsealed(entry[9], relative)
+            if extract is None:
+                return None
+        return problems, deadlines, bool(entry[8]), extract
     except (TypeError, ValueError, IndexError, RecursionError):
         return None
 
@@ -283,7 +361,7 @@ def _worker_loop(connection, job: _Job) -> None:  # pragma: no cover - runs in t
 
 def _lost(message: str) -> tuple:
     """The result for a file whose reader died or stalled: an error, never stored in the cache."""
-    return [[1, 1, ERROR, "file", "", message, ""]], None, False, None
+    return [[1, 1, ERROR, "file", "", message, ""]], None, False, None, None
 
 
 def _read_in_workers(misses: list[tuple[str, str]], job: _Job, workers: int) -> Iterator[tuple]:
@@ -459,12 +537,12 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS summaries (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
-    checked_on TEXT, settled_from TEXT, problems TEXT, deadlines TEXT, deadlines_failed INTEGER);
+    checked_on TEXT, settled_from TEXT, problems TEXT, deadlines TEXT, deadlines_failed INTEGER, extract TEXT);
 """
 
 _GITIGNORE = b"# Made by sendcli: its cache and locks, never to be committed.\n*\n"
 _COLUMNS = ("path", "size", "mtime_ns", "ctime_ns", "inode", "checked_on", "settled_from", "problems", "deadlines",
-            "deadlines_failed")
+            "deadlines_failed", "extract")
 
 
 class _Cache:
@@ -479,7 +557,7 @@ class _Cache:
         self.known: set[str] = set()
 
     @classmethod
-    def open(cls, root: Path, fingerprint: str, want_deadlines: bool) -> _Cache | None:
+    def open(cls, root: Path, fingerprint: str, want_deadlines: bool, want_extracts: bool = False) -> _Cache | None:
         """The casebook's cache with its rows read (:attr:`rows`), emptied unless made with this
         fingerprint; rebuilt if any of it cannot be read; None if it cannot be had."""
         try:
@@ -510,7 +588,7 @@ class _Cache:
                         connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
                         connection.execute("COMMIT")
                     cache = cls(connection)
-                    cache.rows = cache._read_rows(want_deadlines)  # a damaged page shows here
+                    cache.rows = cache._read_rows(want_deadlines, want_extracts)  # a damaged page shows here
                     cache.known = set(cache.rows)
                     return cache
                 except BaseException:
@@ -525,13 +603,14 @@ class _Cache:
                     _remove(path)  # not a cache this tool can read: rebuild it
         return None
 
-    def _read_rows(self, want_deadlines: bool) -> dict[str, tuple]:
+    def _read_rows(self, want_deadlines: bool, want_extracts: bool = False) -> dict[str, tuple]:
         """Every row by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems,
-        deadlines, deadlines_failed)``, the deadlines only if wanted (else None). One query: a row a
-        query cost more than the rest of a warm run."""
+        deadlines, deadlines_failed, extract)``, the deadlines and the extract only if wanted (else
+        None). One query: a row a query cost more than the rest of a warm run."""
         rows = self.connection.execute(
             "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems, "
-            f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed FROM summaries")
+            f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed, "
+            f"{'extract' if want_extracts else 'NULL'} FROM summaries")
         return {row[0]: row[1:] for row in rows}
 
     def store(self, rows: list[tuple]) -> None:
@@ -541,7 +620,7 @@ class _Cache:
 
         try:
             self.connection.execute("BEGIN IMMEDIATE")
-            self.connection.executemany("INSERT OR REPLACE INTO summaries VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            self.connection.executemany("INSERT OR REPLACE INTO summaries VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.connection.execute("COMMIT")
         except sqlite3.Error:
             self.writable = False  # another run holds it, or the disk is full: go on without

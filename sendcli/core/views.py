@@ -1,0 +1,59 @@
+"""What the casebook-wide views read of a record: its *view extract*.
+
+``register``, ``provision-map`` and ``stats`` read a few fields of every
+record. The summary cache (``sendcli.store.summaries``) keeps each record's
+extract beside its problems, so a warm view reads a few hundred bytes of
+JSON a record instead of parsing and checking the whole file again. The
+views' own functions (``sendcli.core.reports``) run unchanged on extracts:
+an extract is the record with everything the views never read left out,
+in the record's own shape.
+
+:data:`VIEW_FIELDS` lists, in one place, every field any view reads. A view
+that comes to read another field must add it here: ``tests/test_views.py``
+runs every view on whole records and on their extracts and compares.
+
+An extract depends on the record alone, never on the settings or the day:
+settings (rates, the setting's name) are applied when a view runs, so
+changing them needs no record read again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The whole value of a field, as the record has it.
+WHOLE = True
+
+#: Every field a casebook-wide view reads (``sendcli.core.reports``): a mapping names the fields
+#: kept of a mapping; a one-item list, the fields kept of each item of a list.
+VIEW_FIELDS: dict[str, Any] = {
+    "id": WHOLE,
+    "status": WHOLE,
+    # register and provision-map rows; redaction replaces the child's names in provision text.
+    "child": {"name": WHOLE, "preferred_name": WHOLE, "year_group": WHOLE, "setting": WHOLE},
+    "needs": {"primary": WHOLE, "secondary": WHOLE},
+    "register": {"entered": WHOLE, "left": WHOLE},
+    # Redaction shows people by role, and replaces their names in provision text by it.
+    "people": [{"name": WHOLE, "role": WHOLE}],
+    # provision-map: when each provision ran (the cycle's moves to do and closed) and the provision itself.
+    "cycles": [{"number": WHOLE, "stage": WHOLE, "history": [{"date": WHOLE, "stage": WHOLE}],
+                "plan": {"provision": WHOLE}}],
+}
+
+
+def view_extract(record: dict) -> dict:
+    """The fields of ``record`` that :data:`VIEW_FIELDS` lists, in the record's shape; fields the
+    record leaves out stay out (a view sees them missing, as in the record)."""
+    return _project(record, VIEW_FIELDS)
+
+
+def _project(value: Any, spec: Any) -> Any:
+    if spec is WHOLE:
+        return value
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return value  # not the shape the views expect: kept whole, for them to see as it is
+        return {key: _project(value[key], inner) for key, inner in spec.items() if key in value}
+    if not isinstance(value, list):
+        return value
+    return [_project(item, spec[0]) for item in value]

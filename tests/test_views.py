@@ -1,0 +1,245 @@
+"""View extracts (sendcli.core.views): every casebook-wide view says the same from a record's
+extract as from the whole record, and reads no field the extract leaves out.
+
+Two guards, so that a field a later view reads but VIEW_FIELDS forgets fails here:
+- the views run on whole records and on their extracts (through JSON, as the cache keeps
+  them), over the example casebook, the bench generator's records and made-up records,
+  in every format, redacted and not, over several periods: the outputs are compared;
+- the views run on records that note every field asked for (``get`` of a missing field
+  too): each must be one VIEW_FIELDS lists.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from sendcli.core import codes
+from sendcli.core.reports import provision_rows, register_row, stats
+from sendcli.core.views import VIEW_FIELDS, WHOLE, view_extract
+from sendcli.documents.reporting import provision_map_report, register_report, stats_report
+from sendcli.store.casebook import Casebook, load_settings
+from sendcli.store.checking import check_record_file
+from tests.conftest import REPO
+
+TODAY = date(2026, 11, 28)
+FORMATS = ("text", "csv", "json", "html")
+PERIODS = [(None, None), (date(2025, 9, 1), date(2026, 8, 31)), (date(2018, 1, 1), date(2030, 12, 31)),
+           (date(2026, 11, 2), date(2026, 11, 6))]
+
+
+def _generated(folder: Path, n: int, seed: int) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main([str(folder), "--n", str(n), "--seed", str(seed)]) == 0
+    return folder
+
+
+def _readable(folder: Path) -> list[dict]:
+    records = []
+    for path in sorted((folder / "records").glob("*.yaml")):
+        result = check_record_file(path, path.name, TODAY)
+        assert not result.has_errors, path
+        records.append(result.data)
+    return records
+
+
+def _as_cached(record: dict) -> dict:
+    """The extract as a warm run has it: through the cache's JSON."""
+    return json.loads(json.dumps(view_extract(record), ensure_ascii=False))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Casebook, list[dict]]:
+    """The example casebook's records and 150 generated ones (every status, 1-6 cycles, EHC plans)."""
+    example = REPO / "examples"
+    generated = _generated(tmp_path_factory.mktemp("views") / "cb", 150, 11)
+    book = Casebook(example, load_settings(example))
+    return book, _readable(example) + _readable(generated)
+
+
+def _every_view(book: Casebook, records: list[dict]) -> list[str]:
+    outputs = []
+    for output_format in FORMATS:
+        for redacted in (False, True):
+            outputs.append(register_report(book, records, output_format, TODAY, redacted))
+            for start, end in PERIODS:
+                outputs.append(provision_map_report(book, records, output_format, TODAY, redacted, start, end))
+        outputs.append(stats_report(book, records, output_format, TODAY))
+    return outputs
+
+
+def test_every_view_says_the_same_from_extracts_as_from_whole_records(corpus):
+    book, records = corpus
+    extracts = [_as_cached(record) for record in records]
+    assert _every_view(book, extracts) == _every_view(book, records)
+    # Not trivially: the corpus has provision running in each period, and every status.
+    assert all(provision_rows(records, start or date(2026, 9, 1), end or TODAY) for start, end in PERIODS)
+    assert {record["status"] for record in records} == set(codes.STATUSES)
+
+
+def test_redaction_from_an_extract_replaces_the_same_names(corpus):
+    """Redaction replaces the child's and other people's names in provision text: the extract keeps
+    every name it needs for that."""
+    book, records = corpus
+    record = json.loads(json.dumps(next(r for r in records if r["id"] == "ae-16")))
+    child, person = record["child"], record["people"][0]
+    provision = next(item for cycle in record["cycles"] for item in (cycle.get("plan") or {}).get("provision") or [])
+    provision["text"] = (f"{child['name']} and {child.get('preferred_name', 'Ava')} read with "
+                         f"{person['name']}; {child['name'].split()[-1]} keeps a diary.")
+    for redacted in (False, True):
+        whole = provision_map_report(book, [record], "json", TODAY, redacted, date(2018, 1, 1), date(2030, 1, 1))
+        assert provision_map_report(book, [_as_cached(record)], "json", TODAY, redacted, date(2018, 1, 1),
+                                    date(2030, 1, 1)) == whole
+    assert child["name"] not in whole and person["role"] in whole
+
+
+def test_an_extract_keeps_the_listed_fields_and_nothing_else():
+    record = {"id": "ab-16", "status": "sen-support", "schema_version": 1,
+              "child": {"name": "Test Child", "date_of_birth": "2016-01-02", "year_group": "Y5", "upn": "X"},
+              "people": [{"name": "Sample Parent", "role": "parent", "contact": "01234 000000"}],
+              "cycles": [{"number": 1, "stage": "do", "assess": {"summary": "long text"},
+                          "history": [{"date": "2026-09-10", "stage": "do", "by": "Test SENCO"}],
+                          "plan": {"outcomes": [{"id": "o1"}], "provision": [{"id": "p1", "text": "Reading"}]}}]}
+    assert view_extract(record) == {
+        "id": "ab-16", "status": "sen-support", "child": {"name": "Test Child", "year_group": "Y5"},
+        "people": [{"name": "Sample Parent", "role": "parent"}],
+        "cycles": [{"number": 1, "stage": "do", "history": [{"date": "2026-09-10", "stage": "do"}],
+                    "plan": {"provision": [{"id": "p1", "text": "Reading"}]}}]}
+    assert record["child"]["upn"] == "X"  # the record itself untouched
+
+
+# -- every field a view asks for is one the extract keeps -------------------------------------
+
+class _Noting(dict):
+    """A record (or part of one) that notes the path of every field asked for."""
+
+    def __init__(self, data: dict, path: tuple, asked: set) -> None:
+        super().__init__(data)
+        self._path, self._asked = path, asked
+
+    def _field(self, key):
+        self._asked.add(self._path + (key,))
+        return _noting(dict.__getitem__(self, key), self._path + (key,), self._asked)
+
+    def __getitem__(self, key):
+        return self._field(key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return self._field(key)
+        self._asked.add(self._path + (key,))
+        return default
+
+    def __contains__(self, key):
+        self._asked.add(self._path + (key,))
+        return dict.__contains__(self, key)
+
+    def items(self):
+        return [(key, self._field(key)) for key in dict.keys(self)]
+
+    def values(self):
+        return [value for _, value in self.items()]
+
+    def __iter__(self):
+        self._asked.add(self._path + ("*",))  # every key: only a field kept whole may be walked
+        return dict.__iter__(self)
+
+
+class _NotingList(list):
+    def __init__(self, data: list, path: tuple, asked: set) -> None:
+        super().__init__(_noting(item, path + ("[]",), asked) for item in data)
+
+
+def _noting(value, path: tuple, asked: set):
+    if isinstance(value, dict):
+        return _Noting(value, path, asked)
+    if isinstance(value, list):
+        return _NotingList(value, path, asked)
+    return value
+
+
+def _kept(path: tuple) -> bool:
+    """Whether VIEW_FIELDS keeps the field at ``path`` (all of it, or that part of it)."""
+    spec = VIEW_FIELDS
+    for step in path:
+        if spec is WHOLE:
+            return True
+        if isinstance(spec, list):
+            if step != "[]":
+                return False
+            spec = spec[0]
+        elif step not in spec:
+            return False
+        else:
+            spec = spec[step]
+    return True
+
+
+def test_the_views_ask_only_for_fields_the_extract_keeps(corpus):
+    _, records = corpus
+    asked: set = set()
+    noted = [_noting(record, (), asked) for record in records]
+    for start, end in PERIODS:
+        provision_rows(noted, start or date(2026, 9, 1), end or TODAY)
+    [register_row(record) for record in noted]
+    stats(noted, TODAY)
+    assert asked, "nothing was asked for: the records were not read through _Noting"
+    assert sorted(path for path in asked if not _kept(path)) == []
+
+
+def test_the_noting_record_catches_a_field_left_out():
+    asked: set = set()
+    record = _noting({"id": "ab-16", "child": {"name": "Test Child"}}, (), asked)
+    record["child"].get("admission_number")
+    assert not _kept(("child", "admission_number")) and ("child", "admission_number") in asked
+
+
+# -- made-up records ------------------------------------------------------------------------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_day = st.dates(date(2019, 1, 1), date(2028, 12, 31)).map(date.isoformat)
+_provision = st.fixed_dictionaries(
+    {"id": st.sampled_from(["p1", "p2", "p3"]), "text": _text},
+    optional={"kind": st.sampled_from(["small-group", "one-to-one", "specialist"]), "staff": _text,
+              "frequency": st.sampled_from(["3 x 20 min weekly", "daily", "2 x 15 minutes a week"]),
+              "minutes_per_week": st.integers(0, 600), "cost": st.floats(0, 5000, allow_nan=False),
+              "ended": _day, "carried_from": st.sampled_from(["1/p1", "2/p2"]), "local_offer": _text,
+              "outcomes": st.lists(st.sampled_from(["o1", "o2"]))})
+_cycle = st.fixed_dictionaries(
+    {"number": st.integers(1, 3), "stage": st.sampled_from(["assess", "plan", "do", "review", "closed"]),
+     "history": st.lists(st.fixed_dictionaries({"date": _day, "stage": st.sampled_from(
+         ["assess", "plan", "do", "review", "closed"])}, optional={"by": _text}), max_size=5)},
+    optional={"plan": st.fixed_dictionaries({}, optional={"provision": st.lists(_provision, max_size=3),
+                                                           "review_date": _day})})
+_record = st.fixed_dictionaries(
+    {"id": st.sampled_from(["ab-16", "cd-17", "ef-18"]), "status": st.sampled_from(codes.STATUSES),
+     "child": st.fixed_dictionaries({"name": _text}, optional={"preferred_name": _text, "setting": _text,
+                                                               "year_group": st.sampled_from(codes.YEAR_GROUPS),
+                                                               "date_of_birth": _day})},
+    optional={"needs": st.fixed_dictionaries({}, optional={"primary": st.sampled_from(codes.NEED_CODES),
+                                                           "secondary": st.lists(st.sampled_from(codes.NEED_CODES))}),
+              "register": st.fixed_dictionaries({}, optional={"entered": _day, "left": _day}),
+              "people": st.lists(st.fixed_dictionaries({"name": _text}, optional={"role": _text}), max_size=2),
+              "cycles": st.lists(_cycle, max_size=3)})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(st.lists(_record, min_size=1, max_size=4))
+def test_made_up_records_give_the_same_views_from_their_extracts(corpus, records):
+    book, _ = corpus
+    extracts = [_as_cached(record) for record in records]
+    for redacted in (False, True):
+        for start, end in PERIODS[1:]:
+            assert (provision_map_report(book, extracts, "json", TODAY, redacted, start, end)
+                    == provision_map_report(book, records, "json", TODAY, redacted, start, end))
+        assert register_report(book, extracts, "csv", TODAY, redacted) == register_report(book, records, "csv",
+                                                                                         TODAY, redacted)
+    assert stats_report(book, extracts, "json", TODAY) == stats_report(book, records, "json", TODAY)

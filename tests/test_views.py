@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sendcli.core import codes
+from sendcli.core.costs import CostSettings
 from sendcli.core.reports import provision_rows, register_row, stats
 from sendcli.core.views import VIEW_FIELDS, WHOLE, view_extract
 from sendcli.documents.reporting import provision_map_report, register_report, stats_report
@@ -71,6 +72,7 @@ def _every_view(book: Casebook, records: list[dict]) -> list[str]:
             outputs.append(register_report(book, records, output_format, TODAY, redacted))
             for start, end in PERIODS:
                 outputs.append(provision_map_report(book, records, output_format, TODAY, redacted, start, end))
+            outputs.append(provision_map_report(book, records, output_format, TODAY, redacted, children_only=True))
         outputs.append(stats_report(book, records, output_format, TODAY))
     return outputs
 
@@ -183,11 +185,13 @@ def _kept(path: tuple) -> bool:
 
 
 def test_the_views_ask_only_for_fields_the_extract_keeps(corpus):
-    _, records = corpus
+    book, records = corpus
     asked: set = set()
     noted = [_noting(record, (), asked) for record in records]
+    costs = CostSettings.from_settings(book.settings)
+    assert costs.staff_rates  # so that provision without a cost is costed from its minutes and rate
     for start, end in PERIODS:
-        provision_rows(noted, start or date(2026, 9, 1), end or TODAY)
+        provision_rows(noted, start or date(2026, 9, 1), end or TODAY, costs)
     [register_row(record) for record in noted]
     stats(noted, TODAY)
     assert asked, "nothing was asked for: the records were not read through _Noting"
@@ -207,17 +211,20 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
 _day = st.dates(date(2019, 1, 1), date(2028, 12, 31)).map(date.isoformat)
 _provision = st.fixed_dictionaries(
     {"id": st.sampled_from(["p1", "p2", "p3"]), "text": _text},
-    optional={"kind": st.sampled_from(["small-group", "one-to-one", "specialist"]), "staff": _text,
+    optional={"kind": st.sampled_from(["small-group", "one-to-one", "specialist"]),
+              "staff": st.one_of(st.sampled_from(["TA", "teacher", "key person"]), _text),
               "frequency": st.sampled_from(["3 x 20 min weekly", "daily", "2 x 15 minutes a week"]),
               "minutes_per_week": st.integers(0, 600), "cost": st.floats(0, 5000, allow_nan=False),
               "ended": _day, "carried_from": st.sampled_from(["1/p1", "2/p2"]), "local_offer": _text,
-              "outcomes": st.lists(st.sampled_from(["o1", "o2"]))})
+              "outcomes": st.lists(st.sampled_from(["o1", "o2"])), "programme": _text,
+              "group_size": st.integers(1, 8)})
 _cycle = st.fixed_dictionaries(
     {"number": st.integers(1, 3), "stage": st.sampled_from(["assess", "plan", "do", "review", "closed"]),
      "history": st.lists(st.fixed_dictionaries({"date": _day, "stage": st.sampled_from(
          ["assess", "plan", "do", "review", "closed"])}, optional={"by": _text}), max_size=5)},
-    optional={"plan": st.fixed_dictionaries({}, optional={"provision": st.lists(_provision, max_size=3),
-                                                           "review_date": _day})})
+    optional={"opened": _day,
+              "plan": st.fixed_dictionaries({}, optional={"provision": st.lists(_provision, max_size=3),
+                                                           "review_date": _day, "agreed": _day})})
 _record = st.fixed_dictionaries(
     {"id": st.sampled_from(["ab-16", "cd-17", "ef-18"]), "status": st.sampled_from(codes.STATUSES),
      "child": st.fixed_dictionaries({"name": _text}, optional={"preferred_name": _text, "setting": _text,

@@ -35,9 +35,10 @@ VIEW_FIELDS: dict[str, Any] = {
     "register": {"entered": WHOLE, "left": WHOLE},
     # Redaction shows people by role, and replaces their names in provision text by it.
     "people": [{"name": WHOLE, "role": WHOLE}],
-    # provision-map: when each provision ran (the cycle's moves to do and closed) and the provision itself.
-    "cycles": [{"number": WHOLE, "stage": WHOLE, "history": [{"date": WHOLE, "stage": WHOLE}],
-                "plan": {"provision": WHOLE}}],
+    # provision-map: when each provision ran (the cycle's moves to do and closed), the provision itself,
+    # and the cycle's planned length, which costs a provision's cycle cost to a year (core.costs).
+    "cycles": [{"number": WHOLE, "stage": WHOLE, "opened": WHOLE, "history": [{"date": WHOLE, "stage": WHOLE}],
+                "plan": {"provision": WHOLE, "agreed": WHOLE, "review_date": WHOLE}}],
 }
 
 

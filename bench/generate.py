@@ -514,7 +514,7 @@ def make_record(index: int, seed: int, today: int) -> str:
                 w(f"    - {qb(item)}\n")
     w("cycles:\n")
     for ci, cy in enumerate(cycles):
-        _write_cycle(w, ci + 1, cy, rng)
+        _write_cycle(w, ci + 1, cy, rng, today)
     if ehc is not None:
         _write_ehc(w, ehc)
     if closed is None:
@@ -537,7 +537,31 @@ def _meeting(family: list[str], text: str) -> str:
     return f"with: [{', '.join(family)}], text: {qf(text)}"
 
 
-def _write_cycle(w, number: int, cy: Cycle, rng: random.Random) -> None:
+#: Measures an outcome may carry: (name, unit, baseline range, change to the target, lower is better).
+MEASURES = (("reading age", "months", (70, 110), (6, 12), False),
+            ("standardised score", "points", (70, 90), (5, 10), False),
+            ("words read a minute", "words", (20, 80), (10, 30), False),
+            ("incidents a week", "incidents", (3, 10), (2, 6), True))
+
+
+def _measure(rng: random.Random, baseline_day: int, last_day: int) -> tuple[tuple, list[tuple[int, int]]]:
+    """A measure from the outcome's plan day, and 0-4 readings up to ``last_day`` moving towards
+    its target (within the scale from baseline to target: check gives no warning)."""
+    name, unit, (low, high), (least, most), lower = rng.choice(MEASURES)
+    baseline = rng.randint(low, high)
+    change = rng.randint(least, most)
+    target = max(0, baseline - change) if lower else baseline + change
+    readings = []
+    span = last_day - baseline_day
+    if span > 14:
+        count = rng.choice((0, 1, 2, 2, 3, 4))
+        for day in sorted(rng.sample(range(baseline_day + 7, last_day + 1), min(count, span - 6))):
+            share = (day - baseline_day) / span * rng.uniform(0.3, 1.1)
+            readings.append((day, round(baseline + (target - baseline) * min(share, 1.0))))
+    return (name, unit, baseline, baseline_day, target, lower), readings
+
+
+def _write_cycle(w, number: int, cy: Cycle, rng: random.Random, today: int) -> None:
     stage = cy.moves[-1][0]
     w(f"  - number: {number}\n    opened: {iso(cy.opened)}\n    stage: {stage}\n    history:\n")
     for s, day in cy.moves:
@@ -556,17 +580,34 @@ def _write_cycle(w, number: int, cy: Cycle, rng: random.Random) -> None:
         w(f"      review_date: {iso(cy.review_date) if cy.review_date else 'null'}\n")
         w("      outcomes:\n")
         month = month_name(cy.review_date or cy.opened + 100)
+        # Measures from their own generator: the rest of the record is as it was without them.
+        measures = random.Random(rng.random())
+        closed_on = cy.moves[-1][1] if cy.moves[-1][0] == "closed" else today
         for oid, area, skill, crit, carried in cy.outcomes:
             w(f"        - id: {oid}\n          area: {area}\n")
             w(f"          text: {qb(f'By {month}, the pupil will {skill}.')}\n")
             w(f"          criteria: {qb(crit + '.')}\n")
             if carried:
                 w(f"          carried_from: {carried}\n")
+            if cy.agreed and measures.random() < 0.5:
+                (name, unit, baseline, day, target, lower), readings = _measure(measures, cy.agreed,
+                                                                                min(closed_on, today))
+                w(f"          measure:\n            name: {name}\n            unit: {unit}\n"
+                  f"            baseline: {baseline}\n            baseline_date: {iso(day)}\n"
+                  f"            target: {target}\n")
+                if lower:
+                    w("            lower_is_better: true\n")
+                if readings:
+                    w("          readings:\n")
+                    for when, value in readings:
+                        w(f"            - {{date: {iso(when)}, value: {value}}}\n")
         w("      provision:\n")
         for pid, kind, text, freq, minutes, staff, cost, served in cy.provision:
             w(f"        - id: {pid}\n          kind: {kind}\n          text: {qb(text + '.')}\n")
             w(f"          frequency: {qb(freq)}\n          minutes_per_week: {minutes}\n")
             w(f"          staff: {qb(staff)}\n          cost: {cost:.2f}\n          outcomes: [{', '.join(served)}]\n")
+            if kind in ("small-group", "one-to-one", "learning-programme"):  # a named programme, for impact
+                w(f"          programme: {'-'.join(re.findall('[a-z]+', text.lower())[:3])}\n")
     if cy.log:
         w("    do:\n      log:\n")
         for day, by, txt in cy.log:
@@ -678,6 +719,14 @@ name: Bench casebook (fictional)
 local_authority: Example LA
 local_offer_url: https://example.org/local-offer
 due_soon_days: 14
+# The school's holidays in 2026-27: school-day deadlines skip them.
+closures:
+  - {from: 2026-10-26, to: 2026-10-30, name: Autumn half term}
+  - {from: 2026-12-21, to: 2027-01-01, name: Christmas holidays}
+  - {from: 2027-02-15, to: 2027-02-19, name: Spring half term}
+  - {from: 2027-03-29, to: 2027-04-09, name: Easter holidays}
+  - {from: 2027-05-31, to: 2027-06-04, name: Summer half term}
+  - {from: 2027-07-22, to: 2027-08-31, name: Summer holidays}
 """
 
 

@@ -87,7 +87,8 @@ COMMANDS = [("check",), ("check", "--format", "json"), ("due", "--all", "--forma
             ("due", "--format", "csv", "--within", "60")]
 #: The casebook-wide views, which read records' extracts from the cache.
 VIEWS = [("register", "--format", "json"), ("provision-map", "--format", "json", "--from", "2020-09-01"),
-         ("provision-map", "--redact"), ("stats", "--format", "json")]
+         ("provision-map", "--redact"), ("stats", "--format", "json"),
+         ("impact", "--format", "json", "--from", "2020-09-01"), ("impact", "--by", "need")]
 
 
 @pytest.fixture

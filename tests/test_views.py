@@ -1,5 +1,6 @@
-"""View extracts (sendcli.core.views): every casebook-wide view says the same from a record's
-extract as from the whole record, and reads no field the extract leaves out.
+"""View extracts (sendcli.core.views): every casebook-wide view (register, provision-map, stats,
+impact) says the same from a record's extract as from the whole record, and reads no field the
+extract leaves out.
 
 Two guards, so that a field a later view reads but VIEW_FIELDS forgets fails here:
 - the views run on whole records and on their extracts (through JSON, as the cache keeps
@@ -21,8 +22,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sendcli.core import codes
 from sendcli.core.costs import CostSettings
+from sendcli.core.impact import GROUPINGS, impact_groups
 from sendcli.core.reports import provision_rows, register_row, stats
 from sendcli.core.views import VIEW_FIELDS, WHOLE, view_extract
+from sendcli.documents.impact import impact_report
 from sendcli.documents.reporting import provision_map_report, register_report, stats_report
 from sendcli.store.casebook import Casebook, load_settings
 from sendcli.store.checking import check_record_file
@@ -74,6 +77,11 @@ def _every_view(book: Casebook, records: list[dict]) -> list[str]:
                 outputs.append(provision_map_report(book, records, output_format, TODAY, redacted, start, end))
             outputs.append(provision_map_report(book, records, output_format, TODAY, redacted, children_only=True))
         outputs.append(stats_report(book, records, output_format, TODAY))
+        for by in GROUPINGS:
+            for start, end in PERIODS:
+                outputs.append(impact_report(book, records, output_format, TODAY, by, start, end))
+        outputs.append(impact_report(book, records, "html", TODAY, "programme", None, None, True, True))
+        outputs.append(impact_report(book, records, "html", TODAY, "kind", PERIODS[2][0], None, True, False))
     return outputs
 
 
@@ -84,6 +92,9 @@ def test_every_view_says_the_same_from_extracts_as_from_whole_records(corpus):
     # Not trivially: the corpus has provision running in each period, and every status.
     assert all(provision_rows(records, start or date(2026, 9, 1), end or TODAY) for start, end in PERIODS)
     assert {record["status"] for record in records} == set(codes.STATUSES)
+    costs = CostSettings.from_settings(book.settings)
+    assert all(impact_groups(records, by, start or date(2026, 9, 1), end or TODAY, costs)
+               for by in GROUPINGS for start, end in PERIODS[:3])
 
 
 def test_redaction_from_an_extract_replaces_the_same_names(corpus):
@@ -108,12 +119,13 @@ def test_an_extract_keeps_the_listed_fields_and_nothing_else():
               "people": [{"name": "Sample Parent", "role": "parent", "contact": "01234 000000"}],
               "cycles": [{"number": 1, "stage": "do", "assess": {"summary": "long text"},
                           "history": [{"date": "2026-09-10", "stage": "do", "by": "Test SENCO"}],
-                          "plan": {"outcomes": [{"id": "o1"}], "provision": [{"id": "p1", "text": "Reading"}]}}]}
+                          "plan": {"outcomes": [{"id": "o1", "text": "Reads 20 words", "criteria": "3 times"}],
+                                   "provision": [{"id": "p1", "text": "Reading"}]}}]}
     assert view_extract(record) == {
         "id": "ab-16", "status": "sen-support", "child": {"name": "Test Child", "year_group": "Y5"},
         "people": [{"name": "Sample Parent", "role": "parent"}],
         "cycles": [{"number": 1, "stage": "do", "history": [{"date": "2026-09-10", "stage": "do"}],
-                    "plan": {"provision": [{"id": "p1", "text": "Reading"}]}}]}
+                    "plan": {"outcomes": [{"id": "o1"}], "provision": [{"id": "p1", "text": "Reading"}]}}]}
     assert record["child"]["upn"] == "X"  # the record itself untouched
 
 
@@ -194,6 +206,9 @@ def test_the_views_ask_only_for_fields_the_extract_keeps(corpus):
         provision_rows(noted, start or date(2026, 9, 1), end or TODAY, costs)
     [register_row(record) for record in noted]
     stats(noted, TODAY)
+    for by in GROUPINGS:
+        for start, end in PERIODS:
+            impact_groups(noted, by, start or date(2026, 9, 1), end or TODAY, costs)
     assert asked, "nothing was asked for: the records were not read through _Noting"
     assert sorted(path for path in asked if not _kept(path)) == []
 
@@ -218,12 +233,22 @@ _provision = st.fixed_dictionaries(
               "ended": _day, "carried_from": st.sampled_from(["1/p1", "2/p2"]), "local_offer": _text,
               "outcomes": st.lists(st.sampled_from(["o1", "o2"])), "programme": _text,
               "group_size": st.integers(1, 8)})
+_reading = st.fixed_dictionaries({"date": _day, "value": st.integers(0, 120)}, optional={"by": _text, "note": _text})
+_outcome = st.fixed_dictionaries(
+    {"id": st.sampled_from(["o1", "o2"])},
+    optional={"carried_from": st.sampled_from(["1/o1", "2/o2", "1/o2"]), "text": _text,
+              "measure": st.fixed_dictionaries(
+                  {"name": st.sampled_from(["reading age", "incidents"]), "unit": st.sampled_from(["months", "a week"]),
+                   "baseline": st.integers(0, 100), "baseline_date": _day, "target": st.integers(0, 100)},
+                  optional={"lower_is_better": st.booleans()}),
+              "readings": st.lists(_reading, max_size=4)})
 _cycle = st.fixed_dictionaries(
     {"number": st.integers(1, 3), "stage": st.sampled_from(["assess", "plan", "do", "review", "closed"]),
      "history": st.lists(st.fixed_dictionaries({"date": _day, "stage": st.sampled_from(
          ["assess", "plan", "do", "review", "closed"])}, optional={"by": _text}), max_size=5)},
     optional={"opened": _day,
               "plan": st.fixed_dictionaries({}, optional={"provision": st.lists(_provision, max_size=3),
+                                                           "outcomes": st.lists(_outcome, max_size=3),
                                                            "review_date": _day, "agreed": _day})})
 _record = st.fixed_dictionaries(
     {"id": st.sampled_from(["ab-16", "cd-17", "ef-18"]), "status": st.sampled_from(codes.STATUSES),
@@ -250,3 +275,6 @@ def test_made_up_records_give_the_same_views_from_their_extracts(corpus, records
         assert register_report(book, extracts, "csv", TODAY, redacted) == register_report(book, records, "csv",
                                                                                          TODAY, redacted)
     assert stats_report(book, extracts, "json", TODAY) == stats_report(book, records, "json", TODAY)
+    for by in GROUPINGS:
+        assert (impact_report(book, extracts, "json", TODAY, by, PERIODS[2][0], PERIODS[2][1])
+                == impact_report(book, records, "json", TODAY, by, PERIODS[2][0], PERIODS[2][1]))

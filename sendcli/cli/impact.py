@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from sendcli.cli.app import today
-from sendcli.cli.reports import OUTPUT_HELP, REDACT, TableFormat, _casebook_report
+from sendcli.cli.reports import NO_CACHE, OUTPUT_HELP, REDACT, TableFormat, _casebook_report
 from sendcli.errors import UsageProblem
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -36,7 +36,7 @@ def impact(ctx: typer.Context,
            output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
            names: bool = typer.Option(False, "--names", help="HTML only: list the children of each group by name "
                                                             "(by record ID under --redact)."),
-           redact: Optional[bool] = REDACT) -> None:
+           redact: Optional[bool] = REDACT, no_cache: bool = NO_CACHE) -> None:
     """What each intervention achieved, for how many children, at what cost.
 
     For each group (a value of --by, with one measure and unit: units never
@@ -79,6 +79,6 @@ def impact(ctx: typer.Context,
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redacted: impact_report(book, records, output_format.value, as_of,
                                                                   by.value, first, last, names, redacted),
-        output, redact)
+        output, redact, no_cache)
     if had_unreadable:
         raise typer.Exit(1)

@@ -1,10 +1,10 @@
 """What the casebook-wide views read of a record: its *view extract*.
 
-``register``, ``provision-map`` and ``stats`` read a few fields of every
-record. The summary cache (``sendcli.store.summaries``) keeps each record's
+``register``, ``provision-map``, ``stats`` and ``impact`` read a few fields
+of every record. The summary cache (``sendcli.store.summaries``) keeps each record's
 extract beside its problems, so a warm view reads a few hundred bytes of
 JSON a record instead of parsing and checking the whole file again. The
-views' own functions (``sendcli.core.reports``) run unchanged on extracts:
+views' own functions (``sendcli.core.reports``, ``sendcli.core.impact``) run unchanged on extracts:
 an extract is the record with everything the views never read left out,
 in the record's own shape.
 
@@ -37,8 +37,11 @@ VIEW_FIELDS: dict[str, Any] = {
     "people": [{"name": WHOLE, "role": WHOLE}],
     # provision-map: when each provision ran (the cycle's moves to do and closed), the provision itself,
     # and the cycle's planned length, which costs a provision's cycle cost to a year (core.costs).
+    # impact: each outcome's measure and readings, and the outcome it was carried from (core.measures).
     "cycles": [{"number": WHOLE, "stage": WHOLE, "opened": WHOLE, "history": [{"date": WHOLE, "stage": WHOLE}],
-                "plan": {"provision": WHOLE, "agreed": WHOLE, "review_date": WHOLE}}],
+                "plan": {"provision": WHOLE, "agreed": WHOLE, "review_date": WHOLE,
+                         "outcomes": [{"id": WHOLE, "carried_from": WHOLE, "measure": WHOLE,
+                                       "readings": WHOLE}]}}],
 }
 
 

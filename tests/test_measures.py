@@ -103,6 +103,7 @@ def test_readings_are_added_in_flow_style_and_the_record_stays_valid(ava, run):
                                    {"date": "2026-11-20", "value": 90.5}]
     text = (ava / "records" / "ae-16.yaml").read_text()
     assert "- {date: 2026-10-20, value: 88, by: TA, note: Salford form B}" in text
+    assert "- {date: 2026-11-20, value: 90.5}" in text  # a measure's number, not money (90.50)
     assert run("check", env=at("2026-11-20")).exit_code == 0
 
 

@@ -22,6 +22,14 @@ class NewText(str):
     """Text the tool is writing (as opposed to text already in the file)."""
 
 
+class Measurement(float):
+    """A measure's number the tool is writing (a baseline, a target, a reading): 90.5, never 90.50."""
+
+
+#: Fields that hold a measure's numbers rather than money.
+MEASUREMENT_KEYS = frozenset({"baseline", "target", "value"})
+
+
 #: Text written without quotes: letters, digits, spaces and gentle punctuation,
 #: safe in block and flow context alike for every YAML reader. Anything else
 #: (a ``?``, ``:``, ``#``, comma, bracket, quote...) is written double-quoted:
@@ -46,13 +54,17 @@ def _record_representer():
         return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
     def represent_float(representer, number: float):
-        # Money (the only decimals in a record): pounds and pence, 180.00.
+        # Money (the only other decimals in a record): pounds and pence, 180.00.
         text = f"{number:.2f}" if round(number, 2) == number else repr(number)
         return representer.represent_scalar("tag:yaml.org,2002:float", text)
+
+    def represent_measurement(representer, number: float):
+        return representer.represent_scalar("tag:yaml.org,2002:float", repr(float(number)))
 
     # Only text the tool writes is re-styled; the file's own scalars keep theirs.
     RecordRepresenter.add_representer(NewText, represent_new_text)
     RecordRepresenter.add_representer(float, represent_float)
+    RecordRepresenter.add_representer(Measurement, represent_measurement)
     RecordRepresenter.add_representer(type(None), represent_none)
     return RecordRepresenter
 
@@ -381,4 +393,6 @@ def to_yaml_value(value, key, flow_items: bool | None = None, item: bool = False
         else:
             sequence.fa.set_block_style()
         return sequence
+    if type(value) is float and key in MEASUREMENT_KEYS:
+        return Measurement(value)
     return NewText(value) if type(value) is str else value

@@ -297,3 +297,18 @@ def test_redaction_leaves_out_who_took_a_reading():
     record = {**record_with([outcome]), "child": {"name": "Ava Example", "date_of_birth": "2016-05-14"}}
     shown = redact(record)["cycles"][0]["plan"]["outcomes"][0]["readings"]
     assert shown == [{"date": "2026-10-01", "value": 88, "note": "ae-16 read well"}]
+
+
+def test_set_changes_a_measure_and_a_reading_and_points_new_readings_to_add_reading(ava, run):
+    measured_plan(ava, run)
+    assert run("add", "reading", "ae-16", "o1", "--value", "89", env=at("2026-11-01")).exit_code == 0
+    assert run("set", "ae-16", "cycles[-1].plan.outcomes[o1].measure.target", "100",
+               env=at("2026-11-01")).exit_code == 0
+    assert run("set", "ae-16", "cycles[-1].plan.outcomes[o1].readings[1].value", "87.5",
+               env=at("2026-11-01")).exit_code == 0
+    text = (ava / "records" / "ae-16.yaml").read_text()
+    assert "target: 100\n" in text and "- {date: 2026-11-01, value: 87.5}" in text
+    future = run("set", "ae-16", "cycles[-1].plan.outcomes[o1].readings[1].date", "2026-12-01", env=at("2026-11-01"))
+    assert future.exit_code == 1 and "in the future" in future.stderr
+    added = run("set", "ae-16", "cycles[-1].plan.outcomes[o1].readings", "--add", "90", env=at("2026-11-01"))
+    assert added.exit_code == 2 and "added with sendcli add reading" in added.stderr

@@ -70,6 +70,7 @@ ADDED_BY_COMMANDS = {
     "people": "sendcli add person", "views": "sendcli add view", "meetings": "sendcli add meeting",
     "evidence": "sendcli add evidence", "log": "sendcli add note", "outcomes": "sendcli add outcome",
     "provision": "sendcli add provision", "cycles": "sendcli cycle open", "progress": "sendcli cycle review",
+    "readings": "sendcli add reading",
 }
 
 

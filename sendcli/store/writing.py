@@ -394,5 +394,5 @@ def to_yaml_value(value, key, flow_items: bool | None = None, item: bool = False
             sequence.fa.set_block_style()
         return sequence
     if type(value) is float and key in MEASUREMENT_KEYS:
-        return Measurement(value)
+        return int(value) if value.is_integer() else Measurement(value)  # 100, as typed; 90.5
     return NewText(value) if type(value) is str else value

@@ -385,3 +385,27 @@ def test_charts_of_measured_outcomes_are_drawn_in_the_pdf(example_casebook, temp
     # A chart is vector drawing: its polyline of readings becomes path operators in the page's content.
     assert any(b" l\n" in page.get_contents().get_data() or b" l " in page.get_contents().get_data()
                for page in reader.pages)
+
+
+# -- the same print CSS in a browser (make browser-test: Debian's chromium and poppler-utils) --------
+
+@pytest.mark.browser
+@pytest.mark.parametrize("template", ["plan", "profile"])
+def test_a_browsers_print_gives_the_same_a4_pages_and_footer(example_casebook, run, tmp_path, template):
+    """Chromium prints the report's HTML on A4 with the same foot as the PDF: the print CSS is one."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.fail("make browser-test needs chromium (apt-get install chromium)")
+    html, printed = tmp_path / f"ae-16.{template}.html", tmp_path / "printed.pdf"
+    assert run("report", "ae-16", "--template", template, "--output", str(html)).exit_code == 0
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-extensions",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={printed}",
+                    html.as_uri()], check=True, capture_output=True, timeout=120)
+    reader = pypdf.PdfReader(io.BytesIO(printed.read_bytes()))
+    for number, page in enumerate(reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == A4
+        text = page.extract_text() or ""
+        assert f"Page {number} of {len(reader.pages)}" in text and SCHOOL in text
+    if template == "profile":
+        assert len(reader.pages) == 1

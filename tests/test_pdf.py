@@ -15,6 +15,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from typer.testing import CliRunner
@@ -229,6 +230,9 @@ def test_a_template_can_make_the_pdf_read_no_file_and_no_url(example_casebook, r
     picture = tmp_path / "picture.png"
     picture.write_bytes(PNG)
     inline = "data:image/png;base64," + base64.b64encode(PNG).decode()
+    # An inline SVG image that itself links a file: the file is still never read.
+    svg_linking_a_file = quote(f'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">'
+                               f'<image href="{picture.as_uri()}" width="20" height="20"/></svg>')
     (example_casebook / "templates").mkdir()
     (example_casebook / "templates" / "profile.html.j2").write_text(f"""<!DOCTYPE html>
 <html><head><title>t</title>
@@ -240,6 +244,9 @@ def test_a_template_can_make_the_pdf_read_no_file_and_no_url(example_casebook, r
 <img src="{picture.as_uri()}"><img src="file:///etc/passwd"><img src="{url}/picture.png">
 <object data="{url}/object.png"></object><embed src="{picture.as_uri()}">
 <a rel="attachment" href="file:///etc/hostname">attachment</a>
+<svg width="20" height="20"><image href="{picture.as_uri()}" width="20" height="20"/>
+<image href="{url}/svg-picture.png" width="20" height="20"/><use href="{secret.as_uri()}#x"/></svg>
+<img src="data:image/svg+xml,{svg_linking_a_file}">
 <img src="{inline}" alt="inline">
 </body></html>
 """)

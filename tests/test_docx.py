@@ -349,3 +349,38 @@ def test_measured_outcomes_give_their_numbers_in_word_as_in_markdown(casebook, r
     family = structure(docx_report("ae-16", "--template", "parent", "--format", "docx", env=env)[1])
     assert ("We measure this by reading age. When we started, on 13 September 2026, it was 84 months; "
             "on 2 November 2026 it was 89 months. We are aiming for 96 months.") in family
+
+
+def test_a_set_of_children_in_one_word_document_one_a_page(example_casebook):
+    """render_docx_pages: what passports --format docx builds on (a profile here)."""
+    from datetime import date
+
+    from docx import Document
+
+    from sendcli.documents.docx import render_docx_pages
+    from sendcli.documents.rendering import record_context
+    from sendcli.store.casebook import local_offer_services, open_casebook
+    from sendcli.store.loading import load_yaml
+
+    book = open_casebook(None, example_casebook)
+    contexts = [record_context(load_yaml((example_casebook / "records" / f"{rid}.yaml").read_bytes()).data,
+                               date(2026, 11, 28), book.settings, local_offer_services(book.root))
+                for rid in ("ae-16", "lp-09", "kt-12")]
+    data = render_docx_pages("profile", contexts, book.root)
+    text = structure(data)
+    titles = [line for line in text.splitlines() if line.startswith("[Title]")]
+    assert titles == ["[Title] Ava", "[Title] Leo", "[Title] Kai"]
+    document = Document(io.BytesIO(data))
+    assert document.element.body.xml.count('w:type="page"') == 2
+    assert document.element.body[-1].tag.endswith("sectPr")  # the page settings stay last
+    assert text.count("[footer") == 1
+
+
+def test_a_word_template_whose_output_passes_the_bound_is_refused(example_casebook, tmp_path, monkeypatch):
+    monkeypatch.setattr(rendering, "RENDER_MAX_BYTES", 200_000)
+    (example_casebook / "templates").mkdir()
+    tagged_form(example_casebook / "templates" / "plan.docx",
+                "{% for a in range(1000) %}{% for b in range(100) %}{{ record.id }}{% endfor %}{% endfor %}")
+    code, _, stderr = docx_report("ae-16", "--format", "docx", "--output", str(tmp_path / "plan.docx"))
+    assert code == 1 and "templates/plan.docx: refused: its output passed" in stderr
+    assert not (tmp_path / "plan.docx").exists()

@@ -23,7 +23,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from sendcli.documents.rendering import RENDER_MAX_BYTES, TemplateProblem, bounded_rendering, environment
+from sendcli.documents import rendering
+from sendcli.documents.rendering import TemplateProblem, bounded_rendering, environment
 from sendcli.store.schemas import resource_dir
 
 #: A Word form is tens or hundreds of KB; a logo may make it a few MB. Past these, a "form" is a zip bomb.
@@ -112,8 +113,43 @@ def render_docx(template: str, context: dict, casebook_root: Path | None = None)
                                   f"({type(error).__name__}: {_first_line(error)}); check the tags that "
                                   "open and close loops or conditions ({%tr ...%}, {%p ...%})") from None
     made = output.getvalue()
-    if len(made) > RENDER_MAX_BYTES:
-        raise TemplateProblem(f"{name}: refused: its output passed {RENDER_MAX_BYTES // (1024 * 1024)} MB")
+    if len(made) > rendering.RENDER_MAX_BYTES:
+        raise TemplateProblem(f"{name}: refused: its output passed {rendering.RENDER_MAX_BYTES // (1024 * 1024)} MB")
+    return made
+
+
+def render_docx_pages(template: str, contexts: list[dict], casebook_root: Path | None = None) -> bytes:
+    """One Word document holding ``templates/TEMPLATE.docx`` filled for each context in turn, each
+    starting on a new page (a class set of passports or profiles, for ``passports --format docx``).
+
+    Each copy is filled as :func:`render_docx` fills one (the same sandbox and bounds), then its body
+    is appended to the first's after a page break. Every copy comes from the same template, so
+    styles, numbering and any picture's relationship are the first copy's own. Refused when the
+    whole passes ``RENDER_MAX_BYTES``, like one document.
+    """
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    if not contexts:
+        raise TemplateProblem(f"templates/{template}.docx: nothing to fill (no child)")
+    whole = Document(io.BytesIO(render_docx(template, contexts[0], casebook_root)))
+    body = whole.element.body
+    section = body.sectPr  # the last section's page settings stay last
+    for context in contexts[1:]:
+        page = Document(io.BytesIO(render_docx(template, context, casebook_root)))
+        whole.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for element in list(page.element.body.iterchildren()):
+            if element is page.element.body.sectPr:
+                continue
+            body.append(element)
+        if section is not None:
+            body.append(section)  # moved back to the end
+    output = io.BytesIO()
+    whole.save(output)
+    made = output.getvalue()
+    if len(made) > rendering.RENDER_MAX_BYTES:
+        raise TemplateProblem(f"templates/{template}.docx: refused: the set passed "
+                              f"{rendering.RENDER_MAX_BYTES // (1024 * 1024)} MB")
     return made
 
 

@@ -112,3 +112,86 @@ def test_casebook_view_prints(browser, example_casebook, run, tmp_path, view):
         text = pdf_text(pdf)
         for record_id in ("ae-16", "is-23", "kt-12", "lp-09", "md-19", "rm-15", "ts-20"):
             assert record_id in text
+
+
+# -- charts: drawn, not a blank box ---------------------------------------------------------------
+
+CHARTED = Path(__file__).parent / "data" / "golden" / "charts"
+READING_BLUE, TARGET_GREEN, BASELINE_INK = (0x1D, 0x70, 0xB8), (0x00, 0x70, 0x3C), (0x0B, 0x0C, 0x0C)
+
+
+def png_rows(png: Path) -> list[list[tuple[int, int, int]]]:
+    """The RGB pixels of an 8-bit, non-interlaced PNG (Chromium's screenshots), row by row."""
+    data = png.read_bytes()
+    position, idat, header = 8, b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        chunk = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        position += 12 + length
+    width, height, depth, colour_type, _, _, interlace = header
+    assert depth == 8 and interlace == 0 and colour_type in (2, 6)
+    channels = 3 if colour_type == 2 else 4
+    stride, raw, rows, previous = width * channels, zlib.decompress(idat), [], bytearray(width * channels)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up, corner = previous[x], previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 0xFF
+            elif kind == 2:
+                line[x] = (line[x] + up) & 0xFF
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - corner), 2, corner))
+                line[x] = (line[x] + near[2]) & 0xFF
+        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, channels)])
+        previous = line
+    return rows
+
+
+def near(pixel: tuple[int, int, int], colour: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 30 for a, b in zip(pixel, colour))
+
+
+def runs(row: list[tuple[int, int, int]], colour: tuple[int, int, int]) -> int:
+    """How many separate stretches of ``colour`` a row has (a dashed line has many; a rule has one)."""
+    count, inside = 0, False
+    for pixel in row:
+        hit = near(pixel, colour)
+        count += hit and not inside
+        inside = hit
+    return count
+
+
+@pytest.mark.parametrize("template, charts", [("plan", 2), ("review", 1), ("parent", 2)])
+def test_charts_show_in_the_browser_and_in_print(browser, tmp_path, template, charts):
+    """Each chart's dashed target line, and under it the readings' line and the baseline's dot."""
+    html = CHARTED / f"ae-16.{template}.html"
+    png, pdf = tmp_path / "out.png", tmp_path / "out.pdf"
+    chromium(browser, "--window-size=1240,3000", f"--screenshot={png}", html.as_uri())
+    rows = png_rows(png)
+    dashed = [y for y, row in enumerate(rows) if runs(row, TARGET_GREEN) >= 15]
+    starts = [y for y in dashed if y - 1 not in dashed]
+    assert len(starts) >= charts, f"{len(starts)} dashed target lines for {charts} charts"
+    # A chart is under each target line, in the chart's box: about 200 px high, readings in blue
+    # (not a rule across the page: fewer than 300 such pixels a row), and the baseline's dark dot.
+    for top in starts[:charts]:
+        box = rows[max(0, top - 170):top + 200]
+        blue = sum(sum(near(p, READING_BLUE) for p in row) for row in box
+                   if sum(near(p, READING_BLUE) for p in row) < 300)
+        ink = sum(sum(near(p, BASELINE_INK) for p in row) for row in box)
+        assert blue > 150, f"no readings' line near the target line at y={top}"
+        assert ink > 20, f"no baseline dot near the target line at y={top}"
+    chromium(browser, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    assert "The numbers" in pdf_text(pdf)  # the table beside each chart prints too
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")],
+                   check=True, capture_output=True)
+    printed = [row for page in sorted(tmp_path.glob("page*.png")) for row in png_rows(page)]
+    assert any(runs(row, TARGET_GREEN) >= 15 for row in printed), "no target line in print"

@@ -152,7 +152,7 @@ def _leather():
     theme.title_font_size = theme.legend_font_size = theme.axis_title_font_size = theme.tick_font_size = 12
     theme.legend_font_char_height = theme.axis_title_font_char_height = theme.tick_font_char_height = 12
     theme.legend_font_char_width = theme.axis_title_font_char_width = theme.tick_font_char_width = 7
-    theme.axis_title_gap = 12
+    theme.axis_title_gap = 20
     theme.tick_color = "#dddddd"
     theme.zero_color = "#505a5f"
     theme.label_color = theme.axis_title_color = theme.legend_color = "#505a5f"
@@ -241,7 +241,8 @@ def measure_chart(series, label: str = "", until: date | None = None) -> str:
     chart.set_x_scale(x_scale)
     chart.set_y_scale(leather.Linear(_scale_number(low), _scale_number(high)))
     chart.add_x_axis(tick_formatter=x_scale.label)
-    chart.add_y_axis(name=axis_name, tick_formatter=lambda value, index, count: number_text(float(value)))
+    chart.add_y_axis(name=axis_name, ticks=_whole_ticks(values),
+                     tick_formatter=lambda value, index, count: number_text(float(value)))
     first_day, last_day = x_scale.first, x_scale.last
     chart.add_line([(first_day, _scale_number(measure.target)), (last_day, _scale_number(measure.target))],
                    name=f"Target {_with_unit(measure.target, unit)}", stroke_color=TARGET_COLOUR,
@@ -270,6 +271,18 @@ def measure_chart(series, label: str = "", until: date | None = None) -> str:
     rows.append(["Target", "", number_text(measure.target)])
     table = _table(f"The numbers ({direction})", ["", "Date", unit or "Value"], rows, {2})
     return _figure(_svg(group, title, description), title, table)
+
+
+def _whole_ticks(values: list[float]) -> list[Decimal] | None:
+    """Whole-number ticks for a measure counted in whole numbers over a short span (no "1.5
+    incidents"); None leaves the ticks to leather."""
+    if not all(float(value).is_integer() for value in values):
+        return None
+    low, high = int(min(values)), int(max(values))
+    if high - low < 2 or high - low > 12:
+        return None
+    step = 1 if high - low <= 6 else 2
+    return [Decimal(value) for value in range(low + (-low) % step, high + 1, step)]
 
 
 class _MonthScale:

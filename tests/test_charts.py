@@ -18,7 +18,8 @@ from datetime import date
 import pytest
 
 from conftest import REPO, TODAY
-from sendcli.documents.charts import change_chart, measure_chart, outcome_series
+from sendcli.core.measures import outcome_series
+from sendcli.documents.charts import change_chart, measure_chart
 
 GOLDEN = REPO / "tests" / "data" / "golden" / "charts"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest tests/test_charts.py, then look at them

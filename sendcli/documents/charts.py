@@ -24,12 +24,11 @@ drawn: a report without a measured outcome never loads it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
-from sendcli.core.dates import parse_iso_date
+from sendcli.core.measures import number_text
 from sendcli.core.reports import long_date
 
 #: The chart's size in SVG units (it scales to the page's width; print keeps it as vectors).
@@ -47,92 +46,7 @@ _SVG_STYLE = "display:block;width:100%;max-width:160mm;height:auto"
 _TABLE_STYLE = "width:auto;font-size:9pt"
 
 
-# -- the numbers of a measured outcome --------------------------------------------------------
-# A measured outcome's series; the pure core's own (sendcli.core.measures) replaces these when it lands.
-
-@dataclass(frozen=True)
-class _Reading:
-    day: date
-    value: float
-
-
-@dataclass(frozen=True)
-class _Measure:
-    name: str
-    unit: str | None
-    baseline: float
-    baseline_date: date
-    target: float
-    lower_is_better: bool = False
-
-
-@dataclass(frozen=True)
-class _Series:
-    measure: _Measure
-    readings: tuple[_Reading, ...]
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
-            float("inf"), float("-inf")):
-        return None
-    return float(value)
-
-
-def _measure_of(outcome: dict) -> _Measure | None:
-    raw = outcome.get("measure") if isinstance(outcome, dict) else None
-    if not isinstance(raw, dict):
-        return None
-    name, unit = raw.get("name"), raw.get("unit")
-    baseline, target = _number(raw.get("baseline")), _number(raw.get("target"))
-    baseline_date = parse_iso_date(raw.get("baseline_date"))
-    if not isinstance(name, str) or baseline is None or target is None or baseline_date is None:
-        return None
-    return _Measure(name, unit if isinstance(unit, str) else None, baseline, baseline_date, target,
-                    raw.get("lower_is_better") is True)
-
-
-def _readings_of(outcome: dict) -> list[_Reading]:
-    raw = outcome.get("readings")
-    found = [_Reading(day, value) for item in raw if isinstance(item, dict)
-             for day, value in [(parse_iso_date(item.get("date")), _number(item.get("value")))]
-             if day is not None and value is not None] if isinstance(raw, list) else []
-    return sorted(found, key=lambda reading: reading.day)
-
-
-def outcome_series(record: dict, outcome: dict) -> _Series | None:
-    """The outcome's measure and its readings along the ``carried_from`` chain (None: no measure).
-
-    The baseline of the first outcome of the chain measured the same way (name and unit), the
-    target of this one, each reading once, by date.
-    """
-    current = _measure_of(outcome)
-    if current is None:
-        return None
-    chain, seen = [outcome], {id(outcome)}
-    outcomes = {(cycle.get("number"), item.get("id")): item for cycle in record.get("cycles") or []
-                if isinstance(cycle, dict) for item in (cycle.get("plan") or {}).get("outcomes") or []
-                if isinstance(item, dict)}
-    while True:
-        link = chain[0].get("carried_from")
-        number, _, outcome_id = link.partition("/") if isinstance(link, str) else ("", "", "")
-        earlier = outcomes.get((int(number), outcome_id)) if number.isdigit() else None
-        if earlier is None or id(earlier) in seen:
-            break
-        seen.add(id(earlier))
-        chain.insert(0, earlier)
-    same = [item for item in chain if (m := _measure_of(item)) and (m.name, m.unit) == (current.name, current.unit)]
-    first = _measure_of(same[0]) or current
-    measure = _Measure(current.name, current.unit, first.baseline, first.baseline_date, current.target,
-                       current.lower_is_better)
-    readings = dict.fromkeys(reading for item in same for reading in _readings_of(item))
-    return _Series(measure, tuple(sorted(readings, key=lambda reading: reading.day)))
-
-
-def number_text(value: float) -> str:
-    """84.0 as ``84``, 7.25 as ``7.25``: numbers as a person writes them."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
+# -- numbers ---------------------------------------------------------------------------------------
 
 def _scale_number(value: float) -> Decimal:
     """A value for leather's scales: Decimal from its short text, so coordinates stay short."""
@@ -219,9 +133,8 @@ def _with_unit(value: float, unit: str | None) -> str:
 def measure_chart(series, label: str = "", until: date | None = None) -> str:
     """A measured outcome as a figure: baseline, readings (up to ``until``, where given), target.
 
-    ``series`` has a ``measure`` (``name``, ``unit``, ``baseline``, ``baseline_date``,
-    ``target``, ``lower_is_better``) and ``readings`` (each a ``day`` and a ``value``), oldest
-    first. ``label`` names the outcome ("o1"), before the measure's name in the chart's title
+    ``series`` is a measured outcome's history (:func:`sendcli.core.measures.outcome_series`:
+    the measure and its readings, oldest first, across the cycles that carried it). ``label`` names the outcome ("o1"), before the measure's name in the chart's title
     (record text, like the measure's name and unit: every text here is escaped).
     """
     measure = series.measure

@@ -177,7 +177,8 @@ def _outcome_chart(record: dict, outcome: dict, until: object = None, label: obj
         return ""
     from markupsafe import Markup
 
-    from sendcli.documents.charts import measure_chart, outcome_series
+    from sendcli.core.measures import outcome_series
+    from sendcli.documents.charts import measure_chart
 
     series = outcome_series(record, outcome)
     if series is None:
@@ -194,7 +195,7 @@ def _outcome_measure(record: dict, outcome: dict, until: object = None) -> dict 
     (all of it in one line)."""
     if not _has_measure(record, outcome):
         return None
-    from sendcli.documents.charts import number_text, outcome_series
+    from sendcli.core.measures import number_text, outcome_series
 
     series = outcome_series(record, outcome)
     if series is None:
@@ -206,8 +207,7 @@ def _outcome_measure(record: dict, outcome: dict, until: object = None) -> dict 
     def with_unit(value: float) -> str:
         return f"{number_text(value)} {measure.unit}" if measure.unit else number_text(value)
 
-    reached = None if latest is None else (
-        latest.value <= measure.target if measure.lower_is_better else latest.value >= measure.target)
+    reached = None if latest is None else measure.reached(latest.value)
     summary = (f"{measure.name}: baseline {with_unit(measure.baseline)} ({long_date(measure.baseline_date)}); "
                + (f"latest {with_unit(latest.value)} ({long_date(latest.day)}); " if latest else "no reading yet; ")
                + f"target {with_unit(measure.target)}" + (", lower is better" if measure.lower_is_better else ""))

@@ -37,7 +37,9 @@ demo: install
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --output ../demo-output/ae-16.plan.html
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --template profile --output ../demo-output/ae-16.profile.html
 	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ae-16 --template parent --format md --output ../demo-output/ae-16.parent.md
-	@echo "Open demo-output/ae-16.plan.html and demo-output/ae-16.profile.html in a browser (or print them)."
+	cd examples && SENDCLI_TODAY=$(DEMO_TODAY) ../$(BIN)/sendcli report ot-18 --output ../demo-output/ot-18.plan.html
+	@echo "Open demo-output/ae-16.plan.html and demo-output/ae-16.profile.html in a browser (or print them);"
+	@echo "demo-output/ot-18.plan.html charts a term's readings of a measured outcome."
 	@echo
 	@echo "== sendcli check on a record with problems =="
 	@SENDCLI_TODAY=$(DEMO_TODAY) $(BIN)/sendcli check tests/data/broken/several-problems.yaml; \

@@ -27,7 +27,7 @@ def test_examples_are_valid(run, monkeypatch):
     result = run("check")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr.startswith("checked 8 records: 8 valid")
+    assert result.stderr.startswith("checked 9 records: 9 valid")
 
 
 def test_examples_are_valid_from_outside_and_strict(run, tmp_path, monkeypatch):
@@ -64,7 +64,7 @@ def test_casebook_paths_are_relative_to_the_casebook(example_casebook, run, monk
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.startswith("records/ab-16.yaml:6:18: error:")
-    assert "checked 9 records: 8 valid" in result.stderr
+    assert "checked 10 records: 9 valid" in result.stderr
 
 
 def test_folder_that_is_not_a_casebook_is_searched(tmp_path, run, monkeypatch):
@@ -106,7 +106,7 @@ def test_settings_problems_are_reported_with_their_line(example_casebook, run):
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout.startswith("sendcli.yaml:2:16: error: due_soon_days: ")
-    assert "checked 8 records: 8 valid" in result.stderr
+    assert "checked 9 records: 9 valid" in result.stderr
 
 
 def test_every_file_is_checked_and_every_problem_reported(example_casebook, run):
@@ -115,7 +115,7 @@ def test_every_file_is_checked_and_every_problem_reported(example_casebook, run)
     (records / "zz-top.yaml").write_text("- a list\n")
     result = run("check", "--format", "json")
     data = json.loads(result.stdout)
-    assert data["checked"] == 10 and data["valid"] == 8
+    assert data["checked"] == 11 and data["valid"] == 9
     assert [(p["path"], p["line"]) for p in data["problems"]] == [
         ("records/ab-16.yaml", 6), ("records/ab-16.yaml", 7), ("records/zz-top.yaml", 1)]
 

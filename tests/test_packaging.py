@@ -47,7 +47,7 @@ def test_wheel_installs_into_a_fresh_venv_and_works_from_any_folder(wheel, tmp_p
     assert where.stdout.startswith(str(venv))  # the wheel's copy, not the source tree's
     result = subprocess.run([sendcli, "check", str(EXAMPLES)], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "checked 8 records: 8 valid" in result.stderr
+    assert "checked 9 records: 9 valid" in result.stderr
     report = subprocess.run([sendcli, "--root", str(EXAMPLES), "report", "ae-16", "--template", "profile"],
                             cwd=elsewhere, env=env, capture_output=True, text=True)
     assert report.returncode == 0 and report.stdout.startswith("<!DOCTYPE html>"), report.stderr

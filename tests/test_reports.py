@@ -174,7 +174,7 @@ def test_stats_show_no_names_no_ids_and_suppress_small_numbers(example_casebook,
         for secret in ("ae-16", "kt-12", "Ava", "Kai", "Testington"):
             assert secret not in text
     data = json.loads(run("stats", "--format", "json").stdout)
-    assert data["total"] == 7 and data["by_primary_need"]["SLCN"] == "<5"
+    assert data["total"] == 8 and data["by_primary_need"]["SLCN"] == "<5"
 
 
 def test_stats_counts_and_suppression():

@@ -38,6 +38,9 @@ def record(casebook):
 
 def test_a_school_year_of_one_child_without_hand_editing(example_casebook, run):
     book = example_casebook
+    # This year starts before the example's autumn term: Omar's readings of October and November
+    # would be readings in the future (an error of check), so his record sits this year out.
+    (book / "records" / "ot-18.yaml").unlink()
     # Autumn term: on the register, the family's and the child's views, the first plan.
     step(run, "2026-09-03", "new", CHILD, "--name", "Rory Example", "--dob", "2017-03-02", "--year-group", "5",
          "--need", "SLCN")

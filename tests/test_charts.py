@@ -185,104 +185,97 @@ def test_change_chart_escapes_group_names_and_shortens_long_ones_beside_the_bars
     assert "A programme with a very lon…" in labels and "A programme with a very long name indeed" in html
 
 
-# -- in the reports -------------------------------------------------------------------------------------
+# -- in the reports, from records the commands made ---------------------------------------------------
+# Omar (ot-18 in examples/) has a reading age measured over the autumn term, made by commands.
 
-def ae16_measured(record: dict) -> dict:
-    """Ava's record with a measure on each outcome of her open cycle, and one on the reviewed cycle."""
-    record = copy.deepcopy(record)
-    first, second = record["cycles"]
-    first["plan"]["outcomes"][0].update(
-        measure={"name": "/k/ words right in sentences", "unit": "of 10", "baseline": 2,
-                 "baseline_date": "2026-01-23", "target": 8},
-        readings=[{"date": "2026-02-13", "value": 4, "by": "TA"}, {"date": "2026-03-20", "value": 5, "by": "TA"},
-                  {"date": "2026-06-26", "value": 9, "by": "TA"}, {"date": "2026-07-20", "value": 9, "by": "TA"}])
-    second["plan"]["outcomes"][0].update(
-        measure={"name": "/g/ words right in sentences", "unit": "of 10", "baseline": 4,
-                 "baseline_date": "2026-09-15", "target": 8},
-        readings=[{"date": "2026-10-02", "value": 5, "by": "TA"}, {"date": "2026-10-23", "value": 6, "by": "TA"},
-                  {"date": "2026-11-13", "value": 7, "by": "TA"}])
-    second["plan"]["outcomes"][1].update(
-        measure={"name": "times she asks to leave a group task", "unit": "a week", "baseline": 2,
-                 "baseline_date": "2026-09-17", "target": 0, "lower_is_better": True},
-        readings=[{"date": "2026-10-09", "value": 1, "by": "TA"}, {"date": "2026-11-20", "value": 0, "by": "TA"}])
-    return record
+def on(run, day: str, *args: str):
+    result = run(*args, env={"SENDCLI_TODAY": day})
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
 
 
 @pytest.fixture
-def ava(example_casebook):
-    from sendcli.core.dates import parse_iso_date
-    from sendcli.store.casebook import open_casebook
-    from sendcli.store.records import read_record
+def reviewed_omar(example_casebook, run):
+    """Omar's plan reviewed on 5 February (continue: o1 carried), then a reading in the new cycle."""
+    on(run, "2027-02-05", "cycle", "review", "ot-18", "--decision", "continue", "--progress", "o1=partly-achieved",
+       "--comment", "o1=84 months in November: on the way", "--next-review", "2027-05-14",
+       "--attendee", "parent", "--attendee", "child")
+    on(run, "2027-02-19", "add", "reading", "ot-18", "o1", "--value", "86", "--by", "TA")
+    return example_casebook
 
-    book = open_casebook(None, example_casebook)
-    today = parse_iso_date(TODAY)
-    return book, ae16_measured(read_record(book, "ae-16", today).data), today
 
-
-@pytest.mark.parametrize("template, fmt", [(t, f) for t in ("plan", "review", "parent") for f in ("html", "md")])
-def test_reports_with_measured_outcomes_match_their_golden_files(ava, template, fmt):
-    from sendcli.documents.reporting import record_report
-
-    book, record, today = ava
-    text = record_report(book, record, template, fmt, today)
-    golden(f"ae-16.{template}.{fmt}", text)
+@pytest.mark.parametrize("template, fmt", [(t, f) for t in ("plan", "parent") for f in ("html", "md")])
+def test_a_plan_and_a_family_summary_with_a_measured_outcome_match_their_golden_files(example_casebook, run,
+                                                                                         template, fmt):
+    text = on(run, TODAY, "report", "ot-18", "--template", template, "--format", fmt)
+    golden(f"ot-18.{template}.{fmt}", text)
     if fmt == "html":
-        charts = re.findall(r"<svg .*?</svg>", text, re.S)
-        assert len(charts) == {"plan": 2, "review": 1, "parent": 2}[template]
-        for chart in charts:
-            ET.fromstring(chart)
+        [chart] = re.findall(r"<svg .*?</svg>", text, re.S)
+        assert svg_of(text).find(f"{SVG}desc").text == (
+            "reading age: baseline 78 months on 14 September 2026; 4 readings, the latest 84 months on "
+            "20 November 2026; target 90 months (higher is better).")
     else:
         assert "<svg" not in text
 
 
-def test_the_plan_draws_the_series_so_far_and_the_review_up_to_the_review(ava):
-    from sendcli.documents.reporting import record_report
-
-    book, record, today = ava
-    plan = record_report(book, record, "plan", "md", today)
-    assert ("- o1, /g/ words right in sentences: baseline 4 of 10 (15 September 2026); latest 7 of 10 "
-            "(13 November 2026); target 8 of 10.") in plan
-    assert "- o2, times she asks to leave a group task: baseline 2 a week (17 September 2026); latest 0 a week " \
-           "(20 November 2026); target 0 a week, lower is better." in plan
-    review = record_report(book, record, "review", "html", today)
-    assert "26 June 2026" in review and "20 July 2026" not in review  # a reading after the review is not in it
-    parent = record_report(book, record, "parent", "html", today)
-    assert ("We measure this by times she asks to leave a group task. When we started, on 17 September 2026, it "
-            "was 2 a week; on 20 November 2026 it was 0 a week. We are aiming for 0 a week (here, lower is better), "
-            "and Ava has reached it.") in parent
+def test_the_markdown_gives_the_numbers_as_text(example_casebook, run):
+    plan = on(run, TODAY, "report", "ot-18", "--format", "md")
+    assert ("- o1, reading age: baseline 78 months (14 September 2026); latest 84 months (20 November 2026); "
+            "target 90 months.") in plan
+    parent = on(run, TODAY, "report", "ot-18", "--template", "parent", "--format", "md")
+    assert ("We measure this by reading age. When we started, on 14 September 2026, it was 78 months; on "
+            "20 November 2026 it was 84 months. We are aiming for 90 months.") in parent
 
 
-def test_measured_reports_escape_record_text(ava):
-    from sendcli.documents.reporting import record_report
-
-    book, record, today = ava
-    outcome = record["cycles"][1]["plan"]["outcomes"][0]
-    outcome["text"] = HOSTILE
-    outcome["measure"].update(name=HOSTILE, unit="&<b>")
-    html = record_report(book, record, "plan", "html", today)
-    assert "<script>" not in html and "<b>" not in html
-    for chart in re.findall(r"<svg .*?</svg>", html, re.S):
-        ET.fromstring(chart)
-    md = record_report(book, record, "plan", "md", today)
-    assert "<script>" not in md and "\\<script\\>" in md and "\\&\\<b\\>" in md
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_review_draws_the_outcome_up_to_the_review(reviewed_omar, run, fmt):
+    text = on(run, "2027-02-19", "report", "ot-18", "--template", "review", "--format", fmt)
+    golden(f"ot-18.review.{fmt}", text)
+    assert "20 November 2026" in text and "86 months" not in text  # the later reading is not in it
+    if fmt == "html":
+        assert len(re.findall(r"<svg ", text)) == 1
 
 
-def test_a_casebook_template_can_draw_the_charts(ava):
-    from sendcli.documents.rendering import environment
-    from sendcli.documents.reporting import record_report
+def test_the_next_plan_draws_the_whole_series_from_the_first_baseline(reviewed_omar, run):
+    html = on(run, "2027-02-19", "report", "ot-18")
+    desc = svg_of(html).find(f"{SVG}desc").text
+    assert desc.startswith("reading age: baseline 78 months on 14 September 2026; 5 readings, the latest 86 months "
+                           "on 19 February 2027")
+    assert {"Sep 2026", "Jan 2027"} <= {t.text for t in svg_of(html).iter(f"{SVG}text")}
 
-    book, record, today = ava
-    (book.root / "templates").mkdir()
-    (book.root / "templates" / "plan.html.j2").write_text(
+
+def test_a_report_without_a_measured_outcome_is_as_it_was(example_casebook, run):
+    html = on(run, TODAY, "report", "is-23")
+    assert "<svg" not in html and "measured outcomes" not in html
+
+
+def test_measured_reports_escape_record_text(example_casebook, run):
+    on(run, "2026-11-02", "new", "zz-18", "--name", "Test Hostile", "--dob", "2018-01-01", "--year-group", "3",
+       "--need", "SPLD")
+    on(run, "2026-11-02", "cycle", "open", "zz-18")
+    on(run, "2026-11-02", "add", "evidence", "zz-18", "--source", "TA", "--text", "x")
+    for who in ("child", "parent"):
+        on(run, "2026-11-02", "add", "view", "zz-18", "--from", who, "--text", "x")
+    on(run, "2026-11-02", "cycle", "advance", "zz-18")
+    on(run, "2026-11-02", "add", "outcome", "zz-18", "--text", HOSTILE, "--measure", f"score {HOSTILE}",
+       "--unit", "&<b>", "--baseline", "1", "--target", "5")
+    on(run, TODAY, "add", "reading", "zz-18", "o1", "--value", "3", "--date", "2026-11-20")
+    for template in ("plan", "parent"):
+        html = on(run, TODAY, "report", "zz-18", "--template", template)
+        assert "<script>" not in html and "<b>" not in html and "&lt;script&gt;" in html
+        ET.fromstring(re.search(r"<svg .*?</svg>", html, re.S).group(0))  # well-formed, whatever the text
+        md = on(run, TODAY, "report", "zz-18", "--template", template, "--format", "md")
+        assert "<script>" not in md and "\\<script\\>" in md and "\\&\\<b\\>" in md
+
+
+def test_a_casebook_template_can_draw_the_charts(example_casebook, run):
+    (example_casebook / "templates").mkdir()
+    (example_casebook / "templates" / "plan.html.j2").write_text(
         "{% for outcome in cycle.plan.outcomes|measured %}{{ outcome_chart(record, outcome, today) }}{% endfor %}"
         "{{ change_chart(groups) if groups is defined else '' }}|{{ outcome_measure(record, cycle.plan.outcomes[0])"
         ".latest }}\n")
-    environment.cache_clear()
-    try:
-        text = record_report(book, record, "plan", "html", today)
-    finally:
-        environment.cache_clear()
-    assert text.count("<svg ") == 2 and text.endswith("|7 of 10\n")
+    text = on(run, TODAY, "report", "ot-18")
+    assert text.count("<svg ") == 1 and text.endswith("|84 months\n")
 
 
 STARTUP_PROBE = """
@@ -294,7 +287,7 @@ from sendcli.store.records import read_record
 from sendcli.documents.reporting import record_report
 book = open_casebook(None, Path(sys.argv[1]))
 today = date(2026, 11, 28)
-for record_id in ("ae-16", "kt-12", "lp-09"):
+for record_id in ("ae-16", "kt-12", "lp-09", "is-23"):
     for template in ("plan", "parent"):
         record_report(book, read_record(book, record_id, today).data, template, "html", today)
 print(sorted(name for name in sys.modules if name.split(".")[0] in ("leather", "xml")

@@ -143,7 +143,8 @@ def measure_chart(series, label: str = "", until: date | None = None) -> str:
     unit = measure.unit
     axis_name = _short(unit or measure.name, 32)
 
-    days = [measure.baseline_date, *(reading.day for reading in readings)]
+    # Up to a date (the review's, or today for a plan): the axis runs to it, so a gap in readings shows.
+    days = [measure.baseline_date, *(reading.day for reading in readings), *([until] if until else [])]
     x_scale = _MonthScale(min(days), max(days))
     values = [measure.baseline, measure.target, *(reading.value for reading in readings)]
     low, high = min(values), max(values)

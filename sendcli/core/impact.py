@@ -7,7 +7,8 @@ and to closed), ``plan.agreed`` and ``plan.review_date``; of each outcome: ``id`
 ``carried_from``, ``measure``, ``readings``; of each provision: ``id``, ``kind``, ``staff``,
 ``programme``, ``local_offer``, ``outcomes``, ``ended``, ``carried_from`` and what
 :mod:`sendcli.core.costs` reads to cost it (``cost``, ``minutes_per_week``, ``frequency``,
-``group_size``). A cache of those fields alone gives the same report.
+``group_size``). The summary cache keeps those fields of each record (``sendcli.core.views``,
+``VIEW_FIELDS``) and runs this module on them.
 
 The rules (docs/rules.md, "Evidence of impact"):
 
@@ -37,18 +38,6 @@ from decimal import Decimal
 
 from sendcli.core.measures import Measure, Reading, as_written, carried_chain, outcome_series
 from sendcli.core.reports import SMALL_NUMBER, running_span
-
-#: Every field impact reads, in the shape of a record: ``True`` keeps a field whole, a mapping the
-#: fields kept of a mapping, a one-item list the fields kept of each item of a list. A cache that
-#: keeps these of each record gives the same report (tests/test_impact.py checks).
-IMPACT_FIELDS: dict = {
-    "id": True,
-    "child": {"name": True},
-    "needs": {"primary": True},
-    "cycles": [{"number": True, "stage": True, "opened": True, "history": [{"date": True, "stage": True}],
-                "plan": {"agreed": True, "review_date": True, "provision": True,
-                         "outcomes": [{"id": True, "carried_from": True, "measure": True, "readings": True}]}}],
-}
 
 GROUPINGS = ("programme", "kind", "staff", "need")
 #: What a provision or a record shows where the field it is grouped by is not recorded.

@@ -292,6 +292,9 @@ def environment(output_format: str, casebook_root: Path | None):
         env = BoundedSandbox(autoescape=False, finalize=markdown_escape, **options)
     env.filters.update(_filters())
     env.globals.update(_globals())
+    from sendcli.documents.template_cache import bytecode_cache
+
+    env.bytecode_cache = bytecode_cache(env)  # compiled once, kept privately between runs
     return env
 
 

@@ -115,6 +115,17 @@ cycles:
   - number: 1
     stage: do
 """,
+    "punctuation that is no anchor or tag": """\
+schema_version: 1
+status: sen-support
+views:
+  - {date: 2026-09-27, from: child, text: "I can do my number bonds now!"}
+  - {date: 2026-09-28, from: parent, text: "Maths & reading * 2, then <3"}
+cycles:
+  - number: 1
+    stage: do
+    do: {log: [{date: 2026-10-01, by: Test SENCO, text: Great work!}]}
+""",
     "last line without a break": "schema_version: 1\nstatus: sen-support\ncycles:\n  - number: 1\n    stage: do",
 }
 
@@ -170,6 +181,11 @@ def test_an_ordinary_edit_is_narrowed_and_an_odd_one_is_not():
         assert _edited_in_place(LAYOUTS[layout], EDITS["set inside the first item"],
                                 _round_trip_for(LAYOUTS[layout])) is None, layout
     assert _edited_in_place(plain, EDITS["add a field the file lacks, at the top"], handler) is None
+    # "now!" ends a sentence; "Maths & reading" could be an anchor as far as a glance can tell.
+    punctuated = LAYOUTS["punctuation that is no anchor or tag"]
+    assert _edited_in_place(punctuated.replace("Maths & reading * 2", "Maths and reading"),
+                            EDITS["set inside the first item"], _round_trip_for(punctuated)) is not None
+    assert _edited_in_place(punctuated, EDITS["set inside the first item"], _round_trip_for(punctuated)) is None
 
 
 def test_narrowing_only_reads_the_part_it_edits(monkeypatch):

@@ -227,9 +227,10 @@ def _round_trip(handler, text: str, edits) -> str:
 
 #: A top-level key, written plainly, at the start of a line.
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]|\n|\Z)")
-#: Characters that tie one part of a file to another (anchors, aliases) or ask for
-#: a tag or a merge: a part read alone could mean something else.
-_NOT_ALONE = re.compile(r"[&*!\t]|<<")
+#: What ties one part of a file to another (an anchor, an alias) or asks for a tag
+#: or a merge: a part read alone could mean something else. Each can only start a
+#: node (after a space, a line's start or ``[{,:``); a "!" ending a sentence cannot.
+_NOT_ALONE = re.compile(r"(?:^|[\s\[{,:])[&*!]|<<|\t")
 
 
 def _edited_in_place(text: str, edits, handler) -> str | None:

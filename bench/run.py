@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                           *((label, figure) for label, _, figure, _ in one_record)):
         if figure is not None and figure.failed is not None:
             notes.append(f"{label}: exit {figure.failed.returncode}: {last_line(figure.failed.stderr)}")
-    for label, count, r, why in renders:
+    for label, count, r, why, _bar in renders:
         if r is not None and r.returncode:
             notes.append(f"{label}: exit {r.returncode}: {last_line(r.stderr)}")
         if why:

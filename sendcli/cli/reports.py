@@ -217,7 +217,15 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
     redact = redaction(book.settings, redact)
     unreadable: list[Unreadable] = []
     records = view_records(book.root, as_of, book.settings, unreadable, redact, use_cache=not no_cache)
-    text = make(book, as_of, records, redact)
+    import gc
+
+    # The collector paused while the rows pile up: they are no garbage, and each collection would
+    # walk all of them again (about a fifth of a warm provision map over 5,000 records).
+    gc.disable()
+    try:
+        text = make(book, as_of, records, redact)
+    finally:
+        gc.enable()
     _write(text, output, book.root)
     for item in unreadable:
         sys.stderr.write(f"sendcli: unreadable: {printable(item.path)}:{printable(item.message)}\n")

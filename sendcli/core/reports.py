@@ -283,14 +283,21 @@ def school_year_start(on: date) -> date:
     return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
 
 
-def running_span(cycle: dict, provision: dict) -> tuple[date, date | None] | None:
-    """When a provision runs: from its cycle's move to do until its ``ended`` date or its cycle's
-    close (None: still running). None where the cycle never reached do, so nothing ran."""
-    moves = {}
+def cycle_moves(cycle: dict) -> dict:
+    """The day of each stage's first move in the cycle's history (``{"do": date, ...}``)."""
+    moves: dict = {}
     for entry in cycle.get("history") or []:
         day = parse_iso_date(entry.get("date"))
         if day is not None:
             moves.setdefault(entry.get("stage"), day)
+    return moves
+
+
+def running_span(cycle: dict, provision: dict, moves: dict | None = None) -> tuple[date, date | None] | None:
+    """When a provision runs: from its cycle's move to do until its ``ended`` date or its cycle's
+    close (None: still running). None where the cycle never reached do, so nothing ran.
+    ``moves``: :func:`cycle_moves` of the cycle, where the caller has them already."""
+    moves = cycle_moves(cycle) if moves is None else moves
     start = moves.get("do")
     if start is None:
         return None
@@ -311,8 +318,10 @@ def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
     for record in records:
         running = []
         for cycle in record.get("cycles") or []:
-            for item in (cycle.get("plan") or {}).get("provision") or []:
-                span = running_span(cycle, item)
+            provision = (cycle.get("plan") or {}).get("provision") or []
+            moves = cycle_moves(cycle) if provision else {}  # once a cycle, not once a provision
+            for item in provision:
+                span = running_span(cycle, item, moves)
                 if span is not None and span[0] <= period_to and (span[1] is None or span[1] >= period_from):
                     running.append((cycle, item))
         carried_on = {item.get("carried_from") for _, item in running}

@@ -282,7 +282,7 @@ def _decoded(entry: tuple, want_deadlines: bool, want_extracts: bool = False, re
     again. So is a row without the extract a view wants (stored by ``check``).
     """
     try:
-        problems = json.loads(entry[6])
+        problems = [] if entry[6] == "[]" else json.loads(entry[6])  # most records: no problem
         deadlines = json.loads(entry[7]) if want_deadlines and entry[7] is not None else None
         if not isinstance(problems, list) or not all(map(_is_stored_problem, problems)):
             return None

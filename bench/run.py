@@ -346,12 +346,12 @@ def main(argv: list[str] | None = None) -> int:
             ["set"])
         one("cycle advance ID", "write", advances, lambda rid: [sendcli, "cycle", "advance", rid],
             ["cycle", "advance"])
-        one("report ID (pdf)", "file", reads,
+        one("report ID (pdf)", "file", notes_ok,
             lambda rid: [sendcli, "report", rid, "--format", "pdf", "--output", str(outputs / f"{rid}.pdf")],
             ["report"], "pdf")
         one("export ID", "file", reads,
             lambda rid: [sendcli, "export", rid, "--output", str(outputs / f"export-{rid}")], ["export"])
-        one("pack ehc-request ID", "file", reads,
+        one("pack ehc-request ID", "file", notes_ok,
             lambda rid: [sendcli, "pack", "ehc-request", rid, "--output", str(outputs / f"pack-{rid}")],
             ["pack", "ehc-request"])
     finally:

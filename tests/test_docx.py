@@ -25,10 +25,11 @@ GOLDEN = REPO / "tests" / "data" / "golden" / "docx"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest tests/test_docx.py, then review the diff
 
 # Ava: every template; Leo: a young person (the summary speaks to him); Theo: three cycles, the last reviewed;
-# Rosa: an EHC plan (the support plan alongside it).
+# Rosa: an EHC plan (the support plan alongside it); Omar: a reading age measured over a term (its numbers).
 PER_CHILD = [(record, template) for record, templates in (
     ("ae-16", ("plan", "review", "parent", "profile", "chronology", "ehc-request")),
-    ("lp-09", ("plan", "parent", "profile")), ("ts-20", ("review", "ehc-request")), ("rm-15", ("plan", "parent")))
+    ("lp-09", ("plan", "parent", "profile")), ("ts-20", ("review", "ehc-request")), ("rm-15", ("plan", "parent")),
+    ("ot-18", ("plan", "parent")))
     for template in templates]
 
 

@@ -215,6 +215,12 @@ def cycle_review(ctx: typer.Context, record_id: str = RECORD_ID,
     the review's day or since the cycle entered review) (CoP 6.54); where
     they could not be reached, --without-family "REASON" passes that part.
 
+    A measured outcome's readings suggest a rating from its target
+    (reached: achieved; better than the baseline: partly-achieved; else
+    not-achieved): a refusal for a missing rating shows the suggestion with
+    the numbers, and a rating the readings disagree with is written as
+    given, with a warning. The rating is always yours.
+
     continue (and request-ehc-assessment) opens the next cycle on the
     review's date straight in stage do, carrying the outcomes not achieved
     and the provision not ended (--end) with new IDs: give its review date

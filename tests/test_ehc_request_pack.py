@@ -17,10 +17,14 @@ def test_the_report_tells_the_graduated_approach_so_far(example_casebook, run):
     assert "Speech, language and communication needs" in text
     assert "### Cycle 1: 12 January 2026 to 8 July 2026" in text
     assert "| o1 |" in text and "**Partly achieved**" in text and "**Achieved**" in text
-    assert "| 40 | £220.00 | o1 |" in text, "provision with its time and cost"
+    # Its cost for the cycle, and for a year: £220 for the 161 days from 28 January to 8 July
+    # (the plan's agreement to its review) is 220 x 365 / 161 = £498.76.
+    assert "| 40 | £220.00 | £498.76 | o1 |" in text, "provision with its time, cost and yearly cost"
+    # The cycle still running: £90 for the 51 days from 30 September to 20 November is £644.12 a year.
+    assert "(TA, 30 minutes a week): £644.12 a year" in text
     assert "Decision at the review: Continue" in text
     assert "### Cycle 2, running since 10 September 2026" in text
-    assert "(TA, 60 minutes a week)\n" in text
+    assert "(TA, 60 minutes a week): £1,288.24 a year\n" in text  # 180 x 365 / 51 days
     assert "Example NHS Speech and Language Therapy (speech-therapist)" in text
     assert "Evidence in the record comes from: class-teacher, speech-therapist, TA." in text
     html = run("report", "ae-16", "--template", "ehc-request").stdout
@@ -59,6 +63,7 @@ def test_the_pack_holds_each_reviewed_cycle_the_chronology_and_the_provision_his
     assert [(row["cycle"], row["provision"]) for row in rows] == [("1", "p1"), ("1", "p2"), ("2", "p1"), ("2", "p2"),
                                                                   ("2", "p3")]
     assert rows[0]["started"] == "2026-01-28" and rows[0]["ended"] == "2026-07-08" and rows[0]["cost"] == "220.0"
+    assert rows[0]["yearly_cost"] == "498.76"  # 220 x 365 / 161 days, as in the report
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {entry["name"] for entry in manifest["files"]} == set(names) - {"manifest.json"}
     for entry in manifest["files"]:

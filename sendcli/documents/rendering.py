@@ -480,4 +480,15 @@ def record_context(record: dict, today: date, settings: dict, services: dict[str
         "plan_title": "Support plan alongside the EHC plan" if where.ehc_plan else "SEN support plan",
         "plan_name": "support plan alongside the EHC plan" if where.ehc_plan else "SEN support plan",
         "senco": settings.get("senco") or {},
+        "yearly_costs": yearly_costs(record, settings),
     }
+
+
+def yearly_costs(record: dict, settings: dict) -> dict[int, dict[str, float | None]]:
+    """Each provision's cost for a school year (sendcli.core.costs), by cycle number and provision ID."""
+    from sendcli.core.costs import CostSettings, yearly_cost
+
+    costs = CostSettings.from_settings(settings)
+    return {cycle.get("number"): {item.get("id"): yearly_cost(item, cycle, costs)
+                                  for item in (cycle.get("plan") or {}).get("provision") or []}
+            for cycle in record.get("cycles") or []}

@@ -21,7 +21,8 @@ from sendcli.errors import SendcliError
 from sendcli.exchange.exporting import MANIFEST, manifest, render_chronology
 
 PROVISION_HISTORY_COLUMNS = ("cycle", "provision", "kind", "text", "staff", "frequency", "minutes_per_week",
-                             "cost", "outcomes", "started", "ended", "local_offer", "carried_from")
+                             "cost", "outcomes", "started", "ended", "local_offer", "carried_from", "yearly_cost",
+                             "programme", "group_size")
 
 
 def ehc_request_pack(book: Casebook, record_id: str, today: date) -> dict[str, bytes]:
@@ -50,16 +51,19 @@ def ehc_request_pack(book: Casebook, record_id: str, today: date) -> dict[str, b
     if not any(cycle.get("review") for cycle in cycles):
         notes.append("no cycle has been reviewed yet: the pack holds no reviewed plan")
     files[f"{record_id}.chronology.html"] = render_chronology(book, record, chronology(record), "html", today)
-    files[f"{record_id}.provision-history.csv"] = provision_history_csv(record)
+    files[f"{record_id}.provision-history.csv"] = provision_history_csv(record, book.settings)
     files[MANIFEST] = manifest(record_id, book.settings.get("name", ""), today, files, notes,
                                purpose="evidence for an EHC needs assessment request")
     return files
 
 
-def provision_history_csv(record: dict) -> bytes:
-    """Every provision of every cycle, oldest first, with when it started and ended and its cost."""
+def provision_history_csv(record: dict, settings: dict | None = None) -> bytes:
+    """Every provision of every cycle, oldest first, with when it started and ended, its cost and its
+    cost for a school year (sendcli.core.costs, from the casebook's ``settings``)."""
+    from sendcli.core.costs import CostSettings, yearly_cost
     from sendcli.documents.output import csv_text
 
+    costs = CostSettings.from_settings(settings or {})
     rows = []
     for cycle in record.get("cycles") or []:
         started = next((entry.get("date") for entry in cycle.get("history") or [] if entry.get("stage") == "do"),
@@ -70,9 +74,14 @@ def provision_history_csv(record: dict) -> bytes:
             rows.append([cycle.get("number"), item.get("id"), item.get("kind"), item.get("text"), item.get("staff"),
                          item.get("frequency"), item.get("minutes_per_week"), item.get("cost"),
                          " ".join(item.get("outcomes") or []), started, item.get("ended") or closed,
-                         item.get("local_offer"), item.get("carried_from")])
+                         item.get("local_offer"), item.get("carried_from"), _pence(yearly_cost(item, cycle, costs)),
+                         item.get("programme"), item.get("group_size")])
     text = csv_text(PROVISION_HISTORY_COLUMNS, ([_cell(value) for value in row] for row in rows))
     return text.encode("utf-8")
+
+
+def _pence(amount: float | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
 
 
 def _cell(value: object) -> object:

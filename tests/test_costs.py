@@ -30,6 +30,8 @@ CYCLE = {"number": 1, "opened": "2026-09-10", "stage": "do",
     ({"minutes_per_week": 60, "staff": "TA"}, RATES, 565.50),
     # The same shared by 4: 565.50 / 4 = 141.375, to the penny half up: £141.38.
     ({"minutes_per_week": 60, "staff": "TA", "group_size": 4}, RATES, 141.38),
+    # The README's example: 50 min x 14.5 x 39 / 60 = 471.25, shared by 4 = 117.8125: £117.81.
+    ({"minutes_per_week": 50, "staff": "TA", "group_size": 4}, RATES, 117.81),
     # 50 min x 14.5 x 39 / 60 = 471.25, shared by 3 = 157.0833...: £157.08.
     ({"minutes_per_week": 50, "staff": "TA", "group_size": 3}, RATES, 157.08),
     # 45 / 60 x 14.5 x 39 = 424.125 exactly: half up gives £424.13 (rounding half to even would give .12).
@@ -275,3 +277,28 @@ def test_a_bad_cost_setting_is_an_error_with_its_line(casebook, run, setting, wo
     result = run("check")
     assert result.exit_code == 1
     assert f"sendcli.yaml:{line}" in result.stdout + result.stderr and words in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("group_size", "0", "group_size"),
+    ("group_size", "2.5", "group_size"),
+    ("programme", '"Talk\\nBoost"', "programme"),
+])
+def test_check_refuses_a_group_of_none_or_a_programme_of_two_lines(example_casebook, run, field, value, words):
+    path = example_casebook / "records" / "ae-16.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at_line = next(i for i, line in enumerate(lines) if line.strip() == "minutes_per_week: 40")
+    lines.insert(at_line + 1, f"          {field}: {value}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run("check", "records/ae-16.yaml")
+    assert result.exit_code == 1
+    assert f"records/ae-16.yaml:{at_line + 2}:" in result.stdout and words in result.stdout
+
+
+def test_a_group_and_a_programme_pass_check(example_casebook, run):
+    path = example_casebook / "records" / "ae-16.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "          minutes_per_week: 40\n",
+        "          minutes_per_week: 40\n          group_size: 3\n          programme: Speech sounds\n", 1)
+    path.write_text(text, encoding="utf-8")
+    assert run("check", "records/ae-16.yaml").exit_code == 0

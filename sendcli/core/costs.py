@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 from sendcli.core.dates import parse_iso_date
 
@@ -46,6 +45,19 @@ class CostSettings:
     school_weeks: int = 39
     #: The first £6,000 of additional support a mainstream school meets from its notional SEN budget.
     notional_threshold: Decimal = Decimal(6000)
+    #: staff text → its rate, filled as provision is costed: a casebook names the same few staff
+    #: thousands of times.
+    _rate_by_staff: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def rate_for(self, staff: object) -> Decimal | None:
+        """:func:`staff_rate` of ``staff`` under these rates."""
+        if not isinstance(staff, str):
+            return None
+        try:
+            return self._rate_by_staff[staff]
+        except KeyError:
+            rate = self._rate_by_staff[staff] = staff_rate(staff, self.staff_rates)
+            return rate
 
     @classmethod
     def from_settings(cls, settings: Mapping) -> CostSettings:
@@ -95,13 +107,8 @@ def staff_rate(staff: str | None, rates: Mapping[str, Decimal]) -> Decimal | Non
     it ("class teacher" before "teacher"). None when no rate word is named."""
     if not staff or not rates:
         return None
-    return _rate_of(_folded(staff), tuple(rates.items()))
-
-
-@lru_cache(maxsize=4096)
-def _rate_of(text: str, rates: tuple[tuple[str, Decimal], ...]) -> Decimal | None:
-    # Cached: a casebook names the same few staff thousands of times.
-    folded = {_folded(word): rate for word, rate in rates}
+    text = _folded(staff)
+    folded = {_folded(word): rate for word, rate in rates.items()}
     whole = folded.get(text)
     if whole is not None:
         return whole
@@ -140,31 +147,39 @@ def _number(value: object) -> Decimal | None:
     return amount if amount.is_finite() and amount >= 0 else None
 
 
-def yearly_cost_exact(provision: Mapping, cycle: Mapping, settings: CostSettings) -> Decimal | None:
-    """:func:`yearly_cost` unrounded, for sums that round once."""
-    cost = _number(provision.get("cost"))
+#: Not given: worked out from the provision or its cycle.
+_ASK: object = object()
+
+
+def yearly_cost_exact(provision: Mapping, cycle: Mapping, settings: CostSettings, *,
+                      minutes: object = _ASK, days: object = _ASK) -> Decimal | None:
+    """:func:`yearly_cost` unrounded, for sums that round once. ``minutes`` (the provision's
+    :func:`weekly_minutes`) and ``days`` (its cycle's :func:`planned_days`) may be given where the
+    caller has them already."""
     if provision.get("cost") is not None:
-        days = planned_days(cycle)
-        if cost is None or days is None:
+        cost = _number(provision.get("cost"))
+        cycle_days = planned_days(cycle) if days is _ASK else days
+        if cost is None or not isinstance(cycle_days, int):
             return None
-        return cost * DAYS_IN_YEAR / days
-    minutes = weekly_minutes(provision)
-    if minutes is None:
+        return cost * DAYS_IN_YEAR / cycle_days
+    weekly = weekly_minutes(provision) if minutes is _ASK else minutes
+    if not isinstance(weekly, int):
         return None
-    if minutes == 0:
+    if weekly == 0:
         return Decimal(0)
-    rate = staff_rate(provision.get("staff"), settings.staff_rates)
+    rate = settings.rate_for(provision.get("staff"))
     if rate is None:
         return None
     group = provision.get("group_size")
     group_size = group if isinstance(group, int) and not isinstance(group, bool) and group >= 1 else 1
-    return Decimal(minutes) / 60 * rate * settings.school_weeks / group_size
+    return Decimal(weekly) / 60 * rate * settings.school_weeks / group_size
 
 
-def yearly_cost(provision: Mapping, cycle: Mapping, settings: CostSettings) -> float | None:
+def yearly_cost(provision: Mapping, cycle: Mapping, settings: CostSettings, *,
+                minutes: object = _ASK, days: object = _ASK) -> float | None:
     """GBP for a school year, rounded to the penny; None when it cannot be costed (a ``cost`` whose
     cycle has no planned length; no minutes; no rate for its staff)."""
-    return as_money(yearly_cost_exact(provision, cycle, settings))
+    return as_money(yearly_cost_exact(provision, cycle, settings, minutes=minutes, days=days))
 
 
 def total(amounts: Iterable[Decimal | None]) -> Decimal:
@@ -175,4 +190,5 @@ def total(amounts: Iterable[Decimal | None]) -> Decimal:
 def above_threshold(yearly_total: Decimal | float, settings: CostSettings) -> bool:
     """Whether a child's yearly total passes the notional threshold: the point past which a
     mainstream school may ask the local authority for top-up funding."""
-    return pence(Decimal(str(yearly_total))) > settings.notional_threshold
+    amount = yearly_total if isinstance(yearly_total, Decimal) else Decimal(round(yearly_total * 100)) / 100
+    return pence(amount) > settings.notional_threshold

@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from decimal import Decimal
-
 from sendcli.core import codes
-from sendcli.core.costs import CostSettings, above_threshold, programme_of, weekly_minutes, yearly_cost
-from sendcli.core.costs import total as money_total
+from sendcli.core.costs import (
+    CostSettings, pence, planned_days, programme_of, weekly_minutes, yearly_cost,
+)
 from sendcli.core.dates import parse_iso_date
 
 #: docs/rules.md: "stats never shows a count under 5 (shown as <5)".
@@ -316,6 +315,7 @@ def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
     costs = costs or CostSettings()
     rows = []
     for record in records:
+        planned: dict[int, int | None] = {}  # this record's cycles' planned days, worked out once a cycle
         running = []
         for cycle in record.get("cycles") or []:
             provision = (cycle.get("plan") or {}).get("provision") or []
@@ -328,17 +328,21 @@ def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
         for cycle, item in running:
             if f"{cycle['number']}/{item['id']}" in carried_on:
                 continue
+            minutes = weekly_minutes(item)
+            if item.get("cost") is not None and cycle["number"] not in planned:
+                planned[cycle["number"]] = planned_days(cycle)
             rows.append(ProvisionRow(record["id"], record["child"]["name"], cycle["number"], item["id"],
                                      item.get("kind") or "other", item["text"], item.get("staff") or "—",
-                                     item.get("frequency") or "", weekly_minutes(item), item.get("cost"),
-                                     item.get("local_offer"), yearly_cost(item, cycle, costs), programme_of(item),
-                                     item.get("group_size")))
+                                     item.get("frequency") or "", minutes, item.get("cost"), item.get("local_offer"),
+                                     yearly_cost(item, cycle, costs, minutes=minutes, days=planned.get(cycle["number"])),
+                                     programme_of(item), item.get("group_size")))
     return sorted(rows, key=lambda r: (r.kind, r.staff, r.record, r.provision))
 
 
 def _yearly_sum(rows: Iterable[ProvisionRow]) -> float:
-    # The rows' amounts as shown (each to the penny), added exactly: the total is the sum a reader checks.
-    return float(money_total(Decimal(str(r.yearly_cost)) for r in rows if r.yearly_cost is not None))
+    # The rows' amounts as shown (each to the penny), added exactly in whole pence: the total is the
+    # sum a reader checks, with no floating-point drift.
+    return sum(round(r.yearly_cost * 100) for r in rows if r.yearly_cost is not None) / 100
 
 
 def _totals(label: str, group: list[ProvisionRow]) -> Totals:
@@ -357,6 +361,11 @@ def grand_total(rows: list[ProvisionRow]) -> Totals:
     return _totals("total", rows)
 
 
+def pence_of(amount) -> int:
+    """An amount of pounds as whole pence."""
+    return int(pence(amount) * 100)
+
+
 def children_costs(rows: Iterable[ProvisionRow], costs: CostSettings | None = None) -> list[ChildCost]:
     """Each child's yearly total over their rows in the period, by record ID: the yearly rate of the
     provision that ran, whether it ran all the period or part of it."""
@@ -364,11 +373,13 @@ def children_costs(rows: Iterable[ProvisionRow], costs: CostSettings | None = No
     by_child: dict[str, list[ProvisionRow]] = {}
     for row in rows:
         by_child.setdefault(row.record, []).append(row)
+    threshold = pence_of(costs.notional_threshold)
     children = []
     for record_id, group in sorted(by_child.items()):
-        amount = _yearly_sum(group)
-        children.append(ChildCost(record_id, group[0].name, amount, above_threshold(amount, costs),
-                                  sum(1 for r in group if r.yearly_cost is None)))
+        known = [round(r.yearly_cost * 100) for r in group if r.yearly_cost is not None]  # whole pence
+        amount = sum(known)
+        children.append(ChildCost(record_id, group[0].name, amount / 100, amount > threshold,
+                                  len(group) - len(known)))
     return children
 
 

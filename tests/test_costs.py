@@ -257,6 +257,7 @@ def test_provision_map_html_is_a_costed_map_to_attach_to_a_request(costed, run):
     assert "£6,716.85" in html and "above the threshold" in html and "£6,000.00 a year" in html
     assert "£141.38" in html and "not costed" in html and "£6,858.23" in html
     assert "How costs were worked out" in html and "teacher: £38.00 an hour" in html
+    assert "a group of 4" in html and "programme: Precision teaching" in html
     redacted = run("provision-map", "--format", "html", "--redact", env=at("2026-11-28")).stdout
     assert "Ann Example" not in redacted and "£6,716.85" in redacted
 

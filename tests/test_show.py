@@ -39,3 +39,10 @@ def test_show_a_plan_made_before_the_casebook(casebook, run):
     assert run("ehc", "existing", "cd-14", "--issued", "2023-06-01", "--last-review", "2026-06-10").exit_code == 0
     text = " ".join(run("show", "cd-14").stdout.split())
     assert "EHC: existing plan 1 June 2023 · last reviewed 10 June 2026 · next annual review by" in text
+
+
+def test_show_prints_emoji_codes_in_a_record_as_the_text_they_are(example_casebook, run):
+    """Text from a record is data: ":smile:" stays those seven characters, as "[bold]" does."""
+    assert run("set", "ae-16", "needs.summary", "Says :smile: and [bold]hi[/bold] at drop-off").exit_code == 0
+    text = run("show", "ae-16").stdout
+    assert "Says :smile: and [bold]hi[/bold] at drop-off" in text and "\U0001f604" not in text

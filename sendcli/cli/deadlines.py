@@ -116,7 +116,7 @@ def _print_table(report) -> None:
             f"\n[italic]exception: {escape(printable(item.exception))}[/italic]" if item.exception else "")
         table.add_row(item.due.isoformat(), f"{item.days_left(report.as_of):+d}",
                       f"[{colours[status]}]{status}[/]", who, item.kind, detail)
-    Console(highlight=False).print(table)
+    Console(highlight=False, emoji=False).print(table)  # ":smile:" in a record is text, never an emoji
 
 
 # -- ehc ----------------------------------------------------------------------------------

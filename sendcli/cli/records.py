@@ -239,7 +239,8 @@ def _print_record(record: dict, as_of: date, warnings: list[str], ehc_line: str 
         reaches the terminal as anything but visible text."""
         return escape_markup(printable(text, keep_newlines))
 
-    console = Console(highlight=False)
+    # emoji=False: ":smile:" in a record is text, as markup is (and rich then needs no emoji table, ~2 ms).
+    console = Console(highlight=False, emoji=False)
     child = record["child"]
     status = record["status"]
     name = escape(child["name"])

@@ -376,7 +376,7 @@ def test_charts_of_measured_outcomes_are_drawn_in_the_pdf(example_casebook, run,
     as drawings, with their numbers' table as text, on A4 pages: Omar's reading age (ot-18 in the
     example casebook, made by commands), and for the review, his plan reviewed on 5 February."""
     from sendcli.core.dates import parse_iso_date
-    from sendcli.documents.pdf import record_pdf
+    from sendcli.documents.reporting import record_report
     from sendcli.store.casebook import open_casebook
     from sendcli.store.records import read_record
 
@@ -388,7 +388,7 @@ def test_charts_of_measured_outcomes_are_drawn_in_the_pdf(example_casebook, run,
         assert reviewed.exit_code == 0, reviewed.stderr
     book = open_casebook(None, example_casebook)
     today = parse_iso_date(day)
-    pdf = record_pdf(book, read_record(book, "ot-18", today).data, template, today)
+    pdf = record_report(book, read_record(book, "ot-18", today).data, template, "pdf", today)
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert "reading age" in text and "20 November 2026" in text  # the chart's title and its numbers' table

@@ -16,7 +16,6 @@ the school's name in the page margins), the same CSS a browser prints from.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 
 from sendcli.errors import SendcliError
@@ -81,7 +80,8 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     ever read except ``data:``. Raises :class:`PdfUnavailable` when WeasyPrint
     or Pango is missing, :class:`PdfProblem` when the layout fails or passes
     :data:`PDF_SECONDS`, :data:`PDF_MAX_PAGES` or :data:`PDF_MAX_BYTES`.
-    For ``passports`` and packs as much as for ``report``.
+    For ``passports`` and packs as much as for ``report`` (one child's report as a PDF:
+    ``sendcli.documents.reporting.record_report(..., "pdf", ...)``).
     """
     from sendcli.documents.rendering import RENDER_MAX_EXTRA_MEMORY, _bounded_memory, _bounded_time, _TemplateBomb
 
@@ -104,11 +104,3 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     if len(pdf) > PDF_MAX_BYTES:
         raise PdfProblem(f"the PDF was refused: it passed {PDF_MAX_BYTES // (1024 * 1024)} MB")
     return pdf
-
-
-def record_pdf(casebook, record: dict, template: str, today: date, redacted: bool = False,
-               archive: bool = False) -> bytes:
-    """One child's report as a PDF: the template's HTML (the casebook's own first), laid out."""
-    from sendcli.documents.reporting import record_report
-
-    return record_report(casebook, record, template, "pdf", today, redacted, archive)

@@ -364,3 +364,12 @@ def test_a_damaged_extract_is_read_again(book, run, reads, damage, same_everywhe
     run("provision-map", "--format", "json", "--from", "2020-09-01")
     assert reads == []  # stored again: the next run is warm
     same_everywhere()
+
+
+def test_extracts_fetched_a_batch_at_a_time_say_the_same(book, run, reads, monkeypatch, same_everywhere):
+    monkeypatch.setattr(summaries, "EXTRACT_BATCH", 3)  # 31 readable records: eleven batches
+    first = run("provision-map", "--format", "json", "--from", "2020-09-01")
+    reads.clear()
+    again = run("provision-map", "--format", "json", "--from", "2020-09-01")
+    assert reads == [] and again.stdout == first.stdout
+    same_everywhere()

@@ -62,6 +62,8 @@ RACY_NS = 2_000_000_000
 PARALLEL_MIN = 200
 #: Rows written per transaction.
 BATCH = 500
+#: Extracts fetched per query (at most this many held at once).
+EXTRACT_BATCH = 400
 
 
 @dataclass(frozen=True)
@@ -220,10 +222,16 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
     index.clear()
 
     results = _read_all(misses, job)
+    # The extracts of the hits, fetched a batch at a time as the scan reaches them (never all
+    # at once: at 25,000 records they are about 90 MB of text).
+    extracts = _Extracts(cache, [(relative, key) for _, _, relative, key, entry in plan
+                                 if entry is not None and entry[9]]) if cache and want_extracts else None
     try:
         pending: list[tuple] = []
         for path, display, relative, key, entry in plan:
             if entry is not None:
+                if extracts is not None:
+                    entry = (*entry[:9], extracts.take(relative))
                 stored = _decoded(entry, want_deadlines, want_extracts, relative)
                 if stored is not None:
                     yield _summary(display, *stored)
@@ -605,12 +613,13 @@ class _Cache:
 
     def _read_rows(self, want_deadlines: bool, want_extracts: bool = False) -> dict[str, tuple]:
         """Every row by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems,
-        deadlines, deadlines_failed, extract)``, the deadlines and the extract only if wanted (else
-        None). One query: a row a query cost more than the rest of a warm run."""
+        deadlines, deadlines_failed, has_extract)``, the deadlines only if wanted (else None); the
+        extracts themselves are fetched as the scan reaches them (:class:`_Extracts`). One query:
+        a row a query cost more than the rest of a warm run."""
         rows = self.connection.execute(
             "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems, "
             f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed, "
-            f"{'extract' if want_extracts else 'NULL'} FROM summaries")
+            f"{'extract IS NOT NULL' if want_extracts else '0'} FROM summaries")
         return {row[0]: row[1:] for row in rows}
 
     def store(self, rows: list[tuple]) -> None:
@@ -649,6 +658,35 @@ class _Cache:
             self.connection.close()
         except Exception:  # noqa: BLE001 - closing a cache must never fail a run
             pass
+
+
+class _Extracts:
+    """The stored extracts of ``wanted`` (``(path, stat key)`` in the scan's order), fetched
+    :data:`EXTRACT_BATCH` at a time, each only while its row still has the stat key planned with."""
+
+    def __init__(self, cache: _Cache, wanted: list[tuple[str, tuple | None]]) -> None:
+        self.cache, self.wanted, self.next, self.fetched = cache, wanted, 0, {}
+
+    def take(self, path: str) -> str | None:
+        if path not in self.fetched and self.next < len(self.wanted):
+            self._fetch()
+        return self.fetched.pop(path, None)
+
+    def _fetch(self) -> None:
+        import sqlite3
+
+        batch = self.wanted[self.next:self.next + EXTRACT_BATCH]
+        self.next += len(batch)
+        keys = dict(batch)
+        try:
+            rows = self.cache.connection.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, inode, extract FROM summaries WHERE path IN "
+                f"({','.join('?' * len(batch))})", [path for path, _ in batch]).fetchall()
+        except sqlite3.Error:
+            return  # a damaged page: these files are read again
+        for path, *key, extract in rows:
+            if tuple(key) == keys.get(path):
+                self.fetched[path] = extract
 
 
 def _has_errors(problems: list) -> bool:

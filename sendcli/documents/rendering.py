@@ -397,6 +397,10 @@ def bounded_rendering(name: str):
                               f"({RENDER_MAX_EXTRA_MEMORY // (1024 * 1024)} MB)") from None
 
 
+#: Seconds between alarms once the time bound has passed (see _bounded_time).
+RENDER_ALARM_REPEAT = 0.05
+
+
 @contextmanager
 def _bounded_time(seconds: float | None = None):
     """Stop a rendering after ``seconds`` (default :data:`RENDER_SECONDS`; a timer signal; the main thread only)."""
@@ -413,7 +417,10 @@ def _bounded_time(seconds: float | None = None):
         raise _TemplateBomb(f"it ran for more than {seconds:g} seconds")
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The timer repeats: Python swallows an exception raised where it cannot
+    # propagate (a garbage-collector callback, a __del__), so a single alarm
+    # landing there would let the rendering run on unbounded.
+    signal.setitimer(signal.ITIMER_REAL, seconds, RENDER_ALARM_REPEAT)
     try:
         yield
     finally:

@@ -427,6 +427,48 @@ def add_reading(ctx: typer.Context, record_id: str = RECORD_ID,
                                                 note.strip() if note and note.strip() else None, cycle), commit)
 
 
+@add_app.command("measure")
+def add_measure(ctx: typer.Context, record_id: str = RECORD_ID,
+                outcome: str = typer.Argument(..., metavar="OUTCOME",
+                                              help="The outcome's ID (o1) in the open cycle, or the latest "
+                                                   "cycle where none is open."),
+                measure: str = typer.Option(..., "--measure", metavar="NAME",
+                                            help="What measures it: reading age, words read a minute, "
+                                                 "incidents a week."),
+                baseline: float = typer.Option(..., "--baseline", metavar="VALUE",
+                                               help="The measure now, dated --date (default today)."),
+                target: float = typer.Option(..., "--target", metavar="VALUE",
+                                             help="The measure the outcome aims for."),
+                unit: Optional[str] = typer.Option(None, "--unit", metavar="TEXT",
+                                                   help="The measure's unit: months, words, score."),
+                lower_is_better: bool = typer.Option(False, "--lower-is-better",
+                                                     help="A lower value is better (incidents a week)."),
+                cycle: Optional[int] = typer.Option(None, "--cycle", metavar="N", min=1,
+                                                    help="The cycle whose outcome it is, where not the open "
+                                                         "(or latest) one."),
+                when: Optional[str] = DATE, commit: Optional[bool] = COMMIT) -> None:
+    """Give an outcome already in a plan a measure, to start measuring it mid-term.
+
+    OUTCOME is an outcome of the open cycle in any stage (with no cycle open,
+    of the latest; --cycle N names another). The baseline is dated --date
+    (default today); readings follow with sendcli add reading, and a review
+    that carries the outcome over carries its measure. A target equal to
+    the baseline or the wrong side of it is recorded with a warning. An
+    outcome that already has a measure is refused: change one number of it
+    with sendcli set.
+
+    \b
+    Examples:
+      sendcli add measure ae-16 o1 --measure "reading age" --unit months --baseline 86 --target 96
+      sendcli add measure ae-16 o2 --measure "incidents a week" --baseline 5 --target 1 \\
+          --lower-is-better --date 2026-11-02
+    """
+    on = _on(when)
+    new_measure = _measure(measure, baseline, target, unit, lower_is_better)
+    _run(ctx, record_id, "add a measure",
+         lambda record: _workflow().add_measure(record, outcome, new_measure, on, today(), cycle), commit)
+
+
 @add_app.command("provision")
 def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
                   text: str = typer.Option(..., "--text", metavar="T", help="What the support is."),

@@ -374,6 +374,8 @@ def set_field(record: dict, request: SetRequest) -> Change | Refusal:
     if isinstance(located, Refusal):
         return located
     path, current = located
+    if (unmeasured := _unmeasured_outcome(record, path)) is not None:
+        return unmeasured
     warnings = _agreed_plan_warning(record, path)
     if request.add:
         if isinstance(current, list) and request.value in current:
@@ -389,6 +391,21 @@ def set_field(record: dict, request: SetRequest) -> Change | Refusal:
     if current == request.value or (isinstance(request.value, date) and parse_iso_date(current) == request.value):
         return Change([], f"{spec.text}: unchanged", warnings=warnings)
     return Change([Edit(path, request.value)], f"{spec.text} set", warnings=warnings)
+
+
+def _unmeasured_outcome(record: dict, path: tuple) -> Refusal | None:
+    """A field of a measure the outcome does not have: a measure is given whole (a baseline without a
+    target measures nothing), by ``sendcli add measure``."""
+    if len(path) != 7 or path[0] != "cycles" or path[2:4] != ("plan", "outcomes") or path[5] != "measure":
+        return None
+    cycles = record.get("cycles") or []
+    outcome = cycles[path[1]]["plan"]["outcomes"][path[4]]
+    if outcome.get("measure") is not None:
+        return None
+    cycle = "" if path[1] == len(cycles) - 1 else f" --cycle {cycles[path[1]].get('number')}"
+    return Refusal([f"outcome {outcome.get('id')} has no measure to change: give it one whole with sendcli add "
+                    f"measure {record.get('id')} {outcome.get('id')} --measure NAME --baseline V --target V"
+                    f"{cycle}"])
 
 
 def _agreed_plan_warning(record: dict, path: tuple) -> list[str]:

@@ -678,43 +678,44 @@ def add_outcome(record: dict, text: str, criteria: str | None = None, area: str 
         item["criteria"] = criteria
     warnings = []
     if measure is not None:
-        from sendcli.core.measures import as_written, number_text
-
-        item["measure"] = {"name": measure.name, **({"unit": measure.unit} if measure.unit else {}),
-                           "baseline": as_written(measure.baseline), "baseline_date": on or today,
-                           "target": as_written(measure.target),
-                           **({"lower_is_better": True} if measure.lower_is_better else {})}
-        # Recorded as given (the SENCO knows the scale); only a target that is no step at all, or a
-        # step the other way, is worth a word.
-        if measure.target == measure.baseline:
-            warnings.append(f"the target equals the baseline ({number_text(measure.baseline)}): the outcome "
-                            "counts as reached from its first reading")
-        elif measure.target < measure.baseline and not measure.lower_is_better:
-            warnings.append(f"the target {number_text(measure.target)} is below the baseline "
-                            f"{number_text(measure.baseline)}: if lower is better here (incidents a week), "
-                            "give --lower-is-better")
-        elif measure.target > measure.baseline and measure.lower_is_better:
-            warnings.append(f"the target {number_text(measure.target)} is above the baseline "
-                            f"{number_text(measure.baseline)}, but --lower-is-better says lower is better: "
-                            "check the target")
+        item["measure"], warnings = _measure_item(measure, on or today)
     return Change([Edit(("cycles", index, "plan", "outcomes"), item, append=True)],
                   f"cycle {cycle['number']}: outcome {outcome_id} added", created_id=outcome_id,
                   warnings=warnings)
 
 
-def add_reading(record: dict, outcome_id: str, value: float, on: date, today: date, by: str | None = None,
-                note: str | None = None, cycle_number: int | None = None) -> Outcome:
-    """A dated measurement of a measured outcome (docs/rules.md, "Measured outcomes").
+def _measure_item(measure: NewMeasure, baseline_date: date | None) -> tuple[dict, list[str]]:
+    """The record's form of a new measure, and what is worth saying about it: ``add outcome
+    --measure`` and ``add measure`` both write a measure through this one function."""
+    from sendcli.core.measures import as_written, number_text
 
-    The outcome is one of the open cycle's, or, where no cycle is open, of the latest; ``cycle_number``
-    names another cycle (a reading taken before a review and entered after it). Any stage: a
-    baseline re-test while planning, progress checks while the provision runs, the exit reading.
-    """
-    from sendcli.core import measures
+    item = {"name": measure.name, **({"unit": measure.unit} if measure.unit else {}),
+            "baseline": as_written(measure.baseline), "baseline_date": baseline_date,
+            "target": as_written(measure.target),
+            **({"lower_is_better": True} if measure.lower_is_better else {})}
+    # Recorded as given (the SENCO knows the scale); only a target that is no step at all, or a
+    # step the other way, is worth a word.
+    warnings = []
+    if measure.target == measure.baseline:
+        warnings.append(f"the target equals the baseline ({number_text(measure.baseline)}): the outcome "
+                        "counts as reached from its first reading")
+    elif measure.target < measure.baseline and not measure.lower_is_better:
+        warnings.append(f"the target {number_text(measure.target)} is below the baseline "
+                        f"{number_text(measure.baseline)}: if lower is better here (incidents a week), "
+                        "give --lower-is-better")
+    elif measure.target > measure.baseline and measure.lower_is_better:
+        warnings.append(f"the target {number_text(measure.target)} is above the baseline "
+                        f"{number_text(measure.baseline)}, but --lower-is-better says lower is better: "
+                        "check the target")
+    return item, warnings
 
+
+def _measured_outcome_of(record: dict, outcome_id: str, cycle_number: int | None, what: str):
+    """The outcome ``outcome_id`` of the open cycle, else of the latest, or of cycle ``cycle_number``:
+    ``(cycle index, cycle, outcome position, outcome)``, or a Refusal naming what is there."""
     cycles = [cycle for cycle in record.get("cycles") or [] if isinstance(cycle, dict)]
     if not cycles:
-        return Refusal([f"there is no cycle, so no outcome to measure; start one with: sendcli cycle open "
+        return Refusal([f"there is no cycle, so no outcome to {what}; start one with: sendcli cycle open "
                         f"{record['id']}"])
     if cycle_number is None:
         index = len(cycles) - 1
@@ -731,12 +732,50 @@ def add_reading(record: dict, outcome_id: str, value: float, on: date, today: da
         return Refusal([f"'{outcome_id}' is not an outcome of cycle {cycle['number']} (its outcomes: "
                         f"{', '.join(ids) or 'none'})"], final=True)
     position = ids.index(outcome_id)
-    outcome = outcomes[position]
+    return index, cycle, position, outcomes[position]
+
+
+def add_measure(record: dict, outcome_id: str, measure: NewMeasure, on: date, today: date,
+                cycle_number: int | None = None) -> Outcome:
+    """Give an outcome already in a plan a measure (docs/rules.md, "Measured outcomes"): a SENCO who
+    starts measuring mid-term. Any stage, like a reading; the baseline is dated ``on``. An outcome
+    that has a measure keeps it: one number of it is changed with ``sendcli set``."""
+    found = _measured_outcome_of(record, outcome_id, cycle_number, "measure")
+    if isinstance(found, Refusal):
+        return found
+    index, cycle, position, outcome = found
+    if outcome.get("measure") is not None:
+        # ``set`` counts list items from 1, the last being -1.
+        place = "-1" if index == len(record["cycles"]) - 1 else str(index + 1)
+        return Refusal([f"outcome {outcome_id} of cycle {cycle['number']} already has a measure; change one "
+                        f"number of it with: sendcli set {record['id']} "
+                        f"cycles[{place}].plan.outcomes[{outcome_id}].measure.target VALUE"], final=True)
+    if on > today:
+        return Refusal([f"the date {on} is in the future (today is {today})"])
+    item, warnings = _measure_item(measure, on)
+    return Change([Edit(("cycles", index, "plan", "outcomes", position, "measure"), item)],
+                  f"cycle {cycle['number']}: outcome {outcome_id} measured", warnings=warnings)
+
+
+def add_reading(record: dict, outcome_id: str, value: float, on: date, today: date, by: str | None = None,
+                note: str | None = None, cycle_number: int | None = None) -> Outcome:
+    """A dated measurement of a measured outcome (docs/rules.md, "Measured outcomes").
+
+    The outcome is one of the open cycle's, or, where no cycle is open, of the latest; ``cycle_number``
+    names another cycle (a reading taken before a review and entered after it). Any stage: a
+    baseline re-test while planning, progress checks while the provision runs, the exit reading.
+    """
+    from sendcli.core import measures
+
+    found = _measured_outcome_of(record, outcome_id, cycle_number, "measure")
+    if isinstance(found, Refusal):
+        return found
+    index, cycle, position, outcome = found
     measure = measures.measure_of(outcome)
     if measure is None:
         return Refusal([f"outcome {outcome_id} of cycle {cycle['number']} has no measure, so it takes no "
-                        "readings: add outcomes with --measure NAME --baseline V --target V (or give this one "
-                        f"a measure with sendcli edit {record['id']})"], final=True)
+                        "readings: give it one with sendcli add measure "
+                        f"{record['id']} {outcome_id} --measure NAME --baseline V --target V"], final=True)
     reasons = []
     if on > today:
         reasons.append(f"the date {on} is in the future (today is {today})")
@@ -819,7 +858,7 @@ def _after_agreement_hint(record: dict) -> list[str]:
     index = open_cycle_index(record)
     if index is not None and record["cycles"][index]["stage"] not in PLANNING_STAGES:
         return ["once the plan is agreed, outcomes and provision change only through 'sendcli edit' "
-                "or the next cycle"]
+                "or the next cycle (an outcome already in the plan gets a measure with 'sendcli add measure')"]
     return []
 
 

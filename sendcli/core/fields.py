@@ -62,8 +62,13 @@ KEPT_BY_COMMANDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("closed",), "sendcli close records why and when a record was closed"),
     (("ehc",), "EHC events are recorded in order through sendcli ehc EVENT"),
 )
-#: ...except these, which no command writes.
-FREE_UNDER_KEPT = frozenset({("ehc", "local_authority")})
+#: ...except these, which no command writes: the authority's name, and what the setting's
+#: annual review report says of a review meeting (who took part, who gave advice, what should
+#: change, its recommendation to the authority: CoP 9.176).
+FREE_UNDER_KEPT: tuple[tuple[str, ...], ...] = (
+    ("ehc", "local_authority"),
+    *(("ehc", "reviews", "*", name) for name in ("attendees", "advice_from", "changes", "recommendation")),
+)
 
 #: Lists whose items are mappings that a command adds (with their dates and checks).
 ADDED_BY_COMMANDS = {
@@ -313,8 +318,9 @@ def _choice(value: str, allowed: list, where: str) -> object | Malformed:
 
 def _kept(steps: tuple[Step, ...]) -> str | None:
     names = tuple("*" if step.name is None else step.name for step in steps)
-    if names[:2] in FREE_UNDER_KEPT:
-        return None
+    for pattern in FREE_UNDER_KEPT:
+        if len(names) >= len(pattern) and all(p in ("*", n) for p, n in zip(pattern, names)):
+            return None
     for pattern, why in KEPT_BY_COMMANDS:
         if len(names) >= len(pattern) and all(p in ("*", n) for p, n in zip(pattern, names)):
             return why

@@ -124,7 +124,11 @@ KEY_ORDER = {key: position for position, key in enumerate([
 KEY_ORDER_IN = {"ehc": {key: position for position, key in enumerate([
     "local_authority", "requested", "advice_requested", "advice_given", "decision", "not_issued", "draft_plan",
     "consultations", "final_plan", "planned_reviews", "reviews", "ceased", "existing_plan", "phase_transfer",
-    "exceptions", "earlier_assessments"])}}
+    "exceptions", "earlier_assessments"])},
+    # An annual review meeting: what the setting's report says comes after the events.
+    "reviews": {key: position for position, key in enumerate([
+        "meeting", "report_sent", "la_decision", "amended_plan", "attendees", "advice_from", "changes",
+        "recommendation"])}}
 
 #: Lists whose items docs/record.md writes one per line in flow style.
 FLOW_ITEM_LISTS = frozenset({"history", "views", "meetings", "evidence", "log", "progress", "people", "readings"})
@@ -347,9 +351,9 @@ def _apply(document, edit) -> None:
     scalar_item = not isinstance(edit.value, (dict, list))
     if sequence is None:
         sequence = CommentedSeq()
-        _insert(node, last, sequence, context)
         if scalar_item:
             sequence.fa.set_flow_style()  # a new list of plain values: agreed_with: [parent, child]
+        _insert(node, last, sequence, context)
     if not sequence and not scalar_item:
         sequence.fa.set_block_style()  # `views: []` becomes a block list once it has items
     sibling = sequence[-1] if sequence else None
@@ -365,7 +369,29 @@ def _insert(mapping, key: str, value, context: str | None = None) -> None:
             if order.get(existing, -1) > rank:
                 mapping.insert(position, key, value)
                 return
+    _append_key(mapping, key, value)
+
+
+def _append_key(mapping, key: str, value) -> None:
+    """Add ``key`` at the end of ``mapping``, below the comment lines that end it.
+
+    ruamel keeps the comment lines after a mapping's last entry (often a note
+    about what comes next in the file) with that entry: a key added after it
+    would be written below those lines, as if it belonged to the mapping
+    further out. The lines move to the new last entry, so they stay where they
+    were in the file.
+    """
+    last = next(reversed(list(mapping)), None)
     mapping[key] = value
+    # Only below a one-line entry, and onto one: a block list or mapping would have the lines
+    # written between its key and its items.
+    one_line = not hasattr(value, "fa") or value.fa.flow_style()
+    if last is None or hasattr(mapping[last], "ca") or last not in mapping.ca.items or not one_line:
+        return
+    comments = mapping.ca.items[last]
+    if len(comments) > 2 and comments[2] is not None:
+        mapping.ca.items[key] = [None, None, comments[2], None]
+        comments[2] = None
 
 
 def to_yaml_value(value, key, flow_items: bool | None = None, item: bool = False):

@@ -137,7 +137,7 @@ def test_transfer_pack_with_a_manifest_that_checks_out(example_casebook, run, tm
     out = tmp_path / "pack"
     result = run("transfer", "ae-16", "--output", str(out))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["ae-16.plan.html", "ae-16.profile.html",
+    assert sorted(p.name for p in out.iterdir()) == ["ae-16.passport.html", "ae-16.plan.html", "ae-16.profile.html",
                                                      "ae-16.review.html", "ae-16.yaml", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["record"] == "ae-16" and manifest["made"] == "2026-11-28"

@@ -147,7 +147,8 @@ def transfer(ctx: typer.Context, record_id: str = RECORD_ID,
              commit: Optional[bool] = COMMIT) -> None:
     """A transfer pack for the child's next school or college.
 
-    The record file, its rendered plan, review and profile, and manifest.json
+    The record file, its rendered plan, review, profile and passport (and,
+    with an EHC plan, the annual review report), and manifest.json
     with a SHA-256 of each file. For a record closed with --reason moved, this
     meets the file-transfer deadline (15 school days): closed.transferred is
     set to today.

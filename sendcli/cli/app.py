@@ -39,7 +39,7 @@ COMMAND_MODULES = {
     "edit": "history", "log": "history", "due": "deadlines", "report": "reports", "register": "reports",
     "provision-map": "reports", "stats": "reports", "impact": "impact", "import": "adoption", "transfer": "adoption",
     "cycle": "workflow", "add": "workflow", "set": "fields", "ehc": "deadlines",
-    "export": "privacy", "purge": "privacy", "decrypt": "privacy", "pack": "packs",
+    "export": "privacy", "purge": "privacy", "decrypt": "privacy", "pack": "packs", "passports": "reports",
 }
 
 

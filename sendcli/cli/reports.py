@@ -25,6 +25,8 @@ class Template(str, Enum):
     profile = "profile"
     chronology = "chronology"
     ehc_request = "ehc-request"
+    annual_review = "annual-review"
+    passport = "passport"
 
 
 #: One choice for each format the renderer knows (sendcli.documents.rendering.FORMATS).
@@ -81,8 +83,10 @@ def report(
     ctx: typer.Context,
     record_id: Optional[str] = typer.Argument(None, metavar="ID", help="The record (leave out with --all)."),
     template: Template = typer.Option(Template.plan, "--template",
-                                      help="plan, review, parent, profile, chronology or ehc-request (the "
-                                           "setting's evidence for an EHC needs assessment request)."),
+                                      help="plan, review, parent, profile, chronology, ehc-request (the "
+                                           "setting's evidence for an EHC needs assessment request), "
+                                           "annual-review (the setting's annual review report of an EHC plan) "
+                                           "or passport (one page for the adults who teach the child)."),
     output_format: ReportFormat = typer.Option(ReportFormat("html"), "--format",
                                                help="html, md, docx (a Word document: give --output FILE) or "
                                                     "pdf (A4 pages with the school's name and page numbers at "
@@ -94,13 +98,26 @@ def report(
     redact: Optional[bool] = REDACT,
 ) -> None:
     """Render a record through a template: the SEN support plan, the review, a summary for the family,
-    a one-page profile, or the chronology (every dated event of the record, oldest first).
+    a one-page profile, the chronology (every dated event of the record, oldest first), the evidence
+    for an EHC needs assessment request, the annual review report of an EHC plan, or a passport.
 
     Each is written from where the record stands today: the family summary
     reports the latest review and the next review's date; a child with an
     EHC plan gets the setting's support plan alongside it; a closed record
-    gets no plan or family summary (exit 1; --all skips it, saying so), while
-    its review and profile still render.
+    gets no plan, family summary, request evidence, annual review report or
+    passport (exit 1; --all skips it, saying so), while its review, profile
+    and chronology still render.
+
+    The annual review report (a record with an EHC plan; any other is
+    refused, exit 1) is for the review in hand: the earliest meeting recorded
+    with 'sendcli ehc review' whose report is not sent yet, else a meeting
+    planned after it, else the next one due. It covers the period since the
+    last review: the views, each outcome's progress (and measured readings),
+    the provision that ran, what should change, the setting's recommendation
+    (maintain, amend or cease), who took part and who gave advice. The last
+    four are set on the meeting's entry, e.g. sendcli set rm-15
+    'ehc.reviews[-1].recommendation' amend (also attendees, advice_from,
+    changes); what is not recorded yet says so.
 
     HTML is one self-contained, print-ready A4 file. docx is a Word document
     (headings, tables, page numbers), written to --output FILE (or to stdout
@@ -123,6 +140,8 @@ def report(
       sendcli report ae-16 --template review --format docx --output ae-16-review.docx
       sendcli report ae-16 --template chronology --output ae-16-chronology.html
       sendcli report ae-16 --template profile --format pdf --output ava-profile.pdf
+      sendcli report rm-15 --template annual-review --output rm-15-annual-review.html
+      sendcli report ae-16 --template passport --output ava-passport.html
       sendcli report --all --template profile --output-dir profiles/
       sendcli report --all --template plan --format docx --output-dir plans/
     """
@@ -344,3 +363,50 @@ def stats(ctx: typer.Context,
 
 
 
+
+
+class PassportFormat(str, Enum):
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+
+
+@app.command()
+def passports(ctx: typer.Context,
+              year_group: Optional[list[str]] = typer.Option(
+                  None, "--year-group", metavar="Y",
+                  help="Only this year group (N1, N2, R, 1 to 14); give it again for more. Default: every open "
+                       "record."),
+              output_format: PassportFormat = typer.Option(PassportFormat.html, "--format", help="html, pdf or docx."),
+              output: Path = typer.Option(..., "--output", metavar="FILE", help=OUTPUT_HELP),
+              redact: Optional[bool] = REDACT) -> None:
+    """One-page passports for a class or year group: for the adults who teach each child.
+
+    Each passport holds what the child is good at, what is important to them,
+    what they find hard (in plain words, never a diagnosis), what helps, what
+    to avoid (profile.what_to_avoid) and what they are working on now (the open
+    cycle's outcomes). No date of birth, no age, no health detail. Open records
+    only, in year-group order, then by surname; one file, one passport a page
+    when printed.
+
+    \b
+    Examples:
+      sendcli passports --year-group 5 --output year5-passports.html
+      sendcli passports --year-group 5 --year-group 6 --output upper-key-stage-2.html
+      sendcli passports --output every-passport.html
+    """
+    from sendcli.cli.records import _year_group
+    from sendcli.documents.reporting import passports_report
+
+    wanted = [_year_group(value) for value in year_group or []]
+    if output_format is not PassportFormat.html:
+        raise UsageProblem(f"--format {output_format.value} is not available for passports yet: use --format html "
+                           "(and print it: one passport a page)")
+    had_unreadable = _casebook_report(
+        ctx, lambda book, as_of, records, redact: passports_report(book, records, wanted, as_of, redact),
+        output, redact)
+    from sendcli.documents.output import printable
+
+    sys.stderr.write(f"wrote {printable(output)}\n")
+    if had_unreadable:
+        raise typer.Exit(1)

@@ -31,7 +31,7 @@ from sendcli.core.reports import (
 from sendcli.errors import SendcliError
 from sendcli.store.schemas import resource_dir
 
-TEMPLATES = ("plan", "review", "parent", "profile")
+TEMPLATES = ("plan", "review", "parent", "profile", "annual-review", "passport")
 #: The formats of ``report --format``: one place, so the command, the renderer and the docs agree
 #: (pdf: the HTML laid out as A4 pages, sendcli.documents.pdf).
 FORMATS = ("html", "md", "docx", "pdf")
@@ -59,11 +59,28 @@ PROVISION_WORDS = {
     "questioning": "checking understanding and encouraging questions", "peer-support": "help from other children",
     "one-to-one": "one-to-one support", "specialist": "specialist support", "other": "other support",
 }
+#: The setting's recommendation to the authority after an annual review (CoP 9.176), and the
+#: authority's decision (Regs 20(10)).
+RECOMMENDATION_WORDS = {
+    "maintain": "Maintain the EHC plan as it is",
+    "amend": "Amend the EHC plan",
+    "cease": "Cease to maintain the EHC plan",
+}
 AREA_WORDS = {
     "communication-and-interaction": "Communication and interaction",
     "cognition-and-learning": "Cognition and learning",
     "social-emotional-mental-health": "Social, emotional and mental health",
     "sensory-physical": "Sensory and physical",
+}
+
+#: The broad areas of need in words for the adults who teach the child (the passport): what the
+#: need means in class, never a diagnosis or a condition.
+PLAIN_AREA_WORDS = {
+    "communication-and-interaction": "Saying what I mean, understanding what people say, and getting on with "
+                                     "others can be hard for me.",
+    "cognition-and-learning": "I learn best with more time, smaller steps and more practice than most.",
+    "social-emotional-mental-health": "Big feelings can get in the way of my learning and my friendships.",
+    "sensory-physical": "What I can see, hear or do with my body affects how I learn and get around.",
 }
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
@@ -112,6 +129,26 @@ def _minutes(value: object) -> str:
     return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
 
 
+def _amount(value: object) -> str:
+    """A measure's value as people write it: 12 rather than 12.0, 3.5 as it is."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _plain_needs(record: dict) -> list[str]:
+    """The child's areas of need in plain words (PLAIN_AREA_WORDS): from the primary need, the
+    secondary needs and the open cycle's outcomes, primary first, each once."""
+    needs = record.get("needs") or {}
+    codes_given = [needs.get("primary"), *(needs.get("secondary") or [])]
+    areas = [codes.area_of_need(code) for code in codes_given if isinstance(code, str)]
+    cycles = record.get("cycles") or []
+    if cycles and cycles[-1].get("stage") != "closed":
+        areas += [item.get("area") for item in (cycles[-1].get("plan") or {}).get("outcomes") or []
+                  if isinstance(item, dict)]
+    return [PLAIN_AREA_WORDS[area] for area in dict.fromkeys(areas) if area in PLAIN_AREA_WORDS]
+
+
 def _evidence_sources(record: dict) -> list[str]:
     """Who gave the evidence of every cycle's assessment, each once, in the order first given."""
     sources = [str(item.get("source")) for cycle in record.get("cycles") or []
@@ -142,6 +179,8 @@ def _filters() -> dict:
         "decision_words": lambda decision: DECISION_WORDS.get(decision, decision or ""),
         "family_decision": lambda decision: FAMILY_DECISION_WORDS.get(decision, decision or ""),
         "stage_words": lambda stage: STAGE_WORDS.get(stage, stage or ""),
+        "recommendation_words": lambda value: RECOMMENDATION_WORDS.get(value, value or ""),
+        "amount": _amount,
         "money": _money,
         "minutes": _minutes,
         "weekly_minutes": weekly_minutes,
@@ -156,6 +195,9 @@ def _filters() -> dict:
         "measured": lambda outcomes: [item for item in outcomes or []
                                       if isinstance(item, dict) and isinstance(item.get("measure"), dict)],
         "css_string": css_string,
+        "plain_needs": _plain_needs,
+        # Provision that has not ended: what the child has now.
+        "running": lambda items: [item for item in items or [] if isinstance(item, dict) and not item.get("ended")],
     }
 
 
@@ -454,6 +496,20 @@ def _bounded_memory():
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def _child_name(shown: dict, redacted: bool) -> str:
+    """How a report names the child: the preferred or first name; under --redact, the record ID
+    (which the redacted record holds as its name)."""
+    child = shown["child"]
+    return child["name"] if redacted else child.get("preferred_name") or child["name"].split()[0]
+
+
+def passport_context(record: dict, today: date, redacted: bool = False) -> dict:
+    """What one passport of ``sendcli passports`` receives: less than :func:`record_context`
+    (no deadlines, no services), since a class set renders hundreds."""
+    shown = redact(record) if redacted else record
+    return {"record": shown, "child_name": _child_name(shown, redacted), "standing": standing(shown, today)}
+
+
 def record_context(record: dict, today: date, settings: dict, services: dict[str, dict],
                    redacted: bool = False) -> dict:
     """What every per-child template receives (README: "the template context")."""
@@ -470,7 +526,7 @@ def record_context(record: dict, today: date, settings: dict, services: dict[str
         "today": today,
         "settings": settings,
         "redacted": redacted,
-        "child_name": child["name"] if redacted else child.get("preferred_name") or child["name"].split()[0],
+        "child_name": _child_name(shown, redacted),
         "age": age_in_years(born, today) if born and not redacted else None,
         "young_person": bool(born and is_young_person(born, today)),
         "cycle": cycle,

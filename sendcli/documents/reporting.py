@@ -37,7 +37,7 @@ class NothingToReport(SendcliError):
 
 #: What a closed record no longer gets: a plan or a letter to the family. Its review, profile
 #: and chronology still render, and the transfer pack still holds its last plan.
-NOT_FOR_CLOSED = frozenset({"plan", "parent", "ehc-request"})
+NOT_FOR_CLOSED = frozenset({"plan", "parent", "ehc-request", "annual-review", "passport"})
 
 
 def record_report(casebook: Casebook, record: dict, template: str, output_format: str, today: date,
@@ -55,6 +55,20 @@ def record_report(casebook: Casebook, record: dict, template: str, output_format
         raise NothingToReport(f"{record['id']}: no review is recorded yet (sendcli cycle review)")
     if template == "plan" and context["cycle"] is None:
         raise NothingToReport(f"{record['id']}: no cycle has been opened yet (sendcli cycle open)")
+    if template == "annual-review":
+        from sendcli.core.annual_review import annual_review
+        from sendcli.core.deadlines import plan_date
+
+        ehc = record.get("ehc") or {}
+        # A closed record's last plan still goes in its transfer pack, unless the plan had ceased.
+        has_plan = record.get("status") == codes.EHC_PLAN or (
+            archive and plan_date(ehc) is not None and not ehc.get("ceased"))
+        if not has_plan:
+            raise NothingToReport(f"{record['id']}: no EHC plan is recorded (status {record.get('status')}): the "
+                                  "annual review report is of an EHC plan (sendcli ehc final, or ehc existing "
+                                  "for a plan made before the casebook)")
+        # From the record as shown: under --redact the report carries no name either.
+        context["annual"] = annual_review(context["record"], today)
     if template == "chronology":
         from sendcli.core.chronology import chronology
 
@@ -217,3 +231,27 @@ def stats_report(casebook: Casebook, records: Iterable[dict], output_format: str
 
 def output_path_for(folder: Path, record_id: str, template: str, output_format: str) -> Path:
     return folder / f"{record_id}.{template}.{output_format}"
+
+
+def _class_order(record: dict) -> tuple:
+    """Passports in year-group order (N1, N2, R, 1 ... 14, then none), then by surname and name."""
+    child = record["child"]
+    year = child.get("year_group")
+    position = codes.YEAR_GROUPS.index(year) if year in codes.YEAR_GROUPS else len(codes.YEAR_GROUPS)
+    name = str(child.get("name") or "")
+    return position, name.split()[-1].casefold() if name.split() else "", name.casefold(), str(record.get("id"))
+
+
+def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: list[str], today: date,
+                     redacted: bool = False) -> str:
+    """One HTML file of passports, one a page in print: every open record, or those of ``year_groups``."""
+    from sendcli.documents.rendering import passport_context
+
+    wanted = set(year_groups)
+    chosen = [record for record in records if record.get("status") != codes.CLOSED
+              and (not wanted or record["child"].get("year_group") in wanted)]
+    passports = [passport_context(record, today, redacted) for record in chosen]
+    passports.sort(key=lambda passport: _class_order(passport["record"]))
+    return render("passports", "html", {**_page_context(casebook, today), "passports": passports,
+                                        "year_groups": list(dict.fromkeys(year_groups)), "redacted": redacted},
+                  casebook.root)

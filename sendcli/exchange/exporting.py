@@ -35,7 +35,7 @@ MANIFEST = "manifest.json"
 FAMILY_ROLES = frozenset({"parent", "carer", "young-person", "child", "deputy"})
 STAFF = "staff"
 #: The per-child templates an export renders; one that does not apply to the record's state says so.
-TEMPLATES = ("plan", "review", "parent", "profile", "ehc-request")
+TEMPLATES = ("plan", "review", "parent", "profile", "ehc-request", "passport", "annual-review")
 
 
 @dataclass(frozen=True)

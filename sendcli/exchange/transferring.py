@@ -2,7 +2,8 @@
 
 Education (Pupil Information) (England) Regulations 2005, reg 9: the file
 goes to the new school within 15 school days of the child leaving. The pack
-holds the record file, the rendered plan, review and profile, and a manifest
+holds the record file, the rendered plan, review, profile and passport (and
+the annual review report where the child has an EHC plan), and a manifest
 with a SHA-256 of each file, so the receiving school can check nothing was
 changed on the way.
 """
@@ -26,6 +27,17 @@ from sendcli.documents.reporting import NothingToReport, record_report
 from sendcli.store.updating import update_record
 
 
+def pack_templates(record: dict) -> tuple[str, ...]:
+    """The reports a transfer pack holds: the plan, the review and the profile; the passport, so
+    that the adults who teach the child at the next school know from the first day what helps;
+    and, for a child with an EHC plan, the annual review report (the plan goes with the child)."""
+    from sendcli.core.deadlines import plan_date
+
+    ehc = record.get("ehc") or {}
+    with_plan = plan_date(ehc) is not None and not ehc.get("ceased")
+    return ("plan", "review", "profile", "passport", *(("annual-review",) if with_plan else ()))
+
+
 @dataclass(frozen=True)
 class Pack:
     folder: Path
@@ -45,7 +57,7 @@ def make_pack(book: Casebook, record_id: str, folder: Path, today: date, commit:
     assert isinstance(record, dict)
     contents: dict[str, bytes] = {f"{record_id}.yaml": book.existing_record_path(record_id).read_bytes()}
     notes = []
-    for template in ("plan", "review", "profile"):
+    for template in pack_templates(record):
         try:
             contents[f"{record_id}.{template}.html"] = record_report(book, record, template, "html", today,
                                                                       archive=True).encode()

@@ -151,7 +151,7 @@ def test_progress_shows_each_outcome_with_its_rating_and_measured_readings():
                     {"stage": "closed", "date": "2025-12-10"}],
         "plan": {"outcomes": [
             {"id": "o1", "text": "Read 20 words", "measure": {"name": "words read", "baseline": 5, "target": 20,
-                                                             "unit": "words"},
+                                                             "unit": "words", "baseline_date": "2025-09-10"},
              "readings": [{"date": "2025-11-01", "value": 12}, {"date": "2025-10-01", "value": 8},
                           {"date": "2026-03-01", "value": 25}]},
             {"id": "o2", "text": "Ask for help"}]},
@@ -168,16 +168,19 @@ def test_progress_shows_each_outcome_with_its_rating_and_measured_readings():
 def test_measured_readings_render_in_the_report(example_casebook, run):
     path = example_casebook / "records" / "rm-15.yaml"
     text = path.read_text()
-    text = text.replace("""          text: By February, Riley will use his calm-down plan""", """          measure: {name: minutes back to learning, baseline: 25, target: 10, unit: min}
+    text = text.replace("""          text: By February, Riley will use his calm-down plan""", """          measure: {name: minutes back to learning, baseline: 25, baseline_date: 2026-09-20, target: 10, unit: min,
+                    lower_is_better: true}
           readings:
             - {date: 2026-10-01, value: 18}
             - {date: 2026-11-10, value: 12.5}
           text: By February, Riley will use his calm-down plan""", 1)
     path.write_text(text)
-    if run("check", "records/rm-15.yaml").exit_code != 0:
-        pytest.skip("this casebook's schema has no outcome measure yet")
+    checked = run("check", "records/rm-15.yaml")
+    assert checked.exit_code == 0, checked.stdout
     out = run("report", "rm-15", "--template", "annual-review", "--format", "md").stdout
     assert "minutes back to learning: from 25 to 12.5 (10 November 2026); target 10 min" in out
+    html = run("report", "rm-15", "--template", "annual-review").stdout
+    assert html.count("<svg") == 1 and 'role="img"' in html  # the measure drawn, up to the meeting
 
 
 def test_the_meeting_s_report_fields_are_set_by_hand_but_its_events_are_not(example_casebook, run):

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 from sendcli.core.dates import add_months, parse_iso_date
 from sendcli.core.deadlines import ANNUAL_REVIEW_LEAD_DAYS, plan_date, review_period_end, review_period_start
+from sendcli.core.measures import outcome_series
 from sendcli.core.reports import ProvisionRow, provision_rows
 
 #: The setting's recommendation to the authority, as the review's report words it.
@@ -47,6 +48,8 @@ class OutcomeProgress:
     criteria: str | None
     rating: str | None
     comment: str | None
+    #: The outcome as the record holds it (for a template's chart of its measure).
+    source: dict = field(default_factory=dict, repr=False, compare=False)
     #: A measured outcome (``measure``): its baseline, the latest reading by the period's end, its target.
     measure: str | None = None
     unit: str | None = None
@@ -122,28 +125,22 @@ def _cycle_span(cycle: dict) -> tuple[date | None, date | None]:
     return opened, max(ends) if ends else opened
 
 
-def _number(value: object) -> float | None:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _progress(cycle: dict, outcome: dict, period_to: date) -> OutcomeProgress:
+def _progress(record: dict, cycle: dict, outcome: dict, period_to: date) -> OutcomeProgress:
     review = cycle.get("review") or {}
     reviewed = parse_iso_date(review.get("date"))
     rated = {item.get("outcome"): item for item in review.get("progress") or [] if isinstance(item, dict)} \
         if reviewed and reviewed <= period_to else {}
     rating = rated.get(outcome.get("id")) or {}
-    measure = outcome.get("measure") if isinstance(outcome.get("measure"), dict) else {}
-    readings = sorted((r for r in outcome.get("readings") or [] if isinstance(r, dict)
-                       and (day := parse_iso_date(r.get("date"))) and day <= period_to
-                       and _number(r.get("value")) is not None), key=lambda r: parse_iso_date(r["date"]))
-    latest = readings[-1] if readings else {}
+    # A measure's whole history, across the cycles that carried the outcome on (core.measures).
+    series = outcome_series(record, outcome)
+    latest = series.latest(period_to) if series else None
     return OutcomeProgress(
         cycle=cycle.get("number"), id=str(outcome.get("id")), text=outcome.get("text") or "",
         area=outcome.get("area"), criteria=outcome.get("criteria"), rating=rating.get("rating"),
-        comment=rating.get("text"),
-        measure=(measure.get("name") or None) if measure else None, unit=measure.get("unit"),
-        baseline=_number(measure.get("baseline")), latest=_number(latest.get("value")),
-        latest_date=str(latest["date"]) if latest else None, target=_number(measure.get("target")))
+        comment=rating.get("text"), source=outcome,
+        measure=series.measure.name if series else None, unit=series.measure.unit if series else None,
+        baseline=series.measure.baseline if series else None, latest=latest.value if latest else None,
+        latest_date=latest.day.isoformat() if latest else None, target=series.measure.target if series else None)
 
 
 def _in(day: object, first: date, last: date) -> bool:
@@ -166,7 +163,7 @@ def annual_review(record: dict, today: date) -> AnnualReview:
         opened, ended = _cycle_span(cycle)
         if opened and opened <= period_to and (ended is None or ended >= period_from):
             cycles.append(cycle)
-    outcomes = [_progress(cycle, outcome, period_to) for cycle in cycles
+    outcomes = [_progress(record, cycle, outcome, period_to) for cycle in cycles
                 for outcome in (cycle.get("plan") or {}).get("outcomes") or [] if isinstance(outcome, dict)]
     cycle_reviews = [{"cycle": cycle.get("number"), **cycle["review"]} for cycle in cycles
                      if isinstance(cycle.get("review"), dict) and _in(cycle["review"].get("date"), period_from,

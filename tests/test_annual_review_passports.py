@@ -348,3 +348,47 @@ def test_a_subject_access_export_holds_the_passport_and_annual_review(example_ca
     out = tmp_path / "export"
     assert run("export", "rm-15", "--output", str(out)).exit_code == 0
     assert (out / "rm-15.passport.html").exists() and (out / "rm-15.annual-review.html").exists()
+
+
+# -- Word -----------------------------------------------------------------------------------------------
+
+DOCX_GOLDEN = REPO / "tests" / "data" / "golden" / "docx"
+
+
+def _docx_golden(name: str, data: bytes) -> None:
+    from docx_structure import structure
+
+    path = DOCX_GOLDEN / name
+    if UPDATE:
+        path.write_text(structure(data))
+    assert path.exists(), f"no golden file {path.name}: run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert structure(data) == path.read_text(), f"{name} differs from its golden file"
+
+
+@pytest.mark.parametrize("record_id, template", [("rm-15", "annual-review"), ("kt-12", "annual-review"),
+                                                 ("kt-12", "passport"), ("md-19", "passport")])
+def test_word_reports_match_their_golden_structure(example_casebook, run, tmp_path, record_id, template):
+    out = tmp_path / f"{record_id}.docx"
+    result = run("report", record_id, "--template", template, "--format", "docx", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    _docx_golden(f"{record_id}.{template}.docx.txt", out.read_bytes())
+
+
+def test_word_passports_one_a_page_and_no_date_of_birth(example_casebook, run, tmp_path):
+    import zipfile
+
+    out = tmp_path / "year5.docx"
+    result = run("passports", "--year-group", "5", "--format", "docx", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    _docx_golden("year-5.passports.docx.txt", out.read_bytes())
+    with zipfile.ZipFile(out) as document:
+        xml = document.read("word/document.xml").decode()
+    assert xml.count('w:type="page"') == 1  # two passports: one break between them
+    for record_id in ("ae-16", "rb-17"):
+        for pattern in _never_in_a_passport((example_casebook / "records" / f"{record_id}.yaml").read_text()):
+            assert not re.search(pattern.lower(), re.sub(r"<[^>]+>", " ", xml).lower())
+
+
+def test_passports_in_pdf_are_refused_cleanly_until_there_is_pdf(example_casebook, run, tmp_path):
+    result = run("passports", "--format", "pdf", "--output", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 2 and "not available" in result.stderr and not (tmp_path / "x.pdf").exists()

@@ -460,8 +460,141 @@ def ehc_request() -> Form:
     return form
 
 
+def annual_review() -> Form:
+    form = Form("Annual review of the EHC plan")
+    form.tag(SETUP_PLAN)
+    form.tag("{%p set entry = annual.entry %}")
+    form.title("Annual review of the EHC plan")
+    form.labelled([
+        ("Name", "{{ child.name }}"),
+        ("Year group", '{{ child.get("year_group") or "not recorded" }}'),
+        ("Setting", '{{ setting_name or "not recorded" }}'),
+        ("EHC plan", '{% if annual.plan_date %}{{ annual.plan_date|long_date }}{% else %}date not recorded yet'
+                     '{% endif %}{% if (record.get("ehc") or dict()).get("local_authority") %}, '
+                     '{{ record.ehc.local_authority }}{% endif %}'),
+        ("Review meeting", '{% if annual.meeting and annual.held %}held on {{ annual.meeting|long_date }}'
+                           '{% elif annual.meeting %}planned for {{ annual.meeting|long_date }} (not held yet)'
+                           '{% else %}not recorded or planned yet{% if annual.due_by %}; due by '
+                           '{{ annual.due_by|long_date }}{% endif %}{% endif %}'),
+        ("Period", "{{ annual.period_from|long_date }} to {{ annual.period_to|long_date }}"),
+    ])
+    form.para("The setting's report of the annual review, for everyone invited and for the local authority, which "
+              "decides whether to keep, change or cease the plan.", italic=True)
+    form.heading("The views of {{ child_name }}")
+    form.bullets("view in annual.child_views", '“{{ view.text }}” — {{ view["from"] }}, {{ view.date|long_date }}'
+                 '{% if view.get("how") %} ({{ view.how }}){% endif %}', empty="Not recorded yet for this period.")
+    form.heading("The views of the family")
+    form.bullets("view in annual.family_views", '“{{ view.text }}” — {{ view["from"] }}, {{ view.date|long_date }}',
+                 empty="Not recorded yet for this period.")
+    form.tag("{%p if annual.other_views %}")
+    form.heading("Other views", 2)
+    form.bullets("view in annual.other_views", '“{{ view.text }}” — {{ view["from"] }}, {{ view.date|long_date }}')
+    form.tag("{%p endif %}")
+    form.heading("Progress towards the outcomes")
+    form.table(["Cycle", "Outcome", "Progress", "Measured", "What we saw"], "item in annual.outcomes",
+               ["{{ item.cycle }}/{{ item.id }}", "{{ item.text }}{% if item.criteria %} ({{ item.criteria }})"
+                "{% endif %}", "{% if item.rating %}{{ item.rating|rating_words }}{% else %}not reviewed yet"
+                "{% endif %}", "{% if item.measure %}{{ item.measure }}: from {{ item.baseline|amount }} to "
+                "{% if item.latest is not none %}{{ item.latest|amount }} ({{ item.latest_date|long_date }})"
+                "{% else %}no reading yet{% endif %}; target {{ item.target|amount }}{% if item.unit %} "
+                "{{ item.unit }}{% endif %}{% endif %}", '{{ item.comment or "" }}'], [16, 64, 26, 36, 32])
+    form.tag("{%p if not annual.outcomes %}")
+    form.para("Not recorded yet: no outcomes of the setting's plans fall in this period.")
+    form.tag("{%p endif %}")
+    form.heading("Provision delivered")
+    form.table(["Provision", "Who", "How often", "Minutes a week", "Cost"], "row in annual.provision",
+               ["{{ row.text }} ({{ row.kind|provision_words }})", "{{ row.staff }}", "{{ row.frequency }}",
+                '{{ row.minutes_per_week if row.minutes_per_week is not none else "" }}', "{{ row.cost|money }}"],
+               [70, 30, 30, 22, 22])
+    form.tag("{%p if not annual.provision %}")
+    form.para("Not recorded yet: no provision ran in this period.")
+    form.tag("{%p endif %}")
+    form.heading("What should change in the plan")
+    form.tag('{%p if entry.get("changes") %}')
+    form.para("{{ entry.changes }}")
+    form.tag("{%p endif %}")
+    form.bullets("review in annual.cycle_reviews",
+                 "At the setting's review of {{ review.date|long_date }} (cycle {{ review.cycle }}): "
+                 '{{ review.decision|decision_words }}.{% if review.get("next_steps") %} Next steps: '
+                 "{{ review.next_steps }}{% endif %}")
+    form.tag('{%p if not entry.get("changes") and not annual.cycle_reviews %}')
+    form.para("Not recorded yet.")
+    form.tag("{%p endif %}")
+    form.heading("Recommendation to the local authority")
+    form.para("{% if annual.recommendation %}{{ annual.recommendation|recommendation_words }}.{% else %}"
+              "Not recorded yet.{% endif %}", bold=True)
+    form.tag("{%p if annual.la_decision %}")
+    form.para("The local authority decided on {{ annual.la_decision.date|long_date }}: "
+              "{{ annual.la_decision.outcome|recommendation_words|lower }}.{% if annual.amended_plan %} The amended "
+              "plan was issued on {{ annual.amended_plan|long_date }}.{% endif %}")
+    form.tag("{%p endif %}")
+    form.heading("Who took part and who gave advice")
+    form.para('Taking part in the meeting: {{ annual.attendees|join(", ") if annual.attendees else '
+              '"not recorded yet" }}.')
+    form.para('Advice and information from: {{ annual.advice_from|join(", ") if annual.advice_from else '
+              '"not recorded yet" }}.')
+    return form
+
+
+def passport() -> Form:
+    """One page for the adults who teach the child: no date of birth, no age, no health detail."""
+    form = Form("Passport")
+    _passport_body(form)
+    return form
+
+
+def passports() -> Form:
+    """``sendcli passports --format docx``: every passport of the class set, each on a new page."""
+    from docx.enum.text import WD_BREAK
+
+    form = Form("Passports")
+    form.tag("{%p for passport in passports %}")
+    form.tag("{%p if not loop.first %}")
+    form.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    form.tag("{%p endif %}")
+    form.tag("{%p set record = passport.record %}")
+    form.tag("{%p set child_name = passport.child_name %}")
+    form.tag("{%p set standing = passport.standing %}")
+    _passport_body(form)
+    form.tag("{%p else %}")
+    form.para('No open record{% if year_groups %} in year {{ year_groups|join(", ") }}{% endif %}: no passport to '
+              "print.")
+    form.tag("{%p endfor %}")
+    return form
+
+
+def _passport_body(form: Form) -> None:
+    form.tag('{%p set profile = record.get("profile") or dict() %}')
+    form.tag('{%p set open_plan = (standing.open_cycle.get("plan") if standing.open_cycle else None) or dict() %}')
+    form.title("{{ child_name }}")
+    form.para('{% if child_name != record.child.name %}{{ record.child.name }} · {% endif %}'
+              '{% if record.child.get("year_group") %}year {{ record.child.year_group }} · {% endif %}'
+              "a passport for the adults who teach me{% if setting_name %} · {{ setting_name }}{% endif %}",
+              italic=True)
+    form.heading("What I am good at")
+    form.bullets('line in profile.get("like_and_admire") or []', "{{ line }}", empty="Not written yet.")
+    form.heading("What is important to me")
+    form.bullets('line in profile.get("important_to_me") or []', "{{ line }}", empty="Not written yet.")
+    form.heading("What I find hard")
+    form.bullets("line in record|plain_needs", "{{ line }}", empty="Not recorded yet.")
+    form.heading("What helps me")
+    form.tag('{%p set helps = profile.get("how_to_support_me") or [] %}')
+    form.tag('{%p set provided = open_plan.get("provision")|running %}')
+    form.bullets("line in helps", "{{ line }}")
+    form.bullets("item in provided", '{{ item.text }}{% if item.get("frequency") %} ({{ item.frequency }}){% endif %}')
+    form.tag("{%p if not helps and not provided %}")
+    form.para("Not written yet.")
+    form.tag("{%p endif %}")
+    form.heading("Please avoid")
+    form.bullets('line in profile.get("what_to_avoid") or []', "{{ line }}", empty="Not written yet.")
+    form.heading("What I am working on")
+    form.bullets('outcome in open_plan.get("outcomes") or []', "{{ outcome.text }}",
+                 empty="No plan is running at the moment.")
+
+
 BUILDERS = {"plan": plan, "review": review, "parent": parent, "profile": profile, "chronology": chronology,
-            "ehc-request": ehc_request}
+            "ehc-request": ehc_request, "annual-review": annual_review, "passport": passport,
+            "passports": passports}
 
 
 def built() -> dict[str, bytes]:

@@ -387,23 +387,26 @@ def passports(ctx: typer.Context,
     to avoid (profile.what_to_avoid) and what they are working on now (the open
     cycle's outcomes). No date of birth, no age, no health detail. Open records
     only, in year-group order, then by surname; one file, one passport a page
-    when printed.
+    when printed. docx is one Word document, a passport a page
+    (templates/passports.docx; a casebook's own overrides it).
 
     \b
     Examples:
       sendcli passports --year-group 5 --output year5-passports.html
       sendcli passports --year-group 5 --year-group 6 --output upper-key-stage-2.html
       sendcli passports --output every-passport.html
+      sendcli passports --year-group 5 --format docx --output year5-passports.docx
     """
     from sendcli.cli.records import _year_group
     from sendcli.documents.reporting import passports_report
 
     wanted = [_year_group(value) for value in year_group or []]
-    if output_format is not PassportFormat.html:
-        raise UsageProblem(f"--format {output_format.value} is not available for passports yet: use --format html "
-                           "(and print it: one passport a page)")
+    if output_format is PassportFormat.pdf:
+        raise UsageProblem("--format pdf is not available for passports yet: use --format html and print it "
+                           "(one passport a page), or --format docx")
     had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records, redact: passports_report(book, records, wanted, as_of, redact),
+        ctx, lambda book, as_of, records, redact: passports_report(book, records, wanted, as_of, redact,
+                                                                   output_format.value),
         output, redact)
     from sendcli.documents.output import printable
 

@@ -243,8 +243,9 @@ def _class_order(record: dict) -> tuple:
 
 
 def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: list[str], today: date,
-                     redacted: bool = False) -> str:
-    """One HTML file of passports, one a page in print: every open record, or those of ``year_groups``."""
+                     redacted: bool = False, output_format: str = "html") -> str | bytes:
+    """One file of passports, one a page in print: every open record, or those of ``year_groups``.
+    HTML (text), or a Word document (``docx``, bytes: templates/passports.docx)."""
     from sendcli.documents.rendering import passport_context
 
     wanted = set(year_groups)
@@ -252,6 +253,10 @@ def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: l
               and (not wanted or record["child"].get("year_group") in wanted)]
     passports = [passport_context(record, today, redacted) for record in chosen]
     passports.sort(key=lambda passport: _class_order(passport["record"]))
-    return render("passports", "html", {**_page_context(casebook, today), "passports": passports,
-                                        "year_groups": list(dict.fromkeys(year_groups)), "redacted": redacted},
-                  casebook.root)
+    context = {**_page_context(casebook, today), "passports": passports,
+               "year_groups": list(dict.fromkeys(year_groups)), "redacted": redacted}
+    if output_format == "docx":
+        from sendcli.documents.docx import render_docx
+
+        return render_docx("passports", context, casebook.root)
+    return render("passports", "html", context, casebook.root)

@@ -378,7 +378,9 @@ def passports(ctx: typer.Context,
                   help="Only this year group (N1, N2, R, 1 to 14); give it again for more. Default: every open "
                        "record."),
               output_format: PassportFormat = typer.Option(PassportFormat.html, "--format", help="html, pdf or docx."),
-              output: Path = typer.Option(..., "--output", metavar="FILE", help=OUTPUT_HELP),
+              output: Optional[Path] = typer.Option(
+                  None, "--output", metavar="FILE",
+                  help=OUTPUT_HELP + " Without it, HTML goes to stdout (docx and pdf only when redirected)."),
               redact: Optional[bool] = REDACT) -> None:
     """One-page passports for a class or year group: for the adults who teach each child.
 
@@ -388,7 +390,8 @@ def passports(ctx: typer.Context,
     cycle's outcomes). No date of birth, no age, no health detail. Open records
     only, in year-group order, then by surname; one file, one passport a page
     when printed. docx is one Word document, a passport a page
-    (templates/passports.docx; a casebook's own overrides it).
+    (templates/passports.docx; a casebook's own overrides it); pdf is the
+    HTML laid out as A4 pages (needs pip install 'sendcli[pdf]').
 
     \b
     Examples:
@@ -396,20 +399,25 @@ def passports(ctx: typer.Context,
       sendcli passports --year-group 5 --year-group 6 --output upper-key-stage-2.html
       sendcli passports --output every-passport.html
       sendcli passports --year-group 5 --format docx --output year5-passports.docx
+      sendcli passports --year-group 5 --format pdf --output year5-passports.pdf
     """
     from sendcli.cli.records import _year_group
     from sendcli.documents.reporting import passports_report
 
     wanted = [_year_group(value) for value in year_group or []]
+    if output is None:
+        _refuse_binary_to_terminal(output_format.value)
     if output_format is PassportFormat.pdf:
-        raise UsageProblem("--format pdf is not available for passports yet: use --format html and print it "
-                           "(one passport a page), or --format docx")
+        from sendcli.documents.pdf import require_pdf_engine
+
+        require_pdf_engine()  # what to install, said before any record is read
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redact: passports_report(book, records, wanted, as_of, redact,
                                                                    output_format.value),
         output, redact)
-    from sendcli.documents.output import printable
+    if output is not None:
+        from sendcli.documents.output import printable
 
-    sys.stderr.write(f"wrote {printable(output)}\n")
+        sys.stderr.write(f"wrote {printable(output)}\n")
     if had_unreadable:
         raise typer.Exit(1)

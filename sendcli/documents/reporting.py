@@ -245,7 +245,8 @@ def _class_order(record: dict) -> tuple:
 def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: list[str], today: date,
                      redacted: bool = False, output_format: str = "html") -> str | bytes:
     """One file of passports, one a page in print: every open record, or those of ``year_groups``.
-    HTML (text), or a Word document (``docx``, bytes: templates/passports.docx)."""
+    HTML (text); a Word document (``docx``, bytes: templates/passports.docx) or a PDF (``pdf``,
+    bytes: the HTML laid out as A4 pages)."""
     from sendcli.documents.rendering import passport_context
 
     wanted = set(year_groups)
@@ -259,4 +260,9 @@ def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: l
         from sendcli.documents.docx import render_docx
 
         return render_docx("passports", context, casebook.root)
-    return render("passports", "html", context, casebook.root)
+    html = render("passports", "html", context, casebook.root)
+    if output_format == "pdf":
+        from sendcli.documents.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    return html

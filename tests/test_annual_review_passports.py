@@ -385,6 +385,27 @@ def test_word_passports_one_a_page_and_no_date_of_birth(example_casebook, run, t
             assert not re.search(pattern.lower(), re.sub(r"<[^>]+>", " ", xml).lower())
 
 
+def test_a_casebook_s_own_passport_form_fills_the_word_class_set(example_casebook, run, tmp_path):
+    import zipfile
+
+    from docx import Document
+    from docx_structure import structure
+
+    form = Document()
+    form.add_paragraph("Council pupil passport: {{ child_name }}")
+    form.add_paragraph("{{ (record.get('profile') or dict()).get('what_to_avoid', [])|join('; ') }}")
+    (example_casebook / "templates").mkdir()
+    form.save(example_casebook / "templates" / "passport.docx")
+    out = tmp_path / "year5.docx"
+    result = run("passports", "--year-group", "5", "--format", "docx", "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = structure(out.read_bytes())
+    assert "Council pupil passport: Rosa" in text and "Council pupil passport: Ava" in text
+    assert "Asking me to read aloud without warning." in text
+    with zipfile.ZipFile(out) as document:
+        assert document.read("word/document.xml").decode().count('w:type="page"') == 1
+
+
 def test_pdf_passports_one_a4_page_each(example_casebook, run, tmp_path):
     import io
 

@@ -390,7 +390,8 @@ def passports(ctx: typer.Context,
     cycle's outcomes). No date of birth, no age, no health detail. Open records
     only, in year-group order, then by surname; one file, one passport a page
     when printed. docx is one Word document, a passport a page
-    (templates/passports.docx; a casebook's own overrides it); pdf is the
+    (templates/passports.docx; a casebook's own templates/passport.docx is
+    filled for each child instead); pdf is the
     HTML laid out as A4 pages (needs pip install 'sendcli[pdf]').
 
     \b
@@ -411,13 +412,19 @@ def passports(ctx: typer.Context,
         from sendcli.documents.pdf import require_pdf_engine
 
         require_pdf_engine()  # what to install, said before any record is read
-    had_unreadable = _casebook_report(
-        ctx, lambda book, as_of, records, redact: passports_report(book, records, wanted, as_of, redact,
-                                                                   output_format.value),
-        output, redact)
-    if output is not None:
-        from sendcli.documents.output import printable
+    from sendcli.store.casebook import Unreadable, readable_records
+    from sendcli.documents.output import printable
 
+    book = casebook(ctx)
+    as_of = today()
+    redact = redaction(book.settings, redact)
+    unreadable: list[Unreadable] = []
+    # Whole records, not the casebook views' extracts: a passport reads the profile and the plan's text.
+    records = readable_records(book.root, as_of, unreadable, redact)
+    _write(passports_report(book, records, wanted, as_of, redact, output_format.value), output, book.root)
+    for item in unreadable:
+        sys.stderr.write(f"sendcli: unreadable: {printable(item.path)}:{printable(item.message)}\n")
+    if output is not None:
         sys.stderr.write(f"wrote {printable(output)}\n")
-    if had_unreadable:
+    if unreadable:
         raise typer.Exit(1)

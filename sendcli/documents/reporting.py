@@ -245,8 +245,9 @@ def _class_order(record: dict) -> tuple:
 def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: list[str], today: date,
                      redacted: bool = False, output_format: str = "html") -> str | bytes:
     """One file of passports, one a page in print: every open record, or those of ``year_groups``.
-    HTML (text); a Word document (``docx``, bytes: templates/passports.docx) or a PDF (``pdf``,
-    bytes: the HTML laid out as A4 pages)."""
+    HTML (text); a Word document (``docx``, bytes: templates/passports.docx, or the casebook's own
+    templates/passport.docx filled for each child) or a PDF (``pdf``, bytes: the HTML laid out as
+    A4 pages)."""
     from sendcli.documents.rendering import passport_context
 
     wanted = set(year_groups)
@@ -257,8 +258,15 @@ def passports_report(casebook: Casebook, records: Iterable[dict], year_groups: l
     context = {**_page_context(casebook, today), "passports": passports,
                "year_groups": list(dict.fromkeys(year_groups)), "redacted": redacted}
     if output_format == "docx":
-        from sendcli.documents.docx import render_docx
+        import os
 
+        from sendcli.documents.docx import render_docx, render_docx_pages
+
+        own = casebook.root / "templates"
+        if passports and os.path.lexists(own / "passport.docx") and not os.path.lexists(own / "passports.docx"):
+            # The casebook's own passport form (a council's, say), filled for each child, one a page.
+            return render_docx_pages("passport", [{**context, **passport} for passport in passports], casebook.root)
+        # One template for the whole set: filled once, many times quicker than a document a child.
         return render_docx("passports", context, casebook.root)
     html = render("passports", "html", context, casebook.root)
     if output_format == "pdf":

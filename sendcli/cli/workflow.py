@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from typing import Optional
 
@@ -330,10 +331,10 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
                 measure: Optional[str] = typer.Option(None, "--measure", metavar="NAME",
                                                       help="What measures it: reading age, words read a minute, "
                                                            "incidents a week (with --baseline and --target)."),
-                baseline: Optional[float] = typer.Option(None, "--baseline", metavar="VALUE",
-                                                         help="The measure now, dated with the outcome (--date)."),
-                target: Optional[float] = typer.Option(None, "--target", metavar="VALUE",
-                                                       help="The measure the outcome aims for."),
+                baseline: Optional[str] = typer.Option(None, "--baseline", metavar="VALUE",
+                                                       help="The measure now, dated with the outcome (--date)."),
+                target: Optional[str] = typer.Option(None, "--target", metavar="VALUE",
+                                                     help="The measure the outcome aims for."),
                 unit: Optional[str] = typer.Option(None, "--unit", metavar="TEXT",
                                                    help="The measure's unit: months, words, score."),
                 lower_is_better: bool = typer.Option(False, "--lower-is-better",
@@ -361,13 +362,31 @@ def add_outcome(ctx: typer.Context, record_id: str = RECORD_ID,
                                                 new_measure), commit)
 
 
-def _number(value: float | None, option: str) -> float | None:
-    if value is not None and not math.isfinite(value):
-        raise typer.BadParameter(f"'{value}' is not a number", param_hint=option)
+#: The largest size of a measure's number (baseline, target, reading), either way: far past any
+#: scale a school measures on, small enough for every chart, sum and JSON reader. The record
+#: schema holds the same bound, so a hand-edited record past it is an error of check.
+MEASURE_BOUND = 1_000_000_000
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+
+
+def _number(text: str | None, option: str) -> float | None:
+    """A measure's number as typed: plain ASCII digits (84, 7.5, -2), within the bound, or refused
+    (exit 2) before anything is read or written. Exponents, other scripts' digits, nan and inf are
+    refused rather than turned into a different number than the one typed."""
+    if text is None:
+        return None
+    plain = text.strip()
+    if not _PLAIN_NUMBER.fullmatch(plain):
+        raise typer.BadParameter(f"'{text}' is not a number in plain digits, such as 84, 7.5 or -2",
+                                 param_hint=option)
+    value = float(plain)
+    if abs(value) > MEASURE_BOUND:
+        raise typer.BadParameter(f"{plain} is past the bound of a measure: give a number from "
+                                 f"-{MEASURE_BOUND} to {MEASURE_BOUND} (in digits)", param_hint=option)
     return value
 
 
-def _measure(name: str | None, baseline: float | None, target: float | None, unit: str | None,
+def _measure(name: str | None, baseline: str | None, target: str | None, unit: str | None,
              lower_is_better: bool):
     """The measure options, all together or none: a baseline without a target measures nothing."""
     given = {"--measure": name, "--baseline": baseline, "--target": target}
@@ -394,8 +413,8 @@ def add_reading(ctx: typer.Context, record_id: str = RECORD_ID,
                 outcome: str = typer.Argument(..., metavar="OUTCOME",
                                               help="The outcome's ID (o1) in the open cycle, or the latest "
                                                    "cycle where none is open."),
-                value: float = typer.Option(..., "--value", metavar="V", help="What was measured, on the "
-                                                                            "outcome's scale."),
+                value: str = typer.Option(..., "--value", metavar="V", help="What was measured, on the "
+                                                                          "outcome's scale."),
                 by: Optional[str] = typer.Option(None, "--by", metavar="WHO", help="Who took it."),
                 note: Optional[str] = typer.Option(None, "--note", metavar="T", help="Anything worth keeping "
                                                                                    "with it."),
@@ -435,10 +454,10 @@ def add_measure(ctx: typer.Context, record_id: str = RECORD_ID,
                 measure: str = typer.Option(..., "--measure", metavar="NAME",
                                             help="What measures it: reading age, words read a minute, "
                                                  "incidents a week."),
-                baseline: float = typer.Option(..., "--baseline", metavar="VALUE",
-                                               help="The measure now, dated --date (default today)."),
-                target: float = typer.Option(..., "--target", metavar="VALUE",
-                                             help="The measure the outcome aims for."),
+                baseline: str = typer.Option(..., "--baseline", metavar="VALUE",
+                                             help="The measure now, dated --date (default today)."),
+                target: str = typer.Option(..., "--target", metavar="VALUE",
+                                           help="The measure the outcome aims for."),
                 unit: Optional[str] = typer.Option(None, "--unit", metavar="TEXT",
                                                    help="The measure's unit: months, words, score."),
                 lower_is_better: bool = typer.Option(False, "--lower-is-better",
@@ -475,7 +494,7 @@ def add_provision(ctx: typer.Context, record_id: str = RECORD_ID,
                   kind: Optional[ProvisionKind] = typer.Option(None, "--kind", help="The form of support."),
                   frequency: Optional[str] = typer.Option(None, "--frequency", metavar="T",
                                                           help="How often: '3 x 20 min weekly'."),
-                  minutes: Optional[int] = typer.Option(None, "--minutes-per-week", min=0,
+                  minutes: Optional[int] = typer.Option(None, "--minutes-per-week", min=0, max=10080,
                                                         help="Weekly minutes, for the provision map."),
                   staff: Optional[str] = typer.Option(None, "--staff", metavar="T",
                                                       help="Who delivers it: a word of staff_rates costs it."),

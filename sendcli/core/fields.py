@@ -260,20 +260,33 @@ def convert_value(spec: FieldSpec, value: str, adding: bool = False) -> object |
         return day
     if kind == "enum":
         return _choice(value, [v for v in schema["enum"] if v is not None], where)
+    # Plain ASCII digits only: Python's int() and float() also read other scripts' digits ("٣" as 3)
+    # and "1_0" as 10, a number other than the one the user sees typed.
     if kind == "integer":
-        if not re.fullmatch(r"\s*\d+\s*", value):
+        if not re.fullmatch(r"\s*[0-9]+\s*", value):
             return Malformed(f"{where} is a whole number: '{value}' is not one")
-        return int(value)
+        return _within_bounds(int(value), value, schema, where)
     if kind == "number":
-        if not re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
-            return Malformed(f"{where} is an amount such as 180.00: '{value}' is not one")
-        return float(value)
+        if not re.fullmatch(r"\s*-?[0-9]+(\.[0-9]+)?\s*", value):
+            return Malformed(f"{where} is an amount such as 180.00, in digits: '{value}' is not one")
+        return _within_bounds(float(value), value, schema, where)
     if kind == "boolean":
         words = {"yes": True, "true": True, "no": False, "false": False}
         if value.strip().lower() not in words:
             return Malformed(f"{where} is yes or no: '{value}' is neither")
         return words[value.strip().lower()]
     return value  # text stays text: "6", "No", "01234 567890"
+
+
+def _within_bounds(number: int | float, typed: str, schema: dict, where: str) -> int | float | Malformed:
+    """The number, where the schema's minimum and maximum allow it (a measure's thousand million
+    either way, a week's 10080 minutes): past them it is a malformed value, told before the write."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and number < low:
+        return Malformed(f"{where} should be at least {low}: '{typed.strip()}' is less")
+    if high is not None and number > high:
+        return Malformed(f"{where} should be at most {high}: '{typed.strip()}' is more")
+    return number
 
 
 def _names(spec: FieldSpec) -> tuple[str, ...]:

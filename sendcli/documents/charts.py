@@ -24,6 +24,7 @@ drawn: a report without a measured outcome never loads it.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -47,6 +48,19 @@ _TABLE_STYLE = "width:auto;font-size:9pt"
 
 
 # -- numbers ---------------------------------------------------------------------------------------
+
+#: The largest measure a chart places: the record schema's bound on a baseline, target or reading.
+#: A record past it fails check, and reports refuse it; a caller that did not check gets the
+#: numbers as a table with no picture (leather's ticks fail on such numbers), never an error.
+MEASURE_BOUND = 1_000_000_000
+#: The largest change a chart places: from one end of a measure's bound to the other.
+CHANGE_BOUND = 2 * MEASURE_BOUND
+
+
+def _placeable(value: object, bound: float) -> bool:
+    """A finite number within ``bound`` either way: one the axes can be scaled to."""
+    return _is_number(value) and math.isfinite(value) and abs(value) <= bound
+
 
 def _scale_number(value: float) -> Decimal:
     """A value for leather's scales: Decimal from its short text, so coordinates stay short."""
@@ -147,6 +161,32 @@ def measure_chart(series, label: str = "", until: date | None = None) -> str:
     days = [measure.baseline_date, *(reading.day for reading in readings), *([until] if until else [])]
     x_scale = _MonthScale(min(days), max(days))
     values = [measure.baseline, measure.target, *(reading.value for reading in readings)]
+    drawable = all(_placeable(value, MEASURE_BOUND) for value in values)
+    if drawable:
+        group = _measure_group(leather, measure, readings, x_scale, values, axis_name)
+
+    direction = "lower is better" if measure.lower_is_better else "higher is better"
+    if readings:
+        latest = readings[-1]
+        so_far = (f"{len(readings)} reading{'s' * (len(readings) != 1)}, the latest "
+                  f"{_with_unit(latest.value, unit)} on {long_date(latest.day)}")
+    else:
+        so_far = "no readings yet"
+    description = (f"{measure.name}: baseline {_with_unit(measure.baseline, unit)} on "
+                   f"{long_date(measure.baseline_date)}; {so_far}; target {_with_unit(measure.target, unit)} "
+                   f"({direction}).")
+    title = f"{label}: {measure.name}" if label else measure.name
+    svg = _svg(group, title, description) if drawable else ""
+    rows = [["Baseline", long_date(measure.baseline_date), number_text(measure.baseline)]]
+    rows += [["Reading", long_date(reading.day), number_text(reading.value)] for reading in readings]
+    rows.append(["Target", "", number_text(measure.target)])
+    table = _table(f"The numbers ({direction})", ["", "Date", unit or "Value"], rows, {2})
+    return _figure(svg, title, table)
+
+
+def _measure_group(leather, measure, readings, x_scale, values: list[float], axis_name: str):
+    """The drawing of a measured outcome (values all placeable): target line, readings, baseline."""
+    unit = measure.unit
     low, high = min(values), max(values)
     if low == high:
         low, high = low - 1, high + 1
@@ -167,24 +207,7 @@ def measure_chart(series, label: str = "", until: date | None = None) -> str:
         chart.add_series(leather.Series(points, name="Readings"), _line_with_dots(leather)(READING_COLOUR))
     chart.add_dots(points[:1], name=f"Baseline {_with_unit(measure.baseline, unit)}", fill_color=BASELINE_COLOUR,
                    radius=5)
-    group = chart.to_svg_group(WIDTH, HEIGHT)
-
-    direction = "lower is better" if measure.lower_is_better else "higher is better"
-    if readings:
-        latest = readings[-1]
-        so_far = (f"{len(readings)} reading{'s' * (len(readings) != 1)}, the latest "
-                  f"{_with_unit(latest.value, unit)} on {long_date(latest.day)}")
-    else:
-        so_far = "no readings yet"
-    description = (f"{measure.name}: baseline {_with_unit(measure.baseline, unit)} on "
-                   f"{long_date(measure.baseline_date)}; {so_far}; target {_with_unit(measure.target, unit)} "
-                   f"({direction}).")
-    title = f"{label}: {measure.name}" if label else measure.name
-    rows = [["Baseline", long_date(measure.baseline_date), number_text(measure.baseline)]]
-    rows += [["Reading", long_date(reading.day), number_text(reading.value)] for reading in readings]
-    rows.append(["Target", "", number_text(measure.target)])
-    table = _table(f"The numbers ({direction})", ["", "Date", unit or "Value"], rows, {2})
-    return _figure(_svg(group, title, description), title, table)
+    return chart.to_svg_group(WIDTH, HEIGHT)
 
 
 def _whole_ticks(values: list[float]) -> list[Decimal] | None:
@@ -252,7 +275,7 @@ def _change_figure(measure: str | None, unit: str | None, groups: list[dict]) ->
     leather = _leather()
     name = str(measure or "measure")
     axis_name = f"median change in {name} ({unit})" if unit else f"median change in {name}"
-    drawn = [group for group in groups if _is_number(group.get("median_change"))]
+    drawn = [group for group in groups if _placeable(group.get("median_change"), CHANGE_BOUND)]
     labels = _bar_labels([str(group.get("group")) for group in drawn])
     title = f"Median change in {name}{f' ({unit})' if unit else ''} by group"
     if drawn:

@@ -50,13 +50,21 @@ def impact(ctx: typer.Context,
     and ran in the period (--by need: through the child's primary need); a
     carried outcome counts once, with its history across cycles. A group of
     fewer than 5 children is marked small_group. No output names a child,
-    except the HTML with --names.
+    except the HTML with --names; under --redact, the adults named in a
+    group's staff or programme are shown by their role, as in provision-map.
+    A measured outcome that changed but that no provision running in the
+    period names is in no group of programme, kind or staff: the report
+    counts such outcomes and says so.
 
     JSON: {"as_of", "from", "to", "by", "groups": [{"group", "children",
     "outcomes", "measure", "unit", "median_change", "reached_target", "cost",
-    "cost_per_child", "lower_is_better", "small_group", "uncosted"}]}, where
-    uncosted counts the provision that could not be costed (no cost, no
-    staff rate).
+    "cost_per_child", "lower_is_better", "small_group", "uncosted"}],
+    "unserved"}, where group is null for provision without the programme
+    (or Local Offer service), staff or primary need grouped by (an empty
+    cell in CSV, "—" in text and HTML); cost adds each provision's yearly
+    cost to the penny, as provision-map shows it; uncosted counts the
+    provision that could not be costed (no cost, no staff rate); unserved
+    counts the measured outcomes that no group counts.
 
     \b
     Examples:

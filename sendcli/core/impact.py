@@ -23,9 +23,16 @@ The rules (docs/rules.md, "Evidence of impact"):
   period (its programme, kind or staff), or through the child's primary need. An outcome served
   by two programmes counts in both.
 - One group is one value of ``--by`` with one measure (name, unit, direction): units never mix.
+- An outcome with a change that no provision running in the period names is in no group of
+  programme, kind or staff: it is counted apart (``unserved``), so that the report can say so.
 - Cost: the yearly cost (GBP a school year, as the provision map's ``yearly_cost``) of the
   group's provision that served a counted outcome, each provision once, not pro-rata to the
-  period; ``cost_per_child`` divides it by the group's children.
+  period; the amounts are added as the provision map shows them, each to the penny, so that the
+  two reports give the same total for the same provision. ``cost_per_child`` divides it by the
+  group's children.
+- A provision (or a record, by need) without the field it is grouped by is in a group of its own
+  whose ``group`` is None (null in JSON, an empty cell in CSV; text and HTML show
+  :data:`NOT_RECORDED`), apart from a programme whose name is that dash.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ from sendcli.core.measures import Measure, Reading, as_written, carried_chain, o
 from sendcli.core.reports import SMALL_NUMBER, running_span
 
 GROUPINGS = ("programme", "kind", "staff", "need")
-#: What a provision or a record shows where the field it is grouped by is not recorded.
+#: What text and HTML show as the group of a provision or a record without the field it is grouped
+#: by (its ``group`` is None: null in JSON, an empty cell in CSV).
 NOT_RECORDED = "—"
 
 
@@ -68,7 +76,8 @@ class OutcomeChange:
 
 @dataclass
 class Group:
-    group: str
+    #: The value of ``--by``; None where the provision (by need: the record) does not record it.
+    group: str | None
     measure: str
     unit: str | None
     lower_is_better: bool
@@ -85,7 +94,9 @@ class Group:
         from sendcli.core.costs import as_money, pence
 
         children = len(self.children)
-        known = [amount for amount in self.costs.values() if amount is not None]
+        # Each provision's amount to the penny, as the provision map shows it, then added: the same
+        # provision totals the same in both reports (three of £157.0833... are £471.24, not £471.25).
+        known = [pence(amount) for amount in self.costs.values() if amount is not None]
         cost = sum(known, Decimal(0)) if known else None
         data = {
             "group": self.group, "children": children, "outcomes": len(self.changes), "measure": self.measure,
@@ -191,24 +202,27 @@ def _served_changes(record: dict, period_from: date, period_to: date) -> Iterato
         yield _Served(change, tuple(serving.values()))
 
 
-def group_value(by: str, record: dict, item: dict) -> str:
-    """The group a provision puts an outcome in (``need``: the child's primary need)."""
+def group_value(by: str, record: dict, item: dict) -> str | None:
+    """The group a provision puts an outcome in (``need``: the child's primary need); None where
+    the field is not recorded."""
     if by == "need":
-        return (record.get("needs") or {}).get("primary") or NOT_RECORDED
+        return (record.get("needs") or {}).get("primary") or None
     if by == "programme":
         from sendcli.core.costs import programme_of
 
-        return programme_of(item) or NOT_RECORDED
+        return programme_of(item) or None
     if by == "kind":
         return item.get("kind") or "other"
-    return item.get("staff") or NOT_RECORDED
+    return item.get("staff") or None
 
 
 def impact_groups(records: Iterable[dict], by: str, period_from: date, period_to: date,
-                  cost_settings) -> list[Group]:
+                  cost_settings, unserved: list[OutcomeChange] | None = None) -> list[Group]:
     """The groups of the impact report, streamed over ``records`` (each record read once).
 
-    ``cost_settings``: a :class:`sendcli.core.costs.CostSettings`.
+    ``cost_settings``: a :class:`sendcli.core.costs.CostSettings`. ``unserved``, where given,
+    gets each outcome change that no group takes (no provision running in the period names it;
+    never by need).
     """
     from sendcli.core.costs import yearly_cost_exact
 
@@ -223,6 +237,8 @@ def impact_groups(records: Iterable[dict], by: str, period_from: date, period_to
                 members[group_value(by, record, {})] = list(served.provision)
             for entry in served.provision if by != "need" else ():
                 members.setdefault(group_value(by, record, entry[1]), []).append(entry)
+            if not members and unserved is not None:
+                unserved.append(served.change)
             for value, provision in members.items():
                 key = (value, _folded(measure.name), _folded(measure.unit), measure.lower_is_better)
                 group = groups.get(key)
@@ -233,14 +249,15 @@ def impact_groups(records: Iterable[dict], by: str, period_from: date, period_to
                     group.costs[(served.change.record_id, provision_key)] = yearly_cost_exact(item, cycle,
                                                                                              cost_settings)
     return sorted(groups.values(), key=lambda g: (_folded(g.measure) or "", _folded(g.unit) or "",
-                                                  g.lower_is_better, g.group.casefold()))
+                                                  g.lower_is_better, g.group is None, (g.group or "").casefold()))
 
 
 def impact_json(groups: list[Group], as_of: date, period_from: date, period_to: date, by: str,
-                names: bool = False) -> dict:
-    """The report as the JSON contract gives it (``sendcli impact --help``)."""
+                names: bool = False, unserved: int = 0) -> dict:
+    """The report as the JSON contract gives it (``sendcli impact --help``); ``unserved``: how many
+    outcomes with a change no provision running in the period names."""
     return {"as_of": as_of.isoformat(), "from": period_from.isoformat(), "to": period_to.isoformat(), "by": by,
-            "groups": [group.as_json(names) for group in groups]}
+            "groups": [group.as_json(names) for group in groups], "unserved": unserved}
 
 
 def cost_settings_of(settings: Mapping):

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable
 from datetime import date
 
-from sendcli.core.impact import cost_settings_of, impact_groups, impact_json
-from sendcli.core.reports import school_year_start
+from sendcli.core.impact import NOT_RECORDED, OutcomeChange, cost_settings_of, impact_groups, impact_json
+from sendcli.core.reports import redact, school_year_start
 from sendcli.documents.reporting import _csv, _page_context, _text_table
 from sendcli.documents.rendering import render
 from sendcli.store.casebook import Casebook
@@ -25,35 +25,50 @@ def impact_report(casebook: Casebook, records: Iterable[dict], output_format: st
                   period_from: date | None = None, period_to: date | None = None, names: bool = False,
                   redacted: bool = False) -> str:
     """The impact of the provision in the period (default: the current school year up to today).
-    Only the HTML names children, and only with ``names``; ``redacted``, by record ID alone."""
+    Only the HTML names children, and only with ``names``; ``redacted``, by record ID alone, and
+    the adults in a group's staff or programme by their role, as the provision map shows them."""
     period_to = period_to or today
-    if names and redacted:
-        records = ({**record, "child": {**(record.get("child") or {}), "name": record.get("id")}}
-                   for record in records)
+    if redacted:
+        records = (redact(record) for record in records)
     period_from = period_from or school_year_start(period_to)
-    groups = impact_groups(records, by, period_from, period_to, cost_settings_of(casebook.settings))
-    data = impact_json(groups, today, period_from, period_to, by, names and output_format == "html")
+    unserved: list[OutcomeChange] = []
+    groups = impact_groups(records, by, period_from, period_to, cost_settings_of(casebook.settings), unserved)
+    data = impact_json(groups, today, period_from, period_to, by, names and output_format == "html", len(unserved))
     if output_format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output_format == "csv":
         return _csv(IMPACT_COLUMNS, data["groups"])
+    # A group without the field is null in JSON and an empty cell in CSV; a reader sees the dash.
+    shown = [{**group, "group": NOT_RECORDED if group["group"] is None else group["group"]}
+             for group in data["groups"]]
+    note = unserved_note(len(unserved))
     if output_format == "html":
-        return render("impact", "html", {**_page_context(casebook, today), "groups": data["groups"], "by": by,
-                                         "period_from": period_from, "period_to": period_to, "names": names},
-                      casebook.root)
+        return render("impact", "html", {**_page_context(casebook, today), "groups": shown, "by": by,
+                                         "period_from": period_from, "period_to": period_to, "names": names,
+                                         "unserved": len(unserved), "unserved_note": note}, casebook.root)
     heading = f"Impact by {by}, readings from {period_from.isoformat()} to {period_to.isoformat()}\n"
     if not groups:
-        return heading + "\nNo measured outcome has a change in the period (sendcli add reading).\n"
+        return heading + "\n" + (note or "No measured outcome has a change in the period (sendcli add reading).") + "\n"
     rows = [{**group, "unit": group["unit"] or "",
              "measure": group["measure"] + (" (lower is better)" if group["lower_is_better"] else ""),
              "cost": _money(group["cost"]), "cost_per_child": _money(group["cost_per_child"]),
              "note": "; ".join(part for part in (
                  "small group" if group["small_group"] else "",
                  f"{group['uncosted']} provision not costed" if group["uncosted"] else "") if part)}
-            for group in data["groups"]]
+            for group in shown]
     table = _text_table(("group", "measure", "unit", "children", "outcomes", "median_change", "reached_target",
                          "cost", "cost_per_child", "note"), rows)
-    return f"{heading}({HOW_TO_READ}; a small group has fewer than 5 children)\n\n{table}"
+    return f"{heading}({HOW_TO_READ}; a small group has fewer than 5 children)\n\n{table}" + (
+        f"\n{note}\n" if note else "")
+
+
+def unserved_note(count: int) -> str:
+    """What the report says of the measured outcomes it leaves out of every group ("" for none)."""
+    if not count:
+        return ""
+    outcomes, them = ("1 measured outcome", "it") if count == 1 else (f"{count} measured outcomes", "them")
+    return (f"{outcomes} changed in the period but no provision that ran in it names {them}, so no group "
+            f"counts {them}: sendcli add provision ID ... --outcome OID")
 
 
 def _money(value: float | None) -> str:

@@ -1,0 +1,149 @@
+"""sendcli impact, mended: adults' names redacted in group labels as the provision map redacts them,
+costs added as the provision map adds them (each row to the penny), a missing programme kept apart
+from a programme called "—" in JSON and CSV, and measured outcomes no provision names counted."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.test_impact import SETTINGS, TODAY, cycle, reading_age, record
+
+
+def provision(pid, outcomes, *, minutes=90, staff="TA", programme="reading-catch-up", group_size=3):
+    lines = [f"- id: {pid}", "  kind: small-group", "  text: Reading catch-up", f"  minutes_per_week: {minutes}",
+             f"  group_size: {group_size}", f"  outcomes: [{', '.join(outcomes)}]"]
+    if staff is not None:
+        lines.insert(3, f"  staff: \"{staff}\"")
+    if programme is not None:
+        lines.insert(3, f"  programme: \"{programme}\"")
+    return "\n".join(lines)
+
+
+def child(record_id, name, outcome_provision, readings=(("2026-11-02", 93),), outcome="o1"):
+    """A child with one reading-age outcome (90 on 10 September, then ``readings``) and ``outcome_provision``."""
+    return record(record_id, name, "SPLD", cycle(
+        1, "2026-09-01", "2026-09-10", [reading_age(outcome, 90, 100, "2026-09-10", list(readings))],
+        outcome_provision))
+
+
+@pytest.fixture
+def casebook_of(casebook, run):
+    with open(casebook / "sendcli.yaml", "a", encoding="utf-8") as settings:
+        settings.write(SETTINGS)
+
+    def write(records: dict[str, str]):
+        for record_id, text in records.items():
+            (casebook / "records" / f"{record_id}.yaml").write_text(text, encoding="utf-8")
+        checked = run("check", env=TODAY)
+        assert checked.exit_code == 0, checked.stdout + checked.stderr
+        return casebook
+
+    return write
+
+
+def impact(run, *args):
+    result = run("impact", *args, env=TODAY)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_redact_shows_the_adults_in_staff_and_programme_groups_by_role(casebook_of, run):
+    casebook_of({"ab-16": child("ab-16", "Alfie Example", [
+        provision("p1", ["o1"], staff="Jo Secretname (TA)", programme="Jo Secretname's reading club")])})
+    added = run("add", "person", "ab-16", "--name", "Jo Secretname", "--role", "teacher", env=TODAY)
+    assert added.exit_code == 0, added.stderr
+    for by, group in (("staff", "teacher (TA)"), ("programme", "teacher's reading club")):
+        plain = json.loads(impact(run, "--by", by, "--format", "json"))
+        assert [g["group"] for g in plain["groups"]] == [group.replace("teacher", "Jo Secretname")]
+        redacted = json.loads(impact(run, "--by", by, "--format", "json", "--redact"))
+        assert [g["group"] for g in redacted["groups"]] == [group]
+        for output_format in ("text", "csv", "html"):
+            shown = impact(run, "--by", by, "--format", output_format, "--redact")
+            assert "Secretname" not in shown and group.replace("'", "&#39;" if output_format == "html" else "'") \
+                in shown
+    # The provision map says the same of the same provision.
+    provision_map = run("provision-map", "--format", "json", "--redact", env=TODAY).stdout
+    assert "Secretname" not in provision_map
+    assert [row["staff"] for row in json.loads(provision_map)["provision"]] == ["teacher (TA)"]
+    # --names under --redact still lists the children by record ID.
+    page = impact(run, "--by", "staff", "--format", "html", "--names", "--redact")
+    assert "ab-16" in page and "Alfie" not in page and "Secretname" not in page
+
+
+def test_cost_adds_the_rounded_amounts_as_the_provision_map_does(casebook_of, run):
+    # 50 minutes a week with a TA (£14.50 an hour), 39 weeks, shared by 3: £157.0833... a year each,
+    # shown as £157.08; three of them are £471.24 on paper (unrounded they would be £471.25).
+    casebook_of({record_id: child(record_id, name, [provision("p1", ["o1"], minutes=50)])
+                 for record_id, name in (("ab-16", "Alfie Example"), ("cd-16", "Cara Example"),
+                                         ("ef-16", "Eli Example"))})
+    rows = json.loads(run("provision-map", "--format", "json", env=TODAY).stdout)["provision"]
+    assert [row["yearly_cost"] for row in rows] == [157.08, 157.08, 157.08]
+    mapped = round(sum(round(row["yearly_cost"] * 100) for row in rows) / 100, 2)
+    assert mapped == 471.24
+    [group] = json.loads(impact(run, "--format", "json"))["groups"]
+    assert (group["cost"], group["cost_per_child"]) == (mapped, 157.08)
+    [row] = list(csv.DictReader(io.StringIO(impact(run, "--format", "csv"))))
+    assert row["cost"] == "471.24"
+    assert "471.24" in impact(run) and "471.25" not in impact(run)
+
+
+def test_a_missing_programme_is_null_in_json_and_empty_in_csv_and_apart_from_one_called_a_dash(casebook_of, run):
+    casebook_of({
+        "ab-16": child("ab-16", "Alfie Example", [provision("p1", ["o1"], programme=None)]),
+        "cd-16": child("cd-16", "Cara Example", [provision("p1", ["o1"], programme="—")]),
+    })
+    data = json.loads(impact(run, "--format", "json"))
+    assert sorted((g["group"] is None, g["group"], g["children"]) for g in data["groups"]) == [
+        (False, "—", 1), (True, None, 1)]
+    rows = list(csv.DictReader(io.StringIO(impact(run, "--format", "csv"))))
+    assert sorted(row["group"] for row in rows) == ["", "—"]
+    text = impact(run)
+    assert [line.split()[0] for line in text.splitlines() if "reading age" in line] == ["—", "—"]
+    assert "None" not in text
+    page = impact(run, "--format", "html")
+    assert "<td>—</td>" in page and "None" not in page
+    # By staff, a provision naming no staff is null too.
+    casebook_of({"ab-16": child("ab-16", "Alfie Example", [provision("p1", ["o1"], staff=None)])})
+    groups = json.loads(impact(run, "--by", "staff", "--format", "json"))["groups"]
+    assert sorted((g["group"] is None, g["group"] or "") for g in groups) == [(False, "TA"), (True, "")]
+
+
+def test_outcomes_no_provision_names_are_counted_and_said(casebook_of, run):
+    casebook_of({
+        "ab-16": child("ab-16", "Alfie Example", [provision("p1", [])]),
+        "cd-16": child("cd-16", "Cara Example", [provision("p1", [])]),
+    })
+    for by in ("programme", "kind", "staff"):
+        text = impact(run, "--by", by)
+        assert "No measured outcome has a change in the period (sendcli add reading)" not in text
+        assert "2 measured outcomes changed in the period but no provision that ran in it names them" in text
+        assert "--outcome" in text
+        data = json.loads(impact(run, "--by", by, "--format", "json"))
+        assert (data["groups"], data["unserved"]) == ([], 2)
+        page = impact(run, "--by", by, "--format", "html")
+        assert "2 measured outcomes changed in the period but no provision that ran in it names them" in page
+        assert "add reading" not in page
+    # By need every outcome has a group: nothing is left out.
+    data = json.loads(impact(run, "--by", "need", "--format", "json"))
+    assert (len(data["groups"]), data["unserved"]) == (1, 0)
+    assert "no provision" not in impact(run, "--by", "need")
+
+
+def test_unserved_outcomes_are_said_beside_the_groups_too(casebook_of, run):
+    casebook_of({
+        "ab-16": child("ab-16", "Alfie Example", [provision("p1", ["o1"])]),
+        "cd-16": child("cd-16", "Cara Example", [provision("p1", [])]),
+    })
+    text = impact(run)
+    assert "reading-catch-up" in text
+    assert "1 measured outcome changed in the period but no provision that ran in it names it" in text
+    assert json.loads(impact(run, "--format", "json"))["unserved"] == 1
+    assert "1 measured outcome changed in the period" in impact(run, "--format", "html")
+
+
+def test_nothing_measured_still_says_add_reading(casebook, run):
+    text = impact(run)
+    assert "No measured outcome has a change in the period (sendcli add reading)" in text
+    assert json.loads(impact(run, "--format", "json"))["unserved"] == 0

@@ -134,8 +134,11 @@ def outcome_series(record: dict, outcome: dict) -> Series | None:
 
     The measure as the outcome now holds it (its name, unit, target and direction); the baseline
     of the first outcome of the chain with the same measure (name and unit), so the change runs
-    from where the child started; the readings of every such outcome, each once, by date. An
-    earlier outcome measured on another scale is not part of this series.
+    from where the child started; the readings of every such outcome, by date. A day's readings
+    come from the newest copy that holds a reading of that day: a carried copy holds the earlier
+    cycle's readings, so a slip corrected in the current cycle replaces the earlier copy's reading
+    rather than standing beside it; an earlier copy's readings count for the days no newer copy
+    holds. An earlier outcome measured on another scale is not part of this series.
     """
     current = measure_of(outcome)
     if current is None:
@@ -145,11 +148,13 @@ def outcome_series(record: dict, outcome: dict) -> Series | None:
     first = measure_of(same[0]) or current
     measure = Measure(current.name, current.unit, first.baseline, first.baseline_date, current.target,
                       current.lower_is_better)
-    readings: dict[tuple, Reading] = {}
-    for item in same:
-        for reading in readings_of(item):
-            readings.setdefault((reading.day, reading.value, reading.by, reading.note), reading)
-    return Series(measure, tuple(sorted(readings.values(), key=lambda reading: reading.day)))
+    readings: list[Reading] = []
+    held: set[date] = set()
+    for item in reversed(same):  # newest first
+        own = readings_of(item)
+        readings += [reading for reading in dict.fromkeys(own) if reading.day not in held]
+        held.update(reading.day for reading in own)
+    return Series(measure, tuple(sorted(readings, key=lambda reading: reading.day)))
 
 
 # -- a review's suggested rating -----------------------------------------------------------

@@ -226,6 +226,39 @@ def check_readings(record: dict, context: RuleContext) -> Iterator[Finding]:
                               f"{measure.name} (baseline {measures.number_text(measure.baseline)}, target "
                               f"{measures.number_text(measure.target)}; expected {measures.number_text(low)} "
                               f"to {measures.number_text(high)}): a slip?", "measures", WARNING)
+        yield from _carried_readings_disagreeing(record, pointer, outcome, (measure.name, measure.unit), readings)
+
+
+def _carried_readings_disagreeing(record: dict, pointer: Pointer, outcome: dict, scale: tuple[str, str | None],
+                                  readings: list[tuple[int, dict]]) -> Iterator[Finding]:
+    """A carried outcome's reading of a day whose value differs from the copy it came from. Reports
+    use the newer copy's (docs/rules.md, "Measured outcomes"), so one of the two is most likely a
+    slip corrected in only one copy; check names both cycles so the record can be made to agree."""
+    from sendcli.core import measures
+
+    chain = measures.carried_chain(record, outcome)
+    if len(chain) < 2:
+        return
+    earlier = chain[-2]
+    earlier_measure = measures.measure_of(earlier)
+    if earlier_measure is None or (earlier_measure.name, earlier_measure.unit) != scale:
+        return  # another scale: not the same readings (outcome_series leaves it out too)
+    before: dict[date, set[float]] = {}
+    for reading in measures.readings_of(earlier):
+        before.setdefault(reading.day, set()).add(reading.value)
+    here = _mapping(record["cycles"][pointer[1]]).get("number")
+    came_from, _, earlier_id = str(outcome.get("carried_from")).partition("/")
+    for r, reading in readings:
+        day, value = parse_iso_date(reading.get("date")), reading.get("value")
+        if day not in before or not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if value not in before[day]:
+            then = " and ".join(measures.number_text(v) for v in sorted(before[day]))
+            yield Finding((*pointer, "readings", r, "value"),
+                          f"the reading of {day} is {measures.number_text(value)} here (cycle {here}, outcome "
+                          f"{outcome.get('id')}) but {then} in cycle {came_from} (outcome {earlier_id}), which "
+                          "it was carried from: reports use this one; correct the other if it is the slip",
+                          "measures", WARNING)
 
 
 # -- status ---------------------------------------------------------------------

@@ -503,6 +503,11 @@ def _count(number: int, noun: str) -> str:
 def _carried_outcomes(cycle: dict, ratings: dict[str, str]) -> tuple[list[dict], dict[str, str]]:
     """The outcomes not achieved, as copies with new IDs noting where they came from ("2/o1"): every
     other field (criteria, area, a measure and its readings) goes with them. Also the map old → new ID."""
+    def dated(mapping: dict, key: str) -> dict:
+        """A copy of ``mapping`` with its ISO date text at ``key`` as a date (other text as it is)."""
+        day = parse_iso_date(mapping.get(key))
+        return {**mapping, key: day} if day is not None else dict(mapping)
+
     carried, renamed = [], {}
     for outcome in (cycle.get("plan") or {}).get("outcomes") or []:
         if ratings.get(outcome.get("id")) == "achieved":
@@ -510,6 +515,14 @@ def _carried_outcomes(cycle: dict, ratings: dict[str, str]) -> tuple[list[dict],
         new_id = f"o{len(carried) + 1}"
         renamed[outcome.get("id")] = new_id
         copy = {"id": new_id, **{key: value for key, value in outcome.items() if key not in ("id", "carried_from")}}
+        # The loaded record holds its dates as text; written back as text they would be quoted
+        # ("2026-09-14") where the original has plain dates. The copy holds them as dates, and
+        # holds its own measure and readings, not the earlier cycle's.
+        if isinstance(outcome.get("measure"), dict):
+            copy["measure"] = dated(outcome["measure"], "baseline_date")
+        if isinstance(outcome.get("readings"), list):
+            copy["readings"] = [dated(reading, "date") if isinstance(reading, dict) else reading
+                                for reading in outcome["readings"]]
         copy["carried_from"] = f"{cycle['number']}/{outcome.get('id')}"
         carried.append(copy)
     return carried, renamed

@@ -21,12 +21,17 @@ class TextOrJson(str, Enum):
 
 
 def date_option(value: str | None, name: str) -> date | None:
-    """A ``YYYY-MM-DD`` option: anything else is a usage error (exit 2)."""
+    """A ``YYYY-MM-DD`` option, in the years 1900 to 2200: anything else is a usage error (exit 2)."""
+    from sendcli.store.casebook import outside_years
+
     if value is None:
         return None
     parsed = parse_iso_date(value)
     if parsed is None:
         raise typer.BadParameter(why_not_a_date(value), param_hint=name)
+    why = outside_years(parsed)
+    if why:
+        raise typer.BadParameter(f"'{value}' {why}", param_hint=name)
     return parsed
 
 

@@ -261,8 +261,11 @@ class Totals:
     count: int
     minutes_per_week: int
     cost: float
-    #: The rows' yearly costs that are known, added up.
-    yearly_cost: float = 0.0
+    #: The rows' yearly costs that are known, added up; None where the group has rows and none
+    #: could be costed (unknown, not nothing).
+    yearly_cost: float | None = 0.0
+    #: How many of the group's rows could not be costed.
+    uncosted: int = 0
 
 
 @dataclass(frozen=True)
@@ -278,7 +281,10 @@ class ChildCost:
 
 
 def school_year_start(on: date) -> date:
-    """1 September of the school year (1 September to 31 August) that holds ``on``."""
+    """1 September of the school year (1 September to 31 August) that holds ``on``; the first day
+    there is (1 January of year 1) for a day before any 1 September."""
+    if on.month < 9 and on.year == date.min.year:
+        return date.min
     return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
 
 
@@ -339,15 +345,19 @@ def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
     return sorted(rows, key=lambda r: (r.kind, r.staff, r.record, r.provision))
 
 
-def _yearly_sum(rows: Iterable[ProvisionRow]) -> float:
+def _yearly_sum(rows: list[ProvisionRow]) -> float | None:
     # The rows' amounts as shown (each to the penny), added exactly in whole pence: the total is the
-    # sum a reader checks, with no floating-point drift.
-    return sum(round(r.yearly_cost * 100) for r in rows if r.yearly_cost is not None) / 100
+    # sum a reader checks, with no floating-point drift. None where there are rows and none is
+    # costed: a group nobody could cost is unknown, and £0.00 would say it costs nothing.
+    known = [round(r.yearly_cost * 100) for r in rows if r.yearly_cost is not None]
+    if rows and not known:
+        return None
+    return sum(known) / 100
 
 
 def _totals(label: str, group: list[ProvisionRow]) -> Totals:
     return Totals(label, len(group), sum(r.minutes_per_week or 0 for r in group), sum(r.cost or 0 for r in group),
-                  _yearly_sum(group))
+                  _yearly_sum(group), sum(1 for r in group if r.yearly_cost is None))
 
 
 def totals_by(rows: list[ProvisionRow], key: str) -> list[Totals]:

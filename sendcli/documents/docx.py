@@ -92,7 +92,7 @@ def render_docx(template: str, context: dict, casebook_root: Path | None = None)
     path, name = template_path(template, casebook_root)
     data = _read_form(path, name)
     env = environment("docx", casebook_root)
-    with bounded_rendering(name):
+    with bounded_rendering(f"{template}.docx"):  # it names it templates/NAME itself
         from docxtpl import DocxTemplate
         from jinja2 import TemplateSyntaxError
         from lxml.etree import LxmlError

@@ -192,8 +192,9 @@ def provision_map_report(casebook: Casebook, records: Iterable[dict], output_for
                         "text"),
                        [{**_fields_of(r), "yearly_cost": _amount(r.yearly_cost)} for r in rows])]
     for title, groups in (("by kind", by_kind), ("by staff", by_staff)):
+        # A group none of whose rows could be costed shows "—" (unknown), never 0.00.
         table = [{"group": g.label, "count": g.count, "minutes_per_week": g.minutes_per_week,
-                  "cost": f"{g.cost:.2f}", "yearly_cost": _amount(g.yearly_cost)} for g in [*groups, total]]
+                  "cost": f"{g.cost:.2f}", "yearly_cost": _amount(g.yearly_cost) or "—"} for g in [*groups, total]]
         out.append(f"\n{title}\n" + _text_table(("group", "count", "minutes_per_week", "cost", "yearly_cost"), table))
     out.append(f"\nby child (notional threshold {costs.notional_threshold:.2f} a year)\n" + child_table)
     out.append("\n" + costs_explained(costs) + "\n")

@@ -34,16 +34,34 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../schemas/record.schema.json"
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
+#: The years a date given on the command line (or as SENDCLI_TODAY) may fall in. Records are of
+#: children at school now: a year far outside these is a slip of the keyboard, and a school year
+#: or a deadline worked out from it could fall before year 1 or after 9999.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def outside_years(day: date) -> str | None:
+    """Why ``day`` is refused as too far back or ahead (None where it is within the years read)."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return f"is outside the years {FIRST_YEAR} to {LAST_YEAR}"
+
 
 def parse_today(value: str | None, system_today: date) -> date:
-    """``SENDCLI_TODAY`` if set (a malformed one is a usage error), else the system date."""
+    """``SENDCLI_TODAY`` if set (a malformed one, or one outside the years read, is a usage error),
+    else the system date."""
     if value is None or value == "":
         return system_today
     if _ISO.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            why = outside_years(day)
+            if why:
+                raise UsageProblem(f"SENDCLI_TODAY={value!r} {why}")
+            return day
     from sendcli.core.nearest import iso_form_of_day_month_year
 
     iso = iso_form_of_day_month_year(value)

@@ -174,22 +174,30 @@ def clean_record_data(raw: bytes, context: RuleContext) -> dict | None:
     jsonschema-rs validates it, the rules find nothing: then the precise
     reader would have found nothing either. Any doubt returns None.
     """
+    data = _fast_valid_data(raw, RECORD_SCHEMA)
+    if data is None:
+        return None
+    try:
+        if cross_field_findings(data, context):
+            return None
+    except Exception:  # noqa: BLE001 - the precise path reports what a rule tripped on
+        return None
+    return data
+
+
+def _fast_valid_data(raw: bytes, schema: str) -> dict | None:
+    """The file's data when yaml-rs reads it unsuspiciously and jsonschema-rs finds it valid; else None."""
     if len(raw) > MAX_RECORD_BYTES:
         return None
-    validate = fast_validator(RECORD_SCHEMA)
+    validate = fast_validator(schema)
     if validate is None:
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    data = fast_load(text[1:] if text.startswith("\ufeff") else text, date_field_names(RECORD_SCHEMA))
+    data = fast_load(text[1:] if text.startswith("\ufeff") else text, date_field_names(schema))
     if data is None or not validate.is_valid(data):
-        return None
-    try:
-        if cross_field_findings(data, context):
-            return None
-    except Exception:  # noqa: BLE001 - the precise path reports what a rule tripped on
         return None
     return data
 
@@ -221,17 +229,8 @@ def check_config_bytes(raw: bytes, display_path: str, schema: str = CONFIG_SCHEM
 
 def _clean_config_data(raw: bytes, schema: str, today: date | None) -> dict | None:
     """The file's data if it has no problem at all, found the fast way (as :func:`clean_record_data`); else None."""
-    if len(raw) > MAX_RECORD_BYTES:
-        return None
-    validate = fast_validator(schema)
-    if validate is None:
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    data = fast_load(text[1:] if text.startswith("\ufeff") else text, date_field_names(schema))
-    if data is None or not validate.is_valid(data):
+    data = _fast_valid_data(raw, schema)
+    if data is None:
         return None
     if schema == CONFIG_SCHEMA:
         from sendcli.core.dates import closure_findings

@@ -17,8 +17,6 @@ pupils already in the casebook, the same writing.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +26,7 @@ from sendcli.store.checking import RECORDS_DIR
 from sendcli.core.ctf import CtfNeed, CtfPupil, CtfProvision, pupil_of
 from sendcli.core.importing import Layout, RowProblem, import_record, pseudonymous_id
 from sendcli.errors import SendcliError
-from sendcli.exchange.importing import ImportPlan, PupilIndex, record_problems
+from sendcli.exchange.importing import ImportPlan, PupilIndex, read_bounded_file, record_problems
 
 #: The largest CTF read. A secondary school's intake of 300 pupils with full
 #: histories is a few MB; 100 MB refuses a runaway or hostile file unread.
@@ -45,24 +43,8 @@ class CtfPlan(ImportPlan):
 
 
 def read_ctf_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise SendcliError(f"{path} is not a regular file; save the Common Transfer File first")
-            if info.st_size > MAX_CTF_BYTES:
-                raise SendcliError(f"{path} is {info.st_size / 1_048_576:.1f} MB; Common Transfer Files larger "
-                                   f"than {MAX_CTF_BYTES // 1_048_576} MB are refused")
-            raw = handle.read(MAX_CTF_BYTES + 1)
-    except FileNotFoundError:
-        raise SendcliError(f"{path}: the file does not exist") from None
-    except IsADirectoryError:
-        raise SendcliError(f"{path} is a folder, not a Common Transfer File") from None
-    except OSError as error:
-        raise SendcliError(f"{path}: the file cannot be read ({error.strerror or type(error).__name__})") from None
-    if len(raw) > MAX_CTF_BYTES:
-        raise SendcliError(f"{path}: Common Transfer Files larger than {MAX_CTF_BYTES // 1_048_576} MB are refused")
-    return raw
+    """The file's bytes: a regular file within :data:`MAX_CTF_BYTES`, else a clear refusal."""
+    return read_bounded_file(path, MAX_CTF_BYTES, "Common Transfer File", "save the Common Transfer File first")
 
 
 def _local(tag: object) -> str:

@@ -50,25 +50,30 @@ class ImportPlan:
 
 def read_csv_bytes(path: Path) -> bytes:
     """The CSV's bytes: a regular file within :data:`MAX_CSV_BYTES`, else a clear refusal."""
+    return read_bounded_file(path, MAX_CSV_BYTES, "CSV file", "export the SEN register to a CSV file")
+
+
+def read_bounded_file(path: Path, limit: int, kind: str, how_to_make_one: str) -> bytes:
+    """A file handed to an import: a regular file within ``limit`` bytes, else a clear refusal naming ``kind``."""
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise SendcliError(f"{path} is not a regular file; export the SEN register to a CSV file")
-            if info.st_size > MAX_CSV_BYTES:
-                raise SendcliError(f"{path} is {info.st_size / 1_048_576:.1f} MB; CSV files larger than "
-                                   f"{MAX_CSV_BYTES // 1_048_576} MB are refused")
-            raw = handle.read(MAX_CSV_BYTES + 1)
+                raise SendcliError(f"{path} is not a regular file; {how_to_make_one}")
+            if info.st_size > limit:
+                raise SendcliError(f"{path} is {info.st_size / 1_048_576:.1f} MB; {kind}s larger than "
+                                   f"{limit // 1_048_576} MB are refused")
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise SendcliError(f"{path}: the file does not exist") from None
     except IsADirectoryError:
-        raise SendcliError(f"{path} is a folder, not a CSV file") from None
+        raise SendcliError(f"{path} is a folder, not a {kind}") from None
     except PermissionError:
         raise SendcliError(f"{path}: the file cannot be read (permission denied)") from None
     except OSError as error:
         raise SendcliError(f"{path}: the file cannot be read ({error.strerror or type(error).__name__})") from None
-    if len(raw) > MAX_CSV_BYTES:  # grew while being read
-        raise SendcliError(f"{path}: CSV files larger than {MAX_CSV_BYTES // 1_048_576} MB are refused")
+    if len(raw) > limit:  # grew while being read
+        raise SendcliError(f"{path}: {kind}s larger than {limit // 1_048_576} MB are refused")
     return raw
 
 

@@ -12,7 +12,7 @@ import typer
 from sendcli.cli.app import casebook, today
 from sendcli.cli.options import REDACT_HELP_TAIL, redaction
 from sendcli.documents.rendering import BINARY_FORMATS, FORMATS
-from sendcli.errors import UsageProblem
+from sendcli.errors import SendcliError, UsageProblem
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
 app = typer.Typer()
@@ -94,7 +94,8 @@ def report(
     output: Optional[Path] = typer.Option(None, "--output", metavar="FILE", help=OUTPUT_HELP),
     all_records: bool = typer.Option(False, "--all", help="Every record, one file each, into --output-dir."),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", metavar="DIR",
-                                              help="With --all: the folder for ID.TEMPLATE.FORMAT files."),
+                                              help="With --all: the folder for ID.TEMPLATE.FORMAT files, "
+                                                   "written all or nothing (see above)."),
     redact: Optional[bool] = REDACT,
 ) -> None:
     """Render a record through a template: the SEN support plan, the review, a summary for the family,
@@ -127,6 +128,15 @@ def report(
     and so on) the built-in Word template, filled through the same sandbox
     (see the README for the context each template receives).
 
+    --all writes every record's report into --output-dir DIR, all or
+    nothing: the reports are made in a private folder beside DIR and moved
+    in only when every record has rendered, so that DIR always holds one
+    run's set. If a template fails on any record, the disk fills or the run
+    is interrupted, DIR is left as it was (exit 1; 130 for Ctrl-C). A record
+    with nothing for the template is skipped, and a record sendcli cannot
+    read is named (file:line, exit 1); the others are still written. Files
+    in DIR that the run does not make are left alone.
+
     PDF is the HTML (a casebook's own NAME.html.j2 too) laid out as A4
     pages, with the school's name and "Page 1 of 2" at the foot of each
     page, by WeasyPrint, an optional extra (pip install 'sendcli[pdf]',
@@ -146,7 +156,7 @@ def report(
       sendcli report --all --template plan --format docx --output-dir plans/
     """
     from sendcli.store.records import read_record
-    from sendcli.documents.reporting import NothingToReport, output_path_for, record_report
+    from sendcli.documents.reporting import record_report
 
     book = casebook(ctx)
     as_of = today()
@@ -162,33 +172,7 @@ def report(
             raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")
         if output_dir is None:
             raise UsageProblem("--all needs --output-dir DIR")
-        from sendcli.store.casebook import Unreadable, each_record
-        from sendcli.store.checking import casebook_targets
-        from sendcli.documents.output import check_output_folder, printable
-
-        check_output_folder(output_dir, [book.root])
-
-        unreadable = 0
-        written = skipped = 0
-        total = sum(1 for target in casebook_targets(book.root) if not target.is_config)
-        # Under --redact the diagnostics too leave out what the file says (only the place and the rule).
-        for record in _progress(each_record(book.root, as_of, redact), f"Rendering {template.value} reports", total):
-            if isinstance(record, Unreadable):
-                sys.stderr.write(f"sendcli: unreadable: {printable(record.path)}:{printable(record.message)}\n")
-                unreadable += 1
-                continue
-            try:
-                text = record_report(book, record, template.value, output_format.value, as_of, redact)
-            except NothingToReport as why:
-                sys.stderr.write(f"sendcli: skipped: {printable(why.message)}\n")
-                skipped += 1
-                continue
-            _write(text, output_path_for(output_dir, record["id"], template.value, output_format.value), book.root)
-            written += 1
-        sys.stderr.write(f"wrote {written} report{'s' * (written != 1)} to {printable(output_dir)}"
-                         f"{f'; {skipped} skipped' if skipped else ''}\n")
-        if unreadable:
-            raise typer.Exit(1)
+        _report_all(book, template.value, output_format.value, output_dir, as_of, redact)
         return
     if record_id is None:
         raise UsageProblem("give a record ID, or --all with --output-dir")
@@ -201,6 +185,67 @@ def report(
         from sendcli.documents.output import printable
 
         sys.stderr.write(f"wrote {printable(output)}\n")
+
+
+def _report_all(book, template: str, output_format: str, output_dir: Path, as_of, redact: bool) -> None:
+    """``report --all``: every record's report into ``output_dir``, all or nothing.
+
+    The reports are made in a private staging folder beside ``output_dir``
+    and moved in only when every readable record has rendered (or was
+    skipped, having nothing for this template); a failure on any one (a
+    template error, Ctrl-C, a full disk) leaves ``output_dir`` as it was. An
+    unreadable record is the casebook's fault, not the run's: it is named
+    (file:line), the others are written, and the command exits 1.
+    """
+    from sendcli.store.casebook import Unreadable, each_record
+    from sendcli.store.checking import casebook_targets
+    from sendcli.documents.output import StagedFolder, printable
+    from sendcli.documents.reporting import NothingToReport, output_path_for, record_report
+
+    unreadable = skipped = 0
+    total = sum(1 for target in casebook_targets(book.root) if not target.is_config)
+    unchanged = f"nothing was written to {printable(output_dir)}: it is as it was"
+    with StagedFolder(output_dir, [book.root]) as staged:
+        try:
+            # Under --redact the diagnostics too leave out what the file says (only the place and the rule).
+            for record in _progress(each_record(book.root, as_of, redact), f"Rendering {template} reports", total):
+                if isinstance(record, Unreadable):
+                    sys.stderr.write(f"sendcli: unreadable: {printable(record.path)}:{printable(record.message)}\n")
+                    unreadable += 1
+                    continue
+                try:
+                    text = record_report(book, record, template, output_format, as_of, redact)
+                except NothingToReport as why:
+                    sys.stderr.write(f"sendcli: skipped: {printable(why.message)}\n")
+                    skipped += 1
+                    continue
+                staged.write(output_path_for(output_dir, record["id"], template, output_format).name,
+                             text if isinstance(text, bytes) else text.encode("utf-8"))
+            staged.commit()
+        except SendcliError as error:
+            error.details.append(unchanged)
+            raise
+        except OSError as error:
+            _stopped_by(error, unchanged)
+        except KeyboardInterrupt:
+            sys.stderr.write(f"sendcli: interrupted: {unchanged}\n")
+            raise
+    written = len(staged.names)
+    sys.stderr.write(f"wrote {written} report{'s' * (written != 1)} to {printable(output_dir)}"
+                     f"{f'; {skipped} skipped' if skipped else ''}\n")
+    if unreadable:
+        raise typer.Exit(1)
+
+
+def _stopped_by(error: OSError, unchanged: str) -> None:
+    """An OS error (a full disk, a folder not ours) as the CLI says it, and that nothing was written;
+    one the CLI does not expect is raised again (a bug, exit 3)."""
+    from sendcli.cli.app import ORDINARY_OS_ERRORS, os_error_message, print_error
+
+    if error.errno not in ORDINARY_OS_ERRORS:
+        raise error
+    print_error(os_error_message(error), [unchanged])
+    raise typer.Exit(1) from None
 
 
 def _progress(items, description: str, total: int):

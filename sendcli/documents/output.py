@@ -1,12 +1,15 @@
 """Output that is safe to hand on: where a file may be written, and text that cannot act.
 
-Three guards, each used by every command that needs it:
+Four guards, each used by every command that needs it:
 
 - :func:`write_output` writes ``--output`` files: never over the casebook's
   own files (its records, settings, local offer or private ``.sendcli/``
   folder, however the path is spelt or linked), never replacing a device
   node or a named pipe (those are written to as streams, as a shell
   redirection would), never "into" a folder;
+- :class:`StagedFolder` writes a set of files into an ``--output-dir`` all or
+  nothing: each into a private staging folder first, moved in only when the
+  whole set is made;
 - :func:`csv_cell` neutralises spreadsheet formulas in every CSV the tool
   writes (OWASP, "CSV injection": a cell starting ``=``, ``+``, ``-``, ``@``,
   a tab or a carriage return gets a leading ``'``);
@@ -22,7 +25,8 @@ import csv
 import io
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sendcli.errors import SendcliError
@@ -113,6 +117,166 @@ def _stream_to(target: Path, data: bytes) -> None:
             view = view[written:]
     finally:
         os.close(descriptor)
+
+
+# -- a set of files, all or nothing ------------------------------------------------------------------
+
+class StagedFolder:
+    """A set of files for an output folder, written all or nothing.
+
+    A folder of reports that a school sends on or prints must be one run's
+    set: never some files new and some left from the last run because a
+    template failed on a later record, the run was interrupted or the disk
+    filled. So each file is written first into a private staging folder
+    (0700; files 0600, fsynced) beside the output folder, on the same file
+    system; :meth:`commit` moves them in, by renames, only once every file is
+    made, and :meth:`discard` (or leaving a ``with`` block without
+    committing) removes the staging folder and leaves the output folder as it
+    was. A new output folder is the staging folder renamed; into one that
+    exists, each file replaces its namesake (other files there stay).
+
+    The output folder is checked first (:func:`check_output_folder`), and
+    every file's place again before anything is moved: never one of the
+    casebook's own files, never through a link, never over a folder, device
+    or pipe. Where the folder beside cannot be written (the parent is not
+    ours) or the output folder is a mount point, the staging folder is a
+    hidden one inside the output folder instead.
+    """
+
+    def __init__(self, folder: Path, roots: Iterable[Path], option: str = "--output-dir") -> None:
+        self.folder = folder
+        self.roots = list(roots)
+        self.option = option
+        check_output_folder(folder, self.roots, option)
+        self._home = Path(os.path.realpath(folder))
+        self._made_parents: list[Path] = []
+        self.names: list[str] = []
+        self.staging = self._make_staging()
+
+    def _make_staging(self) -> Path:
+        import tempfile
+
+        exists = self._home.is_dir()
+        inside = exists and os.path.ismount(self._home)  # the folder beside would be another file system
+        if not inside:
+            self._make_parents(self._home.parent)
+            try:
+                staging = tempfile.mkdtemp(prefix=f".{self._home.name}.sendcli-", dir=self._home.parent)
+            except PermissionError:
+                if not exists:
+                    self._remove_made_parents()
+                    raise
+                inside = True
+        if inside:
+            staging = tempfile.mkdtemp(prefix=".sendcli-staging-", dir=self._home)
+        os.chmod(staging, 0o700)  # mkdtemp's mode is 0700 already; said, whatever the platform
+        return Path(staging)
+
+    def _make_parents(self, folder: Path) -> None:
+        """The output folder's missing parents, 0700 as any folder the tool makes; removed again by
+        :meth:`discard`."""
+        from sendcli.store.casebook import ensure_private_dir
+
+        missing = [part for part in (folder, *folder.parents) if not os.path.lexists(part)]
+        ensure_private_dir(folder)
+        self._made_parents = missing  # deepest first
+
+    def _remove_made_parents(self) -> None:
+        for folder in self._made_parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # no longer empty: something else put a file there
+        self._made_parents = []
+
+    def write(self, name: str, data: bytes) -> None:
+        """Stage one file of the set (``name``, a plain file name)."""
+        from sendcli.store.casebook import write_atomic
+
+        if not name or name != Path(name).name or name in (".", ".."):
+            raise ValueError(f"not a plain file name: {name!r}")  # a bug: names are made from record IDs
+        write_atomic(self.staging / name, data)
+        self.names.append(name)
+
+    def commit(self) -> None:
+        """Move every staged file into the output folder; refused (nothing moved) when any place is unsafe.
+
+        A set with no file leaves the output folder as it was (not even made).
+        """
+        if not self.names:
+            self.discard()
+            return
+        if self.staging.parent != self._home and not os.path.lexists(self._home):
+            # A new folder: the staging folder becomes it, in one rename.
+            for name in self.names:
+                refuse_protected(self._home / name, self.roots, self.option)
+            with _interrupts_held():
+                os.rename(self.staging, self._home)
+                self._made_parents = []
+            _fsync_folder(self._home.parent)
+            return
+        for name in self.names:
+            self._check_place(self._home / name)
+        with _interrupts_held():
+            for name in self.names:
+                os.replace(self.staging / name, self._home / name)
+        _fsync_folder(self._home)
+        self.discard()
+
+    def _check_place(self, target: Path) -> None:
+        refuse_protected(target, self.roots, self.option)
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            return
+        if not stat.S_ISREG(mode):
+            what = "a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode) else \
+                "neither a file nor a folder"
+            raise OutputRefused(f"{self.option} {printable(str(self.folder))}: {printable(target.name)} there is "
+                                f"{what}, which a report would replace; move it away (nothing was written)")
+
+    def discard(self) -> None:
+        """Remove the staging folder (and any parent made for it): the output folder is as it was."""
+        import shutil
+
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self._remove_made_parents()
+
+    def __enter__(self) -> "StagedFolder":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if os.path.lexists(self.staging):
+            self.discard()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """The renames made durable: a crash after the command said "wrote" keeps the new set."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C waits while the staged files are moved in (a few renames): a set half moved in is what
+    staging exists to prevent. The interrupt is raised once they are all in."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        if caught:
+            raise KeyboardInterrupt
 
 
 # -- CSV ------------------------------------------------------------------------------------------

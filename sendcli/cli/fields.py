@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from sendcli.cli.app import casebook, today
+from sendcli.cli.options import NegativeNumbersAsArguments
 from sendcli.errors import SendcliError, UsageProblem
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -18,7 +19,7 @@ class _Unchanged(Exception):
     """The field already holds the value: nothing to write or commit."""
 
 
-@app.command("set")
+@app.command("set", cls=NegativeNumbersAsArguments)
 def set_command(
     ctx: typer.Context,
     record_id: str = typer.Argument(..., metavar="ID", help="The record's ID."),
@@ -38,6 +39,8 @@ def set_command(
     cycle), by -1 for the last, or by their ID (outcomes[o2], provision[p1],
     progress[o1]). Text stays text ("6", "No", a phone number); dates are
     YYYY-MM-DD; needs may be typed as codes or descriptions ("dyslexia").
+    A negative number is a VALUE like any other (a baseline of -14), with
+    no -- before it; the options may come anywhere.
     A name the format does not know, or a malformed value, is a usage error
     (exit 2) naming the nearest fields; an item the record does not have, a
     field a command keeps (status, stages, EHC dates) or a change that would
@@ -52,6 +55,7 @@ def set_command(
       sendcli set ae-16 "cycles[-1].plan.outcomes[o2].criteria" "4 of 5 sessions"
       sendcli set ae-16 "cycles[-1].review.progress[o1].text" "Now asks for help"
       sendcli set ae-16 register.entered 2024-09-12
+      sendcli set ae-16 "cycles[-1].plan.outcomes[o1].measure.baseline" -14 --commit
     """
     from sendcli.core import fields
     from sendcli.store.schemas import load_schema

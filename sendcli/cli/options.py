@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import Enum
 
 import typer
+from typer.core import TyperCommand
 
 from sendcli.core.dates import parse_iso_date
 
@@ -75,3 +77,53 @@ def recipients_of(values: list[str] | None) -> list:
     from sendcli.exchange.sealing import read_recipients
 
     return read_recipients(values)
+
+
+#: A negative number as a person types it: -3, -2.5, -.5.
+NEGATIVE_NUMBER = re.compile(r"-(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+class NegativeNumbersAsArguments(TyperCommand):
+    """A command whose arguments may be negative numbers without ``--`` before them.
+
+    Click reads ``-3`` as an unknown short option, so ``sendcli set ID FIELD -3`` (a measure's
+    baseline below zero, a lower-is-better reading) was a usage error. Unknown options are let
+    through to the arguments here, but only negative numbers: any other word starting with a dash
+    before ``--`` that is none of the command's options is still refused as click refuses it
+    (exit 2), and the command's options keep working in any position.
+    """
+
+    ignore_unknown_options = True
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        unknown = self.unknown_option(ctx, args)
+        if unknown is not None:
+            ctx.fail(unknown)
+        return super().parse_args(ctx, args)
+
+    def unknown_option(self, ctx, args: list[str]) -> str | None:
+        """Why ``args`` is refused (the first unknown option, as click words it), None if it is not."""
+        from difflib import get_close_matches
+
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if param.param_type_name == "option":
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                return None
+            if len(token) < 2 or not token.startswith("-") or NEGATIVE_NUMBER.fullmatch(token):
+                continue
+            name, given_value = (token.split("=", 1)[0], True) if token.startswith("--") and "=" in token \
+                else (token, False)
+            if name in takes_value:
+                if takes_value[name] and not given_value:
+                    next(tokens, None)  # the option's value, whatever it looks like (--add -3)
+                continue
+            close = get_close_matches(name, [known for known in takes_value if known.startswith("--")])
+            hint = f" Did you mean {close[0]}?" if len(close) == 1 else (
+                f" (Possible options: {', '.join(sorted(close))})" if close else "")
+            return f"No such option: {name}{hint}"
+        return None

@@ -382,6 +382,11 @@ def profile() -> Form:
                            ("How best to support me", "how_to_support_me")):
         form.heading(heading)
         form.bullets(f'line in profile.get("{field}") or []', "{{ line }}", empty="Not written yet.")
+    # What not to do, as the passport says it, only where the record says it (it is optional).
+    form.tag('{%p if profile.get("what_to_avoid") %}')
+    form.heading("Please avoid")
+    form.bullets('line in profile.what_to_avoid', "{{ line }}")
+    form.tag("{%p endif %}")
     return form
 
 

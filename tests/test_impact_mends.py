@@ -5,8 +5,13 @@ from a programme called "—" in JSON and CSV, and measured outcomes no provisio
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
+
+from sendcli.core.impact import ADD_PROVISION, ADD_TO_PROVISION, NOT_IN_PERIOD, START_PLAN, OutcomeChange
+from sendcli.core.measures import Measure, Reading
+from sendcli.documents.impact import unserved_note
 
 from tests.test_impact import SETTINGS, TODAY, cycle, reading_age, record
 
@@ -119,7 +124,9 @@ def test_outcomes_no_provision_names_are_counted_and_said(casebook_of, run):
         text = impact(run, "--by", by)
         assert "No measured outcome has a change in the period (sendcli add reading)" not in text
         assert "2 measured outcomes changed in the period but no provision that ran in it names them" in text
-        assert "--outcome" in text
+        # Their cycles are at do: add provision would be refused; the provision's list takes them.
+        assert 'sendcli set ID "cycles[N].plan.provision[PID].outcomes" --add OID' in text
+        assert "sendcli add provision" not in text
         data = json.loads(impact(run, "--by", by, "--format", "json"))
         assert (data["groups"], data["unserved"]) == ([], 2)
         page = impact(run, "--by", by, "--format", "html")
@@ -147,3 +154,86 @@ def test_nothing_measured_still_says_add_reading(casebook, run):
     text = impact(run)
     assert "No measured outcome has a change in the period (sendcli add reading)" in text
     assert json.loads(impact(run, "--format", "json"))["unserved"] == 0
+
+
+SET_HINT = 'sendcli set ID "cycles[N].plan.provision[PID].outcomes" --add OID'
+ADD_HINT = "sendcli add provision ID ... --outcome OID"
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_the_hint_for_a_running_plan_sets_the_provision_s_outcomes_and_doing_so_counts_it(casebook_of, run, cache):
+    casebook_of({"ab-16": child("ab-16", "Alfie Example", [provision("p1", [])])})
+    text = impact(run, *cache)
+    assert f"1 measured outcome changed in the period but no provision that ran in it names it, so no group " \
+           f"counts it: add the outcome to a provision's outcomes once its cycle is at do or later ({SET_HINT})" in text
+    assert "add provision" not in text
+    assert SET_HINT.replace('"', "&#34;") in impact(run, "--format", "html", *cache)
+    # The cycle is at do: add provision is refused, as the hint knows; the command it gives works.
+    assert run("add", "provision", "ab-16", "--text", "Reading catch-up", "--outcome", "o1", env=TODAY).exit_code == 1
+    hinted = SET_HINT.replace(" ID ", " ab-16 ").replace("[N]", "[1]").replace("[PID]", "[p1]")
+    assert hinted.replace("OID", "o1") == 'sendcli set ab-16 "cycles[1].plan.provision[p1].outcomes" --add o1'
+    result = run("set", "ab-16", "cycles[1].plan.provision[p1].outcomes", "--add", "o1", env=TODAY)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(impact(run, "--format", "json", *cache))
+    assert (len(data["groups"]), data["unserved"]) == (1, 0)
+    assert "no provision that ran in it" not in impact(run, *cache)
+
+
+def test_the_hint_while_the_cycle_is_planned_is_add_provision_then_to_start_the_plan(casebook_of, run):
+    casebook_of({})
+    for day, args in [("2026-09-01", ["new", "ab-16", "--name", "Alfie Example", "--dob", "2016-03-01",
+                                      "--need", "SpLD"]),
+                      ("2026-09-10", ["cycle", "open", "ab-16"]),
+                      ("2026-09-12", ["add", "evidence", "ab-16", "--source", "TA", "--text", "Baseline"]),
+                      ("2026-09-12", ["add", "view", "ab-16", "--from", "child", "--text", "Dogs"]),
+                      ("2026-09-12", ["add", "view", "ab-16", "--from", "parent", "--text", "Worries"]),
+                      ("2026-09-13", ["cycle", "advance", "ab-16"]),
+                      ("2026-09-13", ["add", "outcome", "ab-16", "--text", "Reads at his age", "--criteria", "Test",
+                                      "--measure", "reading age", "--unit", "months", "--baseline", "90",
+                                      "--target", "100"]),
+                      ("2026-10-01", ["add", "reading", "ab-16", "o1", "--value", "93"])]:
+        result = run(*args, env={"SENDCLI_TODAY": day})
+        assert result.exit_code == 0, (args, result.stderr)
+    text = impact(run)
+    assert f"so no group counts it: name the outcome in new provision while its cycle is at assess or plan " \
+           f"({ADD_HINT})" in text
+    assert "sendcli set" not in text
+    assert run("add", "provision", "ab-16", "--text", "Reading catch-up", "--programme", "reading-catch-up",
+               "--outcome", "o1", env={"SENDCLI_TODAY": "2026-10-02"}).exit_code == 0
+    # Named now, but provision runs from the move to do: the note says so, and no command that would be refused.
+    text = impact(run)
+    assert "so no group counts it: provision planned for the outcome counts once its cycle moves to do " \
+           "(sendcli cycle advance ID)" in text
+    assert ADD_HINT not in text and SET_HINT not in text
+    result = run("cycle", "advance", "ab-16", "--review-date", "2027-02-01", "--agreed-with", "parent",
+                 env={"SENDCLI_TODAY": "2026-10-02"})
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(impact(run, "--format", "json"))
+    assert ([g["group"] for g in data["groups"]], data["unserved"]) == (["reading-catch-up"], 0)
+
+
+def test_provision_that_names_the_outcome_but_ran_before_the_period_is_said_as_such(casebook_of, run):
+    casebook_of({"ab-16": child("ab-16", "Alfie Example", [provision("p1", ["o1"]) + "\n  ended: 2026-10-15"],
+                                readings=(("2026-11-02", 93), ("2026-11-20", 95)))})
+    text = impact(run, "--from", "2026-11-01")
+    assert "so no group counts it: provision that names the outcome but did not run in the period does not " \
+           "count it" in text
+    assert SET_HINT not in text and ADD_HINT not in text
+    assert json.loads(impact(run, "--format", "json"))["unserved"] == 0  # from 1 September it ran
+
+
+def _change(linking):
+    measure = Measure("reading age", "months", 90, date(2026, 9, 10), 100, False)
+    return OutcomeChange("ab-16", "Alfie Example", "o1", measure, 90, date(2026, 9, 10),
+                         Reading(date(2026, 11, 2), 93), linking)
+
+
+def test_the_note_gives_each_way_that_applies_once_in_a_fixed_order():
+    assert unserved_note([]) == ""
+    note = unserved_note([_change(way) for way in (NOT_IN_PERIOD, ADD_TO_PROVISION, START_PLAN, ADD_PROVISION,
+                                                   ADD_TO_PROVISION)])
+    assert note.startswith("5 measured outcomes changed in the period but no provision that ran in it names them, "
+                           "so no group counts them: name the outcome in new provision")
+    ways = note.split("counts them: ", 1)[1].split("; ")
+    assert [way.split()[0] for way in ways] == ["name", "add", "provision", "provision"]
+    assert ADD_HINT in ways[0] and SET_HINT in ways[1] and "cycle advance" in ways[2] and "did not run" in ways[3]

@@ -54,7 +54,10 @@ def impact(ctx: typer.Context,
     group's staff or programme are shown by their role, as in provision-map.
     A measured outcome that changed but that no provision running in the
     period names is in no group of programme, kind or staff: the report
-    counts such outcomes and says so.
+    counts such outcomes and says how to link one at its cycle's stage
+    (sendcli add provision ... --outcome OID while the cycle is at assess
+    or plan; once it is at do or later, sendcli set ID
+    "cycles[N].plan.provision[PID].outcomes" --add OID).
 
     JSON: {"as_of", "from", "to", "by", "groups": [{"group", "children",
     "outcomes", "measure", "unit", "median_change", "reached_target", "cost",

@@ -24,7 +24,8 @@ The rules (docs/rules.md, "Evidence of impact"):
   by two programmes counts in both.
 - One group is one value of ``--by`` with one measure (name, unit, direction): units never mix.
 - An outcome with a change that no provision running in the period names is in no group of
-  programme, kind or staff: it is counted apart (``unserved``), so that the report can say so.
+  programme, kind or staff: it is counted apart (``unserved``), so that the report can say so,
+  with the way to link it at its cycle's stage (:func:`linking_of`).
 - Cost: the yearly cost (GBP a school year, as the provision map's ``yearly_cost``) of the
   group's provision that served a counted outcome, each provision once, not pro-rata to the
   period; the amounts are added as the provision map shows them, each to the penny, so that the
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -50,6 +51,14 @@ GROUPINGS = ("programme", "kind", "staff", "need")
 #: What text and HTML show as the group of a provision or a record without the field it is grouped
 #: by (its ``group`` is None: null in JSON, an empty cell in CSV).
 NOT_RECORDED = "—"
+
+#: How an outcome that no provision running in the period names comes to be counted
+#: (:func:`linking_of`): a provision naming it added while its cycle is at assess or plan; its ID
+#: added to a provision's outcomes once the plan runs (add provision is refused then); where a
+#: provision names it already, the plan started (provision runs from the cycle's move to do), or
+#: nothing to do: that provision did not run in the period.
+ADD_PROVISION, ADD_TO_PROVISION = "add-provision", "add-to-provision"
+START_PLAN, NOT_IN_PERIOD = "start-plan", "not-in-period"
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,8 @@ class OutcomeChange:
     start: float
     start_date: date
     latest: Reading
+    #: Where no provision running in the period names it: how to link it (ADD_PROVISION, ...).
+    linking: str | None = None
 
     @property
     def change(self) -> float:
@@ -190,16 +201,32 @@ def _served_changes(record: dict, period_from: date, period_to: date) -> Iterato
         if provision is None:
             provision = _running_provision(record, period_from, period_to)
         serving: dict[str, tuple[str, dict, dict]] = {}
+        named = False
         for link in carried_chain(record, outcome):
             link_cycle = cycle_of.get(id(link))
             if link_cycle is None:
                 continue
             for item in (link_cycle.get("plan") or {}).get("provision") or []:
+                if link.get("id") not in (item.get("outcomes") or []):
+                    continue
+                named = True
                 key = f"{link_cycle.get('number')}/{item.get('id')}"
-                if key in provision and link.get("id") in (item.get("outcomes") or []):
+                if key in provision:
                     latest = provision[key]
                     serving[latest[0]] = latest
+        if not serving:
+            change = replace(change, linking=linking_of(cycle.get("stage"), named))
         yield _Served(change, tuple(serving.values()))
+
+
+def linking_of(stage: str | None, named: bool) -> str:
+    """How an outcome that no provision running in the period names comes to be counted, by the
+    stage of its cycle and whether some provision names it (see :data:`ADD_PROVISION`)."""
+    from sendcli.core.workflow import PLANNING_STAGES
+
+    if stage in PLANNING_STAGES:
+        return START_PLAN if named else ADD_PROVISION
+    return NOT_IN_PERIOD if named else ADD_TO_PROVISION
 
 
 def group_value(by: str, record: dict, item: dict) -> str | None:

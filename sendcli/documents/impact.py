@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterable
 from datetime import date
 
-from sendcli.core.impact import NOT_RECORDED, OutcomeChange, cost_settings_of, impact_groups, impact_json
+from sendcli.core.impact import (ADD_PROVISION, ADD_TO_PROVISION, NOT_IN_PERIOD, NOT_RECORDED, START_PLAN,
+                                 OutcomeChange, cost_settings_of, impact_groups, impact_json)
 from sendcli.core.reports import redact, school_year_start
 from sendcli.documents.reporting import _csv, _page_context, _text_table
 from sendcli.documents.rendering import render
@@ -41,7 +42,7 @@ def impact_report(casebook: Casebook, records: Iterable[dict], output_format: st
     # A group without the field is null in JSON and an empty cell in CSV; a reader sees the dash.
     shown = [{**group, "group": NOT_RECORDED if group["group"] is None else group["group"]}
              for group in data["groups"]]
-    note = unserved_note(len(unserved))
+    note = unserved_note(unserved)
     if output_format == "html":
         return render("impact", "html", {**_page_context(casebook, today), "groups": shown, "by": by,
                                          "period_from": period_from, "period_to": period_to, "names": names,
@@ -62,13 +63,28 @@ def impact_report(casebook: Casebook, records: Iterable[dict], output_format: st
         f"\n{note}\n" if note else "")
 
 
-def unserved_note(count: int) -> str:
-    """What the report says of the measured outcomes it leaves out of every group ("" for none)."""
+#: How to link an outcome that no provision running in the period names, by the way its cycle's
+#: stage allows (sendcli.core.impact.linking_of): add provision is refused once a plan runs.
+HOW_TO_LINK = {
+    ADD_PROVISION: "name the outcome in new provision while its cycle is at assess or plan "
+                   "(sendcli add provision ID ... --outcome OID)",
+    ADD_TO_PROVISION: "add the outcome to a provision's outcomes once its cycle is at do or later "
+                      '(sendcli set ID "cycles[N].plan.provision[PID].outcomes" --add OID)',
+    START_PLAN: "provision planned for the outcome counts once its cycle moves to do (sendcli cycle advance ID)",
+    NOT_IN_PERIOD: "provision that names the outcome but did not run in the period does not count it",
+}
+
+
+def unserved_note(unserved: list[OutcomeChange]) -> str:
+    """What the report says of the measured outcomes it leaves out of every group ("" for none),
+    with how to link such an outcome to provision at its cycle's stage."""
+    count = len(unserved)
     if not count:
         return ""
     outcomes, them = ("1 measured outcome", "it") if count == 1 else (f"{count} measured outcomes", "them")
+    ways = [HOW_TO_LINK[way] for way in HOW_TO_LINK if any(change.linking == way for change in unserved)]
     return (f"{outcomes} changed in the period but no provision that ran in it names {them}, so no group "
-            f"counts {them}: sendcli add provision ID ... --outcome OID")
+            f"counts {them}: {'; '.join(ways)}")
 
 
 def _money(value: float | None) -> str:

@@ -215,11 +215,11 @@ def test_show_refuses_an_invalid_record_with_its_problems(example_casebook, run)
 # -- the contract every command keeps ---------------------------------------------------
 
 def test_internal_error_is_one_line_without_record_content(example_casebook, run, monkeypatch):
-    import sendcli.cli.records as records_cli
+    import sendcli.cli.reading as reading
 
     def explode(*args, **kwargs):
         raise ValueError("Ava Example, born 2016-05-14, SLCN")
-    monkeypatch.setattr(records_cli, "_print_record", explode)
+    monkeypatch.setattr(reading, "_print_record", explode)
     result = run("show", "ae-16")
     assert result.exit_code == 3
     assert result.stderr.strip().count("\n") == 0

@@ -80,12 +80,13 @@ def top_level(modules: set[str]) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
-def test_show_loads_no_pydantic_and_no_other_command(example_casebook):
-    """A one-record read stays within 0.15 s (bench/README.md): typer's pydantic layer (about 60 ms) never loads."""
+def test_show_loads_no_pydantic_and_no_command_module(example_casebook):
+    """A one-record read stays within 0.15 s (bench/README.md): typer's pydantic layer (about 60 ms) never
+    loads, and `show ID` runs directly (sendcli.cli.direct), with no command module."""
     loaded = modules_loaded_by("show", "ae-16", cwd=example_casebook)
-    assert "sendcli.cli.records" in loaded
+    assert "sendcli.cli.reading" in loaded
     assert not top_level(loaded) & {"pydantic", "pydantic_core", "jinja2", "jsonschema", "ruamel", "openpyxl"}
-    assert not {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values() if m != "records"} & loaded
+    assert not {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values()} & loaded
     assert "typer._adapters" not in loaded
 
 
@@ -208,12 +209,11 @@ def test_a_write_loads_only_the_round_trip_writer(example_casebook, command):
 
 
 def test_the_new_commands_leave_the_start_up_of_the_others_alone(example_casebook):
-    """`--version` and `show` load no command module but their own, and no library only another
+    """`--version` and `show` load no command module (they run directly), and no library only another
     command needs (impact, passports, DOCX/PDF rendering, packs, export)."""
     for args in (("--version",), ("show", "ae-16")):
         loaded = modules_loaded_by(*args, cwd=example_casebook)
-        own = {"sendcli.cli.records"} if args[0] == "show" else set()
-        assert {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values()} & loaded <= own, args
+        assert not {f"sendcli.cli.{m}" for m in COMMAND_MODULES.values()} & loaded, args
         assert not top_level(loaded) & (NOT_FOR_ONE_RECORD | {"sqlite3", "ruamel"}), args
         assert not {m for m in loaded if m.startswith(("sendcli.documents.rendering", "sendcli.documents.reporting",
                                                        "sendcli.exchange"))}, args

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import errno
 import importlib
-import os
 import re
 import sys
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup
 
 from sendcli import __version__
-from sendcli.errors import SendcliError
+from sendcli.cli.running import (  # noqa: F401 - also reached through this module by the commands
+    INTERNAL_ERROR, ORDINARY_OS_ERRORS, casebook_at, exit_code_for, os_error_message, print_error,
+    quiet_closed_stdout, today,
+)
 
 if TYPE_CHECKING:  # the casebook edge loads YAML and schemas: only for commands that need it
     from sendcli.store.casebook import Casebook
-
-INTERNAL_ERROR = 3
 
 #: Click's own exceptions (usage errors, --help's exit), which click reports
 #: itself. Typer re-exports click or, from 0.2x, ships its own copy of it:
@@ -76,36 +73,6 @@ def _module_group(module):
     import typer.main
 
     return typer.main.get_group(module.app)
-
-
-#: What the machine, not the program, gets wrong: a read-only or full disk, a file-size limit
-#: (``ulimit -f``), a permission, a path that is not there or not a folder. Each ends in a clear
-#: message and exit 1, like any other refusal; only other OS errors are bugs (exit 3).
-ORDINARY_OS_ERRORS = frozenset(getattr(errno, name) for name in (
-    "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EFBIG", "ENAMETOOLONG", "ENOENT", "ENOTDIR", "EISDIR",
-    "ELOOP", "EEXIST", "EBUSY", "ETXTBSY", "EMFILE", "ENFILE", "EIO", "ENXIO", "ENODEV", "EXDEV", "ENOTEMPTY",
-    "EINVAL", "ESTALE", "EOVERFLOW") if hasattr(errno, name))
-
-_OS_ERROR_HINTS = {
-    "ENOSPC": "the disk is full: free some space and run it again",
-    "EDQUOT": "the disk quota is used up: free some space and run it again",
-    "EFBIG": "the file would pass the size limit for files (ulimit -f)",
-    "EROFS": "the file system is read-only",
-    "EACCES": "permission denied: check the owner and mode of the file and its folder",
-    "EPERM": "not permitted: check the owner and mode of the file and its folder",
-}
-
-
-def os_error_message(error: OSError) -> str:
-    """``PATH: the OS's words (a hint)``: what failed, where, and what to do; never a file's content."""
-    from sendcli.documents.output import printable
-
-    code = errno.errorcode.get(error.errno or 0, "")
-    words = error.strerror or code or "operating-system error"
-    hint = _OS_ERROR_HINTS.get(code)
-    places = [str(name) for name in (error.filename, error.filename2) if name not in (None, "")]
-    where = " -> ".join(printable(place) for place in places)
-    return f"{where + ': ' if where else ''}{words}{f'; {hint}' if hint else ''}"
 
 
 # -- help that reads well at 80 columns ----------------------------------------------------
@@ -250,9 +217,9 @@ def _light_runtime_class():
 class SendcliGroup(TyperGroup):
     """Maps every exception to its exit code (0 done, 1 refused, 2 usage, 3 a bug); loads commands when needed.
 
-    A :class:`SendcliError` prints its message (and detail lines) to stderr.
-    Anything else is a bug: one short line naming only the exception's type —
-    its message could hold a child's data — and a hint to rerun with --debug.
+    Click's own exceptions (usage errors, --help) are click's to report; every
+    other goes through :func:`sendcli.cli.running.exit_code_for`, as on the
+    direct path (:mod:`sendcli.cli.direct`).
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -273,43 +240,17 @@ class SendcliGroup(TyperGroup):
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
-        except BrokenPipeError:
-            # The reader went away (`sendcli show ID | head -1`): not an error.
-            _quiet_closed_stdout()
-            raise typer.Exit(0) from None
-        except SystemExit:
-            # rich's Console meets a closed pipe by pointing stdout at /dev/null and
-            # exiting 1; no command of sendcli exits that way itself.
-            if _stdout_is_devnull():
-                raise typer.Exit(0) from None
-            raise
+        except BrokenPipeError as error:
+            raise typer.Exit(exit_code_for(error, debug=False)) from None
+        except SystemExit as error:
+            raise typer.Exit(exit_code_for(error, debug=False)) from None
         except typer.BadParameter as error:
             error.message = with_nearest_choice(error.message)
             raise
         except _CLICK_SIGNALS:
             raise
-        except SendcliError as error:
-            print_error(error.message, error.details)
-            raise typer.Exit(error.exit_code) from None
-        except OSError as error:
-            if error.errno not in ORDINARY_OS_ERRORS:
-                self._internal_error(ctx, error)
-            print_error(os_error_message(error))  # the path and the OS's words; never a file's content
-            raise typer.Exit(1) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence
-            self._internal_error(ctx, error)
-
-    @staticmethod
-    def _internal_error(ctx: typer.Context, error: Exception) -> NoReturn:
-        """A bug: one short line naming only the exception's type (exit 3); --debug: the traceback."""
-        if ctx.params.get("debug"):
-            import traceback
-
-            traceback.print_exc()
-        else:
-            sys.stderr.write(f"sendcli: internal error ({type(error).__name__}); this is a bug. "
-                             "Rerun with --debug for the traceback.\n")
-        raise typer.Exit(INTERNAL_ERROR) from None
+            raise typer.Exit(exit_code_for(error, debug=bool(ctx.params.get("debug")))) from None
 
 
 #: Global options that may come after the command too (``sendcli check --root DIR``),
@@ -362,23 +303,6 @@ def with_nearest_choice(message: str) -> str:
     return f"{message[:match.start()]}'{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}"
 
 
-def _stdout_is_devnull() -> bool:
-    try:
-        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.stat(os.devnull))
-    except (OSError, ValueError):
-        return False
-
-
-def _quiet_closed_stdout() -> None:
-    """Point stdout at /dev/null, so that flushing what is left at exit raises nothing."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
-
-
 app = typer.Typer(
     cls=SendcliGroup,
     rich_markup_mode=None,
@@ -427,26 +351,7 @@ def options(ctx: typer.Context) -> Options:
 
 
 def casebook(ctx: typer.Context) -> Casebook:
-    from sendcli.store.casebook import open_casebook
-
-    return open_casebook(options(ctx).root, Path.cwd())
-
-
-def today() -> date:
-    """The date every command works from: SENDCLI_TODAY, else the system clock."""
-    from sendcli.store.casebook import parse_today
-
-    return parse_today(os.environ.get("SENDCLI_TODAY"), date.today())
-
-
-def print_error(message: str, details: list[str] | None = None) -> None:
-    """Diagnostics go to stderr, plainly: they may be read in a cron mail, so each stays one line
-    (control characters from a file or a value shown escaped)."""
-    from sendcli.documents.output import printable
-
-    sys.stderr.write(f"sendcli: {printable(message)}\n")
-    for line in details or []:
-        sys.stderr.write(f"  {printable(line)}\n")
+    return casebook_at(options(ctx).root)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -457,5 +362,5 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_closed_stdout()
+        quiet_closed_stdout()
         sys.exit(0)

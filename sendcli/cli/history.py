@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import casebook, today
+from sendcli.cli.app import casebook, options, today
 from sendcli.cli.workflow import COMMIT, RECORD_ID
 from sendcli.errors import SendcliError
 
@@ -108,20 +108,6 @@ def log(ctx: typer.Context, record_id: str = RECORD_ID) -> None:
     Example:
       sendcli log ae-16
     """
-    from sendcli.store.checking import RECORDS_DIR
-    from sendcli.store.gitops import file_history
+    from sendcli.cli.reading import print_log
 
-    book = casebook(ctx)
-    path = book.record_path(record_id)
-    entries = file_history(book.root, path)
-    if not entries:
-        if not path.exists():
-            raise SendcliError(f"no record '{record_id}', and none in git history")
-        sys.stderr.write(f"{RECORDS_DIR}/{path.name} has not been committed yet\n")
-        return
-    from sendcli.documents.output import printable
-
-    # Authors and messages are whatever was committed, by anyone: shown escaped, one line each.
-    width = max(len(printable(entry.author)) for entry in entries)
-    for entry in entries:
-        typer.echo(f"{printable(entry.date)}  {printable(entry.author):<{width}}  {printable(entry.message)}")
+    print_log(options(ctx).root, record_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -303,6 +302,8 @@ def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> None
     name is taken. Never writes through a symlink. An OS error (a full disk,
     a read-only folder, a file-size limit) carries the path it was about.
     """
+    import tempfile  # here, not at the top: with shutil, random and the compressors it is a few ms a read pays
+
     folder = path.parent
     if path.is_symlink():
         raise SendcliError(f"{path} is a symbolic link; sendcli does not write through links")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import sys
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,12 +68,61 @@ def fast_validator(name: str = RECORD_SCHEMA):
     document is valid; the messages of an invalid one come from :func:`validator`.
     None where jsonschema-rs is not installed."""
     try:
-        import jsonschema_rs
+        jsonschema_rs = _import_jsonschema_rs()
     except ImportError:  # pragma: no cover - no wheel for this platform: jsonschema alone
         return None
     return jsonschema_rs.Draft202012Validator(
         _inline_refs(load_schema(name)), validate_formats=True,
         formats={"date": _is_date_if_text})
+
+
+def _import_jsonschema_rs():
+    """jsonschema_rs, imported without the standard library's e-mail package.
+
+    Its extension reads its own build date with email.utils.parsedate_to_datetime
+    when it is imported (for ``jsonschema_rs.jsonschema_rs.__build__``), and
+    email.utils brings socket, random, calendar, locale and the MIME encoders:
+    about a tenth of a one-record command's time. That date is in one fixed
+    form, which :func:`_build_date` reads alone; any other text goes to the real
+    function. Where email.utils is already imported, it is used as it is.
+    """
+    if "email.utils" in sys.modules:
+        import jsonschema_rs
+
+        return jsonschema_rs
+    import email
+    import types
+
+    stand_in = types.ModuleType("email.utils")
+    stand_in.parsedate_to_datetime = _build_date  # type: ignore[attr-defined]
+    sys.modules["email.utils"] = stand_in
+    try:
+        import jsonschema_rs
+    finally:
+        if sys.modules.get("email.utils") is stand_in:
+            del sys.modules["email.utils"]
+        if getattr(email, "utils", None) is stand_in:
+            del email.utils
+    return jsonschema_rs
+
+
+#: ``Thu, 12 Nov 2026 07:50:16 +0000``: RFC 2822, as the build date is written.
+_BUILD_DATE = re.compile(r"[A-Z][a-z]{2}, (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) \+0000")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _build_date(text: str) -> datetime:
+    """email.utils.parsedate_to_datetime for a UTC date in RFC 2822 form (the same datetime); the
+    real function for anything else."""
+    match = _BUILD_DATE.fullmatch(text) if isinstance(text, str) else None
+    if match is None or match[2] not in _MONTHS:
+        sys.modules.pop("email.utils", None)  # the stand-in, while jsonschema_rs is imported
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(text)
+    day, month, year, hour, minute, second = match.groups()
+    return datetime(int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second),
+                    tzinfo=timezone(timedelta(0)))
 
 
 def _is_date_if_text(value: object) -> bool:

@@ -1,0 +1,125 @@
+"""The commonest one-record reads, run without building the Typer application.
+
+``sendcli show ID``, ``sendcli show ID --format json`` and ``sendcli log ID``
+are the commands people run most, and importing typer and building its
+commands costs about a fifth of their time (``sendcli --version``, which
+scripts run, is answered here too). Written in exactly these plain
+forms — with ``--root DIR``/``--root=DIR``/``--debug`` anywhere, and
+``SENDCLI_ROOT`` — they are read here and run through the same functions as
+the Typer commands (:mod:`sendcli.cli.reading`), with the same messages and
+exit codes (:func:`sendcli.cli.running.exit_code_for`). Anything else — help,
+another option, a value to be checked, a mistake to be reported — goes to the
+Typer application, which says it as it always has.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+#: The --format words ``show`` takes (sendcli.cli.options.TextOrJson).
+_SHOW_FORMATS = ("text", "json")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: a plain one-record read runs here, everything else through typer."""
+    command = direct_command(sys.argv[1:] if argv is None else list(argv), os.environ)
+    if command is None:
+        from sendcli.cli.app import main as typer_main
+
+        typer_main(argv)
+        return
+    run, debug = command
+    try:
+        try:
+            code = _outcome(run, debug)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        from sendcli.cli.running import quiet_closed_stdout
+
+        quiet_closed_stdout()
+        sys.exit(0)
+    sys.exit(code)
+
+
+def _outcome(run: Callable[[], None], debug: bool) -> int:
+    """The exit code of ``run``, its exceptions said as the Typer application says them."""
+    try:
+        run()
+    except KeyboardInterrupt:
+        return 130  # as typer ends an interrupted command
+    except BaseException as error:  # noqa: BLE001 - the last line of defence, as in the Typer application
+        from sendcli.cli.running import exit_code_for
+
+        return exit_code_for(error, debug)
+    return 0
+
+
+def direct_command(args: list[str], environ) -> tuple[Callable[[], None], bool] | None:
+    """What to run for ``args`` and whether --debug was given, or None where typer must read them."""
+    if "_SENDCLI_COMPLETE" in environ:  # a shell asking typer to complete a word
+        return None
+    if args == ["--version"]:
+        return _version, False
+    root: str | None = None
+    debug = False
+    words: list[str] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--debug":
+            debug = True
+        elif token == "--root" or token.startswith("--root="):
+            value = token.partition("=")[2] if "=" in token else next(tokens, None)
+            if root is not None or not _plain_word(value):
+                return None
+            root = value
+        else:
+            words.append(token)
+    # --root, else SENDCLI_ROOT (an empty one is not set, as click reads it).
+    root = root if root is not None else (environ.get("SENDCLI_ROOT") or None)
+    if not words:
+        return None
+    name, rest = words[0], words[1:]
+    run = _show(root, rest) if name == "show" else None
+    if run is not None:
+        return run, debug
+    if name == "log" and len(rest) == 1 and _plain_word(rest[0]):
+        from sendcli.cli.reading import print_log
+
+        return (lambda: print_log(root, rest[0])), debug
+    return None
+
+
+def _version() -> None:
+    from sendcli import __version__
+
+    sys.stdout.write(f"sendcli {__version__}\n")
+
+
+def _show(root: str | None, rest: list[str]):
+    """``show ID [--format text|json]`` (the option before or after the ID), else None."""
+    output_format = None
+    positional: list[str] = []
+    tokens = iter(rest)
+    for token in tokens:
+        if token == "--format" or token.startswith("--format="):
+            value = token.partition("=")[2] if "=" in token else next(tokens, None)
+            if output_format is not None or value not in _SHOW_FORMATS:
+                return None
+            output_format = value
+        elif _plain_word(token):
+            positional.append(token)
+        else:
+            return None
+    if len(positional) != 1:
+        return None
+    from sendcli.cli.reading import show_record
+
+    return lambda: show_record(root, positional[0], output_format or "text")
+
+
+def _plain_word(token: str | None) -> bool:
+    """A value click would take as it is: not empty, and not something that looks like an option."""
+    return bool(token) and not token.startswith("-")

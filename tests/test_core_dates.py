@@ -22,6 +22,40 @@ from sendcli.core.dates import add_months, age_in_years, is_young_person, parse_
 ])
 def test_parse_iso_date(text, expected):
     assert parse_iso_date(text) == expected
+    assert parse_iso_date(text) == expected  # read again: from what was kept, the same answer
+
+
+def _reference_date(text: str) -> date | None:
+    """The reading without anything kept: ten characters, ASCII digits and dashes, a real day."""
+    if len(text) != 10 or not text.isascii() or text[4] != "-" or text[7] != "-" \
+            or not (text[:4] + text[5:7] + text[8:]).isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return None
+
+
+@given(st.one_of(st.dates().map(date.isoformat),
+                 st.text(alphabet="0123456789-x\n", min_size=8, max_size=12),
+                 st.builds("{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 99),
+                           st.integers(0, 99))))
+def test_parse_iso_date_twice_agrees_with_a_plain_reading(text):
+    assert parse_iso_date(text) == _reference_date(text)
+    assert parse_iso_date(text) == _reference_date(text)
+
+
+def test_what_parse_iso_date_keeps_is_bounded(monkeypatch):
+    """Texts of a date's length only, and no more than the bound; past it, still the right answers."""
+    from sendcli.core import dates
+
+    monkeypatch.setattr(dates, "_PARSED", {})
+    monkeypatch.setattr(dates, "_PARSED_BOUND", 3)
+    assert parse_iso_date("x" * 1_000) is None and dates._PARSED == {}
+    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(6)]
+    assert [parse_iso_date(day.isoformat()) for day in days] == days
+    assert len(dates._PARSED) == 3
+    assert [parse_iso_date(day.isoformat()) for day in days] == days
 
 
 @pytest.mark.parametrize("start, months, expected", [

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -34,19 +33,31 @@ main(sys.argv[2:])
 """
 
 
+#: Each run measured from a process of its own: RUSAGE_CHILDREN's ru_maxrss is the largest
+#: process ever waited for, so one measuring process would carry the first run's into the second.
+MEASURE = """
+import json, resource, subprocess, sys
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": result.returncode, "stderr": result.stderr, "cpu": usage.ru_utime + usage.ru_stime,
+                  "rss_mb": usage.ru_maxrss / 1024}))
+"""
+
+
 def run(mode: str, casebook: Path, template: str, output_format: str, out: Path) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    import json
+
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", RUN, mode, "report", "--all", "--template", template,
-                             "--format", output_format, "--output-dir", str(out)],
-                            cwd=casebook, env={**os.environ, "SENDCLI_TODAY": "2026-11-28"},
-                            capture_output=True, text=True)
+    measured = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, "-c", RUN, mode, "report", "--all",
+                               "--template", template, "--format", output_format, "--output-dir", str(out)],
+                              cwd=casebook, env={**os.environ, "SENDCLI_TODAY": "2026-11-28"},
+                              capture_output=True, text=True, check=True)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        sys.exit(f"{mode}: exit {result.returncode}: {result.stderr[-500:]}")
-    return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-            "rss_mb": after.ru_maxrss / 1024, "stderr": result.stderr.replace(str(out), "DIR")}
+    figures = json.loads(measured.stdout)
+    if figures["rc"] != 0:
+        sys.exit(f"{mode}: exit {figures['rc']}: {figures['stderr'][-500:]}")
+    return {"wall": wall, "cpu": figures["cpu"], "rss_mb": figures["rss_mb"],
+            "stderr": figures["stderr"].replace(str(out), "DIR")}
 
 
 def contents(path: Path) -> object:

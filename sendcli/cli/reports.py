@@ -135,7 +135,9 @@ def report(
     is interrupted, DIR is left as it was (exit 1; 130 for Ctrl-C). A record
     with nothing for the template is skipped, and a record sendcli cannot
     read is named (file:line, exit 1); the others are still written. Files
-    in DIR that the run does not make are left alone.
+    in DIR that the run does not make are left alone. PDFs for 20 records or
+    more are laid out by one worker process per core (at most 4), with the
+    same files and messages as one at a time.
 
     PDF is the HTML (a casebook's own NAME.html.j2 too) laid out as A4
     pages, with the school's name and "Page 1 of 2" at the foot of each
@@ -197,7 +199,7 @@ def _report_all(book, template: str, output_format: str, output_dir: Path, as_of
     unreadable record is the casebook's fault, not the run's: it is named
     (file:line), the others are written, and the command exits 1.
 
-    PDF and Word documents are made in worker processes, one per core
+    PDFs (20 or more) are made in worker processes, one per core
     (sendcli.documents.batch), in the same order, with the same bytes and
     messages as here.
     """

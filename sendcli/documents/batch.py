@@ -1,13 +1,20 @@
-"""Many records' reports at once: PDF and Word documents made in worker processes.
+"""Many records' reports at once: PDFs made in worker processes.
 
 ``report --all --format pdf`` spends nearly all its time laying out pages
-(WeasyPrint, pure Python: about 0.2 s of CPU a report) and a Word document
-about 25 ms; the casebook is read, and the files written, in a small part of
-that. So the reports are made by worker processes, one per core, while this
-process reads the records, hands them out and takes the results back in the
-casebook's order: the files, their bytes and the messages are those of a run
-in one process, and all of it goes through the same all-or-nothing staging
+(WeasyPrint, pure Python: about 0.2 s of CPU a report); the casebook is read,
+and the files written, in a small part of that. So the PDFs are made by
+worker processes, one per core, while this process reads the records, hands
+them out and takes the results back in the casebook's order: the files,
+their bytes and the messages are those of a run in one process, and all of
+it goes through the same all-or-nothing staging
 (sendcli.documents.output.StagedFolder).
+
+Measured on a shared, loaded 2-core machine over 300 generated records (251
+plans): PDF 77 s in one process against 61 s with two workers (56 s against
+79 s in another run). A Word document takes about 25 ms; there the workers'
+start and the copying of each record and document between processes ate the
+gain (9.2 s in one process against 11.4 s, 10.1 s against 9.5 s), so Word
+documents, like HTML and Markdown, are made in this process.
 
 - Workers are forked from this process (WeasyPrint already loaded, nothing to
   import again) and each makes at most :data:`TASKS_PER_WORKER` reports
@@ -34,14 +41,15 @@ from typing import Any
 
 from sendcli.errors import SendcliError
 
-#: The formats worth a worker: the others (HTML, Markdown) take a few ms a report,
-#: less than the IPC and the workers' start would cost.
-PARALLEL_FORMATS = frozenset({"pdf", "docx"})
-#: Fewer records than this are made in this process (a worker's start and first
-#: report cost about what one report does).
-PARALLEL_MIN = {"pdf": 3, "docx": 40}
-#: Reports a worker makes before it ends and a fresh one is forked (bounds its memory).
-TASKS_PER_WORKER = 40
+#: The formats worth a worker: the others (Word 25 ms a report, HTML and Markdown a few
+#: ms) cost less than handing the records to workers and the documents back.
+PARALLEL_FORMATS = frozenset({"pdf"})
+#: Fewer records than this are made in this process: a small set takes a few seconds,
+#: and a worker's start costs about what a report does.
+PARALLEL_MIN = {"pdf": 20}
+#: Reports a worker makes before it ends and a fresh one is forked: WeasyPrint's memory grows
+#: about 0.5 MB a PDF (measured), so a worker stays under about 150 MB.
+TASKS_PER_WORKER = 100
 #: Records handed out per worker ahead of the one whose report is awaited.
 AHEAD = 4
 #: More workers than this would only multiply WeasyPrint's memory on a big machine.
@@ -57,7 +65,7 @@ class WorkerLost(SendcliError):
 
 def worker_count(output_format: str, records: int) -> int:
     """How many worker processes to use for ``records`` reports in ``output_format`` (0: none, this process)."""
-    if output_format not in PARALLEL_FORMATS or records < PARALLEL_MIN[output_format]:
+    if output_format not in PARALLEL_FORMATS or records < PARALLEL_MIN.get(output_format, 1):
         return 0
     if not sys.platform.startswith("linux"):
         return 0  # forking a process that has loaded Pango is safe on Linux only (macOS: Objective-C runtime)
@@ -119,7 +127,7 @@ def _sendable(error: Exception) -> Exception:
 
 def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: int,
                     name_of: Callable[[Any], str] = str,
-                    tasks_per_worker: int = TASKS_PER_WORKER) -> Iterator[tuple[Any, Any]]:
+                    tasks_per_worker: int | None = None) -> Iterator[tuple[Any, Any]]:
     """``(item, make(item))`` for each item, in order, ``make`` run in ``workers`` forked processes.
 
     An exception ``make`` raises is raised here, at its item, once the items
@@ -130,6 +138,7 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
+    tasks_per_worker = tasks_per_worker or TASKS_PER_WORKER
     source = iter(items)
     exhausted = False
     pending: dict[int, Any] = {}  # index -> item, handed out or waiting

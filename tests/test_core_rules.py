@@ -159,3 +159,72 @@ _DOCUMENTS = st.dictionaries(_KEYS, st.recursive(
 def test_rules_never_raise_whatever_the_shape(document):
     for finding in cross_field_findings(document, RuleContext(today=TODAY, file_id="x")):
         assert finding.severity in (ERROR, WARNING)
+
+
+# -- the dates three rules share, listed once per check ------------------------------------
+
+def _records_with_dates_out_of_order() -> list[dict]:
+    """Generated records, and copies with dates before the birth, in the future and implausible."""
+    import importlib.util
+    from pathlib import Path
+
+    import yaml_rs
+
+    repo = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("bench_generate", repo / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    # Dates as text, as the rules meet them in a checked record.
+    records = [yaml_rs.loads(generate.make_record(i, 23, TODAY.toordinal()), parse_datetime=False) for i in range(40)]
+    odd = []
+    for index, record in enumerate(records[:20]):
+        changed = copy.deepcopy(record)
+        changed["child"]["date_of_birth"] = ["2027-01-01", "2026-06-01", "1800-01-01", "9999-12-31"][index % 4]
+        for view in changed.get("views", [])[:1]:
+            view["date"] = "2027-03-01" if index % 2 else "1850-01-01"
+        odd.append(changed)
+    return [*records, *odd, copy.deepcopy(VALID)]
+
+
+def test_the_rules_find_the_same_with_the_dates_listed_once_as_each_alone():
+    """Each rule run by itself (the dates listed afresh) finds what cross_field_findings finds."""
+    from sendcli.core.rules import RULES
+
+    records = _records_with_dates_out_of_order()
+    found_any = False
+    for record in records:
+        context = RuleContext(today=TODAY, file_id=record["id"])
+        alone = [finding for rule in RULES for finding in rule(record, context)]
+        together = cross_field_findings(record, context)
+        assert together == alone
+        found_any = found_any or any(f.rule == "dates" for f in together)
+    assert found_any
+
+
+def test_the_recorded_events_are_listed_once_per_check_and_not_kept_after(monkeypatch):
+    from sendcli.core import rules
+
+    listed = []
+    real = rules._recorded_events
+    monkeypatch.setattr(rules, "_recorded_events", lambda record: listed.append(record["id"]) or real(record))
+    first, second = copy.deepcopy(VALID), copy.deepcopy(VALID)
+    second["id"] = "be-16"
+    cross_field_findings(first, RuleContext(today=TODAY, file_id="ae-16"))
+    cross_field_findings(second, RuleContext(today=TODAY, file_id="be-16"))
+    assert listed == ["ae-16", "be-16"]
+    assert rules._being_checked is None
+    # Changed after its check, a record's dates are listed afresh: nothing was kept.
+    second["views"][0]["date"] = "2027-01-01"
+    assert any(f.rule == "dates" for f in cross_field_findings(second, RuleContext(today=TODAY, file_id="be-16")))
+
+
+def test_nothing_is_kept_after_a_rule_fails(monkeypatch):
+    from sendcli.core import rules
+
+    def failing(record, context):
+        raise KeyError("a rule tripped")
+
+    monkeypatch.setattr(rules, "RULES", (rules.check_dates_are_plausible, failing))
+    with pytest.raises(KeyError):
+        cross_field_findings(copy.deepcopy(VALID), RuleContext(today=TODAY, file_id="ae-16"))
+    assert rules._being_checked is None

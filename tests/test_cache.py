@@ -336,32 +336,44 @@ def test_settings_change_the_views_without_reading_records_and_deadline_settings
     assert len(set(reads)) == 32
 
 
-@pytest.mark.parametrize("damage", ["not-json", "checksum", "missing", "not-a-mapping", "other-record"])
-def test_a_damaged_extract_is_read_again(book, run, reads, damage, same_everywhere):
-    first = run("provision-map", "--format", "json", "--from", "2020-09-01")
+#: Each kind of extract: the view that reads it, the column it is kept in, and a key it holds.
+EXTRACT_KINDS = {
+    "view": (("register", "--format", "json"), "extract", "status"),
+    "provision": (("provision-map", "--format", "json", "--from", "2020-09-01"), "provision", "provision_entries"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EXTRACT_KINDS))
+@pytest.mark.parametrize("damage", ["not-json", "checksum", "missing", "not-a-mapping", "other-record", "other-kind"])
+def test_a_damaged_extract_is_read_again(book, run, reads, damage, kind, same_everywhere):
+    view, column, key = EXTRACT_KINDS[kind]
+    first = run(*view)
     path = book / ".sendcli" / "summaries.sqlite"
     with sqlite3.connect(path) as db:
         if damage == "not-json":
-            db.execute("UPDATE summaries SET extract = substr(extract, 1, 33) || '{not json'")
+            db.execute(f"UPDATE summaries SET {column} = substr({column}, 1, 33) || '{{not json'")
         elif damage == "checksum":  # JSON still, but not what was stored: a flipped character
-            db.execute("UPDATE summaries SET extract = replace(extract, '\"cycles\"', '\"cyclez\"')")
+            db.execute(f"UPDATE summaries SET {column} = replace({column}, '\"{key}\"', '\"{key}z\"')")
         elif damage == "missing":
-            db.execute("UPDATE summaries SET extract = NULL")
+            db.execute(f"UPDATE summaries SET {column} = NULL")
         elif damage == "not-a-mapping":
-            db.execute("UPDATE summaries SET extract = ? WHERE path = 'records/b000001.yaml'",
-                       (summaries._sealed("[1, 2]", "records/b000001.yaml"),))
-        else:  # another record's extract, its checksum right: the row's own file is read
-            other = db.execute("SELECT extract FROM summaries WHERE path = 'records/b000001.yaml'").fetchone()[0]
-            db.execute("UPDATE summaries SET extract = ? WHERE path = 'records/b000002.yaml'", (other,))
+            db.execute(f"UPDATE summaries SET {column} = ? WHERE path = 'records/b000001.yaml'",
+                       (summaries._sealed("[1, 2]", summaries._seal_key("records/b000001.yaml", kind)),))
+        elif damage == "other-record":  # another record's extract, its checksum right: the row's own file is read
+            other = db.execute(f"SELECT {column} FROM summaries WHERE path = 'records/b000001.yaml'").fetchone()[0]
+            db.execute(f"UPDATE summaries SET {column} = ? WHERE path = 'records/b000002.yaml'", (other,))
+        else:  # the record's other extract, in this one's place: sealed as the other kind, so a miss
+            other_column = next(c for _, c, _ in EXTRACT_KINDS.values() if c != column)
+            db.execute(f"UPDATE summaries SET {column} = {other_column} WHERE path = 'records/b000001.yaml'")
     reads.clear()
-    again = run("provision-map", "--format", "json", "--from", "2020-09-01")
-    if damage in ("other-record", "not-a-mapping"):
+    again = run(*view)
+    if damage in ("other-record", "not-a-mapping", "other-kind"):
         assert reads == ["records/b00000%d.yaml" % (2 if damage == "other-record" else 1)]
     else:
         assert len(reads) == READABLE
     assert (again.exit_code, again.stdout, again.stderr) == (first.exit_code, first.stdout, first.stderr)
     reads.clear()
-    run("provision-map", "--format", "json", "--from", "2020-09-01")
+    run(*view)
     assert reads == []  # stored again: the next run is warm
     same_everywhere()
 

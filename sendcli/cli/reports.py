@@ -289,14 +289,15 @@ NO_CACHE = typer.Option(False, "--no-cache", help="Read every record afresh: nei
 
 
 def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool | None = False,
-                     no_cache: bool = False) -> bool:
+                     no_cache: bool = False, kind: str = "view") -> bool:
     """``make(book, today, records)`` over the casebook's readable records, streamed (each report
     keeps only its rows), written to stdout or ``output``; then the unreadable ones on stderr
     (under ``redact`` without what the file says: only the place and the rule). Returns whether
     there were any (exit 1).
 
-    The records are their view extracts (sendcli.core.views), from the summary cache where a
-    file has not changed since it was read: what the views read of each record, no more.
+    The records are their extracts of ``kind`` (sendcli.core.views: "view", or "provision" for
+    the provision map), from the summary cache where a file has not changed since it was read:
+    what the views read of each record, no more.
     """
     from sendcli.store.casebook import Unreadable
     from sendcli.store.summaries import view_records
@@ -306,7 +307,7 @@ def _casebook_report(ctx: typer.Context, make, output: Path | None, redact: bool
     as_of = today()
     redact = redaction(book.settings, redact)
     unreadable: list[Unreadable] = []
-    records = view_records(book.root, as_of, book.settings, unreadable, redact, use_cache=not no_cache)
+    records = view_records(book.root, as_of, book.settings, unreadable, redact, use_cache=not no_cache, kind=kind)
     import gc
 
     # The collector paused while the rows pile up: they are no garbage, and each collection would
@@ -400,7 +401,7 @@ def provision_map(ctx: typer.Context,
     had_unreadable = _casebook_report(
         ctx, lambda book, as_of, records, redact: provision_map_report(book, records, output_format.value, as_of, redact,
                                                                first, last, children),
-        output, redact, no_cache)
+        output, redact, no_cache, kind="provision")
     if had_unreadable:
         raise typer.Exit(1)
 

@@ -178,7 +178,7 @@ def redact(record: dict) -> dict:
     names their role ("Ava will read" -> "ab-16 will read"). Names are matched
     as written (capitalised), so a child called Will leaves "will read" alone.
     """
-    safe = copy.deepcopy(record)
+    safe = _copied(record)
     record_id = str(safe.get("id") or "")
     child = safe.get("child") if isinstance(safe.get("child"), dict) else {}
     replacements: list[tuple[str, str]] = []
@@ -212,6 +212,25 @@ def redact(record: dict) -> dict:
     return _without_names(safe, replacements)
 
 
+_WHOLE_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+#: The values of a record that nothing changes in place: kept, not copied.
+_SCALARS = frozenset({str, int, float, bool, type(None), date})
+
+
+def _copied(value: object) -> object:
+    """A copy of a record's tree of mappings and lists, to change: copy.deepcopy's memo and
+    dispatch cost most of a redacted view of thousands of records, and its values are text,
+    numbers and days, which nothing changes in place."""
+    if isinstance(value, dict):
+        return {key: inner if type(inner) in _SCALARS else _copied(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [inner if type(inner) in _SCALARS else _copied(inner) for inner in value]
+    if type(value) in _SCALARS:
+        return value
+    return copy.deepcopy(value)
+
+
 def _without_names(value: object, replacements: list[tuple[str, str]]) -> object:
     """Every string of ``value`` with each name (whole words, as written; longest first) replaced."""
     if not replacements:
@@ -220,11 +239,20 @@ def _without_names(value: object, replacements: list[tuple[str, str]]) -> object
     for name, shown in replacements:  # the child's own names first: a parent's shared surname stays the ID
         first.setdefault(name, shown)
     ordered = sorted(first.items(), key=lambda pair: -len(pair[0]))
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name, _ in ordered))
+    names = [name for name, _ in ordered]
+    # Most records name nobody in their texts once the names themselves are replaced: looked for
+    # first, as the pattern below would find them (whole words), because compiling that pattern
+    # (each record's own) cost more than all the rest of a redacted view of thousands of records.
+    if not _names_a_name("\n".join(_strings(value)), names):
+        return value
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names))
     lookup = dict(ordered)
 
     def walk(item: object) -> object:
         if isinstance(item, str):
+            # A day is never a name: a child called "Test Child 2026" keeps the days of their cycles.
+            if _WHOLE_DAY.fullmatch(item):
+                return item
             return pattern.sub(lambda match: lookup[match.group(0)], item)
         if isinstance(item, dict):
             return {key: walk(inner) for key, inner in item.items()}
@@ -235,7 +263,43 @@ def _without_names(value: object, replacements: list[tuple[str, str]]) -> object
     return walk(value)
 
 
-@dataclass(frozen=True)
+def _strings(value: object) -> list[str]:
+    """Every string in ``value`` (mappings' values and lists' items, all the way down), in no
+    particular order."""
+    found, waiting = [], [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
+    return found
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # what \w matches in a str pattern
+
+
+def _names_a_name(text: str, names: list[str]) -> bool:
+    r"""Whether a name occurs in ``text`` as a whole word (no word character just before or after
+    it): exactly where ``(?<!\w)name(?!\w)`` would match. A line break between texts joined
+    into one is no word character, so it stands for a text's end."""
+    for name in names:
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            if ((at == 0 or not _is_word_character(text[at - 1]))
+                    and (end == len(text) or not _is_word_character(text[end]))):
+                return True
+            at = text.find(name, at + 1)
+    return False
+
+
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building
+# the rows (one a provision: 80,000 over 25,000 records) six times slower. Nothing changes a row.
+@dataclass
 class ProvisionRow:
     record: str
     name: str
@@ -288,28 +352,109 @@ def school_year_start(on: date) -> date:
     return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
 
 
-def cycle_moves(cycle: dict) -> dict:
-    """The day of each stage's first move in the cycle's history (``{"do": date, ...}``)."""
+def cycle_moves(cycle: dict, parse=parse_iso_date) -> dict:
+    """The day of each stage's first move in the cycle's history (``{"do": date, ...}``).
+    ``parse``: :func:`parse_iso_date`, or a memo of it where a caller reads many cycles."""
     moves: dict = {}
     for entry in cycle.get("history") or []:
-        day = parse_iso_date(entry.get("date"))
+        day = parse(entry.get("date"))
         if day is not None:
             moves.setdefault(entry.get("stage"), day)
     return moves
 
 
-def running_span(cycle: dict, provision: dict, moves: dict | None = None) -> tuple[date, date | None] | None:
+def running_span(cycle: dict, provision: dict, moves: dict | None = None,
+                 parse=parse_iso_date) -> tuple[date, date | None] | None:
     """When a provision runs: from its cycle's move to do until its ``ended`` date or its cycle's
     close (None: still running). None where the cycle never reached do, so nothing ran.
     ``moves``: :func:`cycle_moves` of the cycle, where the caller has them already."""
-    moves = cycle_moves(cycle) if moves is None else moves
-    start = moves.get("do")
+    moves = cycle_moves(cycle, parse) if moves is None else moves
+    return _span(moves.get("do"), _closed_on(cycle, moves), parse(provision.get("ended")))
+
+
+def _closed_on(cycle: dict, moves: dict) -> date | None:
+    return moves.get("closed") if cycle.get("stage") == "closed" else None
+
+
+def _span(start: date | None, closed: date | None, ended: date | None) -> tuple[date, date | None] | None:
     if start is None:
         return None
-    ended = parse_iso_date(provision.get("ended"))
-    closed = moves.get("closed") if cycle.get("stage") == "closed" else None
     ends = [day for day in (ended, closed) if day is not None]
     return start, min(ends) if ends else None
+
+
+class _DateMemo(dict):
+    """:func:`parse_iso_date` remembered by text: a casebook's cycles share a few hundred days, and
+    a provision map over 25,000 records would otherwise parse half a million of them."""
+
+    def __call__(self, text: object) -> date | None:
+        if text is None:
+            return None
+        try:
+            return self[text]
+        except (KeyError, TypeError):  # not seen yet, or no text at all (a list: no date)
+            day = parse_iso_date(text)
+            if type(text) is str:
+                self[text] = day
+            return day
+
+
+#: The key of a provision extract's entries (sendcli.core.views.provision_extract): a record's
+#: top level never has it, so :func:`provision_rows` tells the two apart.
+PROVISION_ENTRIES = "provision_entries"
+
+
+def provision_entries(record: dict) -> list[list]:
+    """Each provision of each of ``record``'s cycles that reached do, as a flat list: when it ran and
+    what it is, worked out once (whatever period is asked later), for :func:`provision_rows`.
+
+    ``[start, end, cycle, id, kind, text, staff, frequency, minutes_per_week, cost, local_offer,
+    programme, group_size, carried_from, planned_days]``: ``start`` and ``end`` are days as
+    ordinals (``date.toordinal``; ``end`` None while it runs), as :func:`running_span` gives them;
+    ``minutes_per_week`` as :func:`weekly_minutes` works it out; ``planned_days`` of the cycle,
+    for a provision with a cost (None otherwise)."""
+    parse = _DateMemo()
+    entries = []
+    for cycle in record.get("cycles") or []:
+        provision = (cycle.get("plan") or {}).get("provision")
+        if not provision:
+            continue
+        moves = cycle_moves(cycle, parse)  # once a cycle, not once a provision (running_span)
+        start, closed = moves.get("do"), _closed_on(cycle, moves)
+        if start is None:
+            continue  # the cycle never reached do: nothing of it ran
+        days: object = _ASK_DAYS
+        for item in provision:
+            _, end = _span(start, closed, parse(item.get("ended")))
+            if item.get("cost") is not None and days is _ASK_DAYS:
+                days = planned_days(cycle)
+            entries.append([start.toordinal(), end and end.toordinal(), cycle.get("number"), item.get("id"),
+                            item.get("kind"), item.get("text"), item.get("staff"), item.get("frequency"),
+                            weekly_minutes(item), item.get("cost"), item.get("local_offer"), programme_of(item),
+                            item.get("group_size"), item.get("carried_from"),
+                            None if item.get("cost") is None else days])
+    return entries
+
+
+_ASK_DAYS = object()
+
+
+def _cost_of(entry: list, costs: CostSettings, memo: dict) -> float | None:
+    """:func:`sendcli.core.costs.yearly_cost` of an entry: a casebook costs the same few kinds of
+    provision (minutes, staff, group; or a cost over the same days) thousands of times."""
+    _, _, _, _, _, _, staff, _, minutes, cost, _, _, group, _, days = entry
+    # What yearly_cost reads, with each value's type (1, 1.0 and True are one key otherwise).
+    key = (("cost", type(cost), cost, days) if cost is not None
+           else ("time", minutes, type(staff), staff, type(group), group))
+    try:
+        return memo[key]
+    except KeyError:
+        amount = memo[key] = yearly_cost({"cost": cost, "staff": staff, "group_size": group}, {}, costs,
+                                         minutes=minutes, days=days)
+        return amount
+    except TypeError:  # a value no key can hold (a list where a number belongs): worked out alone
+        return yearly_cost({"cost": cost, "staff": staff, "group_size": group}, {}, costs, minutes=minutes,
+                           days=days)
 
 
 def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
@@ -317,47 +462,48 @@ def provision_rows(records: Iterable[dict], period_from: date, period_to: date,
     """Every provision running at some time from ``period_from`` to ``period_to`` (both included),
     whichever cycle holds it (docs/record.md, "Cycles"). Provision carried into a later cycle that
     also ran in the period is one provision: it is listed once, as the later cycle holds it, and
-    costed as that cycle plans it."""
+    costed as that cycle plans it.
+
+    ``records``: whole records or view extracts, or provision extracts
+    (:func:`sendcli.core.views.provision_extract`), whose entries were worked out when the record
+    was read (:func:`provision_entries`)."""
     costs = costs or CostSettings()
+    first, last = period_from.toordinal(), period_to.toordinal()
+    memo: dict[tuple, float | None] = {}
     rows = []
     for record in records:
-        planned: dict[int, int | None] = {}  # this record's cycles' planned days, worked out once a cycle
-        running = []
-        for cycle in record.get("cycles") or []:
-            provision = (cycle.get("plan") or {}).get("provision") or []
-            moves = cycle_moves(cycle) if provision else {}  # once a cycle, not once a provision
-            for item in provision:
-                span = running_span(cycle, item, moves)
-                if span is not None and span[0] <= period_to and (span[1] is None or span[1] >= period_from):
-                    running.append((cycle, item))
-        carried_on = {item.get("carried_from") for _, item in running}
-        for cycle, item in running:
-            if f"{cycle['number']}/{item['id']}" in carried_on:
+        entries = record[PROVISION_ENTRIES] if PROVISION_ENTRIES in record else provision_entries(record)
+        running = [entry for entry in entries if entry[0] <= last and (entry[1] is None or entry[1] >= first)]
+        if not running:
+            continue
+        carried_on = {entry[13] for entry in running}
+        record_id, name = record["id"], record["child"]["name"]
+        for entry in running:
+            cycle, item = entry[2], entry[3]
+            if f"{cycle}/{item}" in carried_on:
                 continue
-            minutes = weekly_minutes(item)
-            if item.get("cost") is not None and cycle["number"] not in planned:
-                planned[cycle["number"]] = planned_days(cycle)
-            rows.append(ProvisionRow(record["id"], record["child"]["name"], cycle["number"], item["id"],
-                                     item.get("kind") or "other", item["text"], item.get("staff") or "—",
-                                     item.get("frequency") or "", minutes, item.get("cost"), item.get("local_offer"),
-                                     yearly_cost(item, cycle, costs, minutes=minutes, days=planned.get(cycle["number"])),
-                                     programme_of(item), item.get("group_size")))
+            rows.append(ProvisionRow(record_id, name, cycle, item, entry[4] or "other", entry[5], entry[6] or "—",
+                                     entry[7] or "", entry[8], entry[9], entry[10], _cost_of(entry, costs, memo),
+                                     entry[11], entry[12]))
     return sorted(rows, key=lambda r: (r.kind, r.staff, r.record, r.provision))
 
 
-def _yearly_sum(rows: list[ProvisionRow]) -> float | None:
-    # The rows' amounts as shown (each to the penny), added exactly in whole pence: the total is the
-    # sum a reader checks, with no floating-point drift. None where there are rows and none is
-    # costed: a group nobody could cost is unknown, and £0.00 would say it costs nothing.
-    known = [round(r.yearly_cost * 100) for r in rows if r.yearly_cost is not None]
-    if rows and not known:
-        return None
-    return sum(known) / 100
-
-
 def _totals(label: str, group: list[ProvisionRow]) -> Totals:
-    return Totals(label, len(group), sum(r.minutes_per_week or 0 for r in group), sum(r.cost or 0 for r in group),
-                  _yearly_sum(group), sum(1 for r in group if r.yearly_cost is None))
+    """A group's count, weekly minutes, cycle costs and yearly cost, in one pass over its rows.
+
+    The yearly cost adds the rows' amounts as shown (each to the penny) exactly, in whole pence:
+    the total is the sum a reader checks, with no floating-point drift. It is None where there
+    are rows and none is costed: a group nobody could cost is unknown, and £0.00 would say it
+    costs nothing."""
+    minutes, cost, known_pence, known = 0, 0, 0, 0
+    for row in group:
+        minutes += row.minutes_per_week or 0
+        cost += row.cost or 0
+        if row.yearly_cost is not None:
+            known_pence += round(row.yearly_cost * 100)
+            known += 1
+    return Totals(label, len(group), minutes, cost, None if group and not known else known_pence / 100,
+                  len(group) - known)
 
 
 def totals_by(rows: list[ProvisionRow], key: str) -> list[Totals]:

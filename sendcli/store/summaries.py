@@ -10,9 +10,12 @@ views within startup + 0.05 x the parse floor).
 
 An extract is made only by a run that wants it (a view): ``check`` and
 ``due`` leave it out, so a cold ``check`` pays nothing for it. A view finding
-a row without one reads that file again and stores the row with it. Each
-extract is stored as JSON with a checksum of it and its file's path: a
-damaged one (or another file's) is a miss.
+a row without one reads that file again and stores the row with it. Beside
+the view extract each row keeps the record's *provision extract*
+(:func:`sendcli.core.views.provision_extract`), all that ``provision-map``
+reads, a third of the size. Each extract is stored as JSON with a checksum of
+it, its file's path and its kind: a damaged one (or another file's, or the
+other kind) is a miss.
 
 The cache is ``.sendcli/summaries.sqlite`` in the casebook (0600 in a 0700
 folder: it holds names and problems, which quote records; git ignores it).
@@ -54,7 +57,7 @@ from sendcli.core.findings import ERROR, WARNING
 
 CACHE_FILE = "summaries.sqlite"
 #: Bump when what a summary holds, or how it is stored, changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: A file changed less than this long before it was read may change again
 #: unseen within the same timestamp tick: its summary is not kept.
 RACY_NS = 2_000_000_000
@@ -64,6 +67,8 @@ PARALLEL_MIN = 200
 BATCH = 500
 #: Extracts fetched per query (at most this many held at once).
 EXTRACT_BATCH = 400
+#: The extracts a scan can give (``want_extract``), by name: the column each is stored in.
+EXTRACT_COLUMNS = {"view": "extract", "provision": "provision"}
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,9 @@ class Summary(Verdict):
     #: True when the deadlines could not be worked out (a date too far ahead for the arithmetic).
     deadlines_failed: bool = False
     is_config: bool = False
-    #: The record's view extract (:func:`sendcli.core.views.view_extract`), when the scan wanted
-    #: extracts and the record has no error; else None.
+    #: The record's extract of the kind the scan wanted (:data:`EXTRACT_COLUMNS`: the view extract,
+    #: :func:`sendcli.core.views.view_extract`, or the provision extract), when the record has no
+    #: error; else None.
     extract: dict | None = None
 
 
@@ -90,7 +96,7 @@ class _Job:
     settings: DeadlineSettings
     local_offer_ids: frozenset[str] | None
     fast: bool
-    #: Whether to make each record's view extract too.
+    #: Whether to make each record's extracts too (both kinds: the row keeps both).
     extracts: bool = False
 
 
@@ -103,8 +109,9 @@ def _start_worker(job: _Job) -> None:
 
 
 def _read(item: tuple[str, str]) -> tuple:
-    """Read one record afresh: ``(problems, deadlines, failed, settled_from, extract)`` as stored
-    values (``extract`` its JSON, None unless the job wants extracts and there is no error)."""
+    """Read one record afresh: ``(problems, deadlines, failed, settled_from, extract, provision)`` as
+    stored values (``extract`` and ``provision`` the JSON of its view and provision extracts, None
+    unless the job wants extracts and there is no error)."""
     from sendcli.store.checking import check_record_file
     from sendcli.core.deadlines import record_deadlines
     from sendcli.core.rules import settled_from
@@ -128,12 +135,13 @@ def _read(item: tuple[str, str]) -> tuple:
             settled = day.isoformat() if day else ""
         except Exception:  # noqa: BLE001 - an odd document: keep its summary for today only
             settled = _TODAY_ONLY
-    extract = None
+    extract = provision = None
     if _job.extracts and not result.has_errors and isinstance(result.data, dict):
-        from sendcli.core.views import view_extract
+        from sendcli.core.views import provision_extract, view_extract
 
         extract = json.dumps(view_extract(result.data), ensure_ascii=False, separators=(",", ":"))
-    return problems, deadlines, failed, settled, extract
+        provision = json.dumps(provision_extract(result.data), ensure_ascii=False, separators=(",", ":"))
+    return problems, deadlines, failed, settled, extract, provision
 
 
 _TODAY_ONLY = "today-only"
@@ -143,6 +151,12 @@ def _sealed(text: str, relative: str) -> str:
     """An extract's JSON as stored for the file at ``relative``: a checksum of both, a space, the JSON
     (a damaged extract, or another file's, does not match)."""
     return f"{_checksum(text, relative)} {text}"
+
+
+def _seal_key(relative: str, kind: str) -> str:
+    """What an extract of ``kind`` (:data:`EXTRACT_COLUMNS`) is sealed with besides its text: its
+    file, and its kind, so that the one is never taken for the other."""
+    return relative if kind == "view" else f"{relative}\0{kind}"
 
 
 def _checksum(text: str, relative: str) -> str:
@@ -196,12 +210,14 @@ def check_casebook(root: Path, today: date, use_cache: bool = True) -> Iterator:
 
 def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSettings, *,
          use_cache: bool = True, want_deadlines: bool = True, fast: bool = True,
-         want_extracts: bool = False) -> Iterator[Summary]:
+         want_extract: str | None = None) -> Iterator[Summary]:
     """A summary of each record target in turn, from the cache where it still holds
-    (``want_extracts``: with each readable record's view extract)."""
+    (``want_extract``: with each readable record's extract of that kind, :data:`EXTRACT_COLUMNS`)."""
     local_offer = targets[0].local_offer_ids if targets else None
+    want_extracts = want_extract is not None
+    column = EXTRACT_COLUMNS[want_extract] if want_extract is not None else None
     job = _Job(today, settings, local_offer, fast, want_extracts)
-    cache = (_Cache.open(root, _fingerprint(local_offer, settings, today), want_deadlines, want_extracts)
+    cache = (_Cache.open(root, _fingerprint(local_offer, settings, today), want_deadlines, column)
              if use_cache else None)
     index = cache.rows if cache else {}
 
@@ -225,14 +241,15 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
     # The extracts of the hits, fetched a batch at a time as the scan reaches them (never all
     # at once: at 25,000 records they are about 90 MB of text).
     extracts = _Extracts(cache, [(relative, key) for _, _, relative, key, entry in plan
-                                 if entry is not None and entry[9]]) if cache and want_extracts else None
+                                 if entry is not None and entry[9]], column) if cache and column else None
     try:
         pending: list[tuple] = []
         for path, display, relative, key, entry in plan:
             if entry is not None:
                 if extracts is not None:
                     entry = (*entry[:9], extracts.take(relative))
-                stored = _decoded(entry, want_deadlines, want_extracts, relative)
+                stored = _decoded(entry, want_deadlines, want_extracts,
+                                  _seal_key(relative, want_extract) if want_extract else relative)
                 if stored is not None:
                     yield _summary(display, *stored)
                     continue
@@ -240,13 +257,15 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
                 read = _read((path, display))  # a damaged row: read afresh, and store again
             else:
                 read = next(results)
-            problems, deadlines, failed, settled, extract = read
+            problems, deadlines, failed, settled, extract, provision = read
+            wanted = provision if want_extract == "provision" else extract
             # From the stored text, as a warm run has it: cold and warm runs see the same extract.
-            yield _summary(display, problems, deadlines, failed, _extract(extract) if extract else None)
+            yield _summary(display, problems, deadlines, failed, _extract(wanted) if wanted else None)
             if cache and key is not None and settled is not None and max(key[1], key[2]) < started - RACY_NS:
                 pending.append((relative, *key, today.isoformat(), settled, json.dumps(problems),
                                 None if deadlines is None else json.dumps(deadlines), int(failed),
-                                extract and _sealed(extract, relative)))
+                                extract and _sealed(extract, relative),
+                                provision and _sealed(provision, _seal_key(relative, "provision"))))
                 if len(pending) >= BATCH:
                     cache.store(pending)
                     pending = []
@@ -260,10 +279,11 @@ def scan(root: Path, targets: list[Target], today: date, settings: DeadlineSetti
 
 
 def view_records(root: Path, today: date, settings: dict, unreadable: list, redact: bool = False,
-                 use_cache: bool = True) -> Iterator[dict]:
+                 use_cache: bool = True, kind: str = "view") -> Iterator[dict]:
     """The view extract of each record without errors, streamed, from the cache where it holds;
     the others appended to ``unreadable`` as they pass (as
     :func:`sendcli.store.casebook.readable_records` gives whole records, and the views treat them).
+    ``kind="provision"``: the provision extract instead (all ``provision-map`` reads).
 
     ``settings``: the casebook's (valid) settings; the deadline settings among them are part of
     the cache's fingerprint, as for ``check`` and ``due``.
@@ -273,7 +293,7 @@ def view_records(root: Path, today: date, settings: dict, unreadable: list, reda
 
     targets = [target for target in casebook_targets(root) if not target.is_config]
     for summary in scan(root, targets, today, DeadlineSettings.from_settings(settings), use_cache=use_cache,
-                        want_deadlines=False, want_extracts=True):
+                        want_deadlines=False, want_extract=kind):
         if summary.has_errors:
             unreadable.append(Unreadable(summary.path, unreadable_message(summary.problems, redact)))
         else:
@@ -369,7 +389,7 @@ def _worker_loop(connection, job: _Job) -> None:  # pragma: no cover - runs in t
 
 def _lost(message: str) -> tuple:
     """The result for a file whose reader died or stalled: an error, never stored in the cache."""
-    return [[1, 1, ERROR, "file", "", message, ""]], None, False, None, None
+    return [[1, 1, ERROR, "file", "", message, ""]], None, False, None, None, None
 
 
 def _read_in_workers(misses: list[tuple[str, str]], job: _Job, workers: int) -> Iterator[tuple]:
@@ -545,12 +565,13 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS summaries (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
-    checked_on TEXT, settled_from TEXT, problems TEXT, deadlines TEXT, deadlines_failed INTEGER, extract TEXT);
+    checked_on TEXT, settled_from TEXT, problems TEXT, deadlines TEXT, deadlines_failed INTEGER, extract TEXT,
+    provision TEXT);
 """
 
 _GITIGNORE = b"# Made by sendcli: its cache and locks, never to be committed.\n*\n"
 _COLUMNS = ("path", "size", "mtime_ns", "ctime_ns", "inode", "checked_on", "settled_from", "problems", "deadlines",
-            "deadlines_failed", "extract")
+            "deadlines_failed", "extract", "provision")
 
 
 class _Cache:
@@ -565,7 +586,7 @@ class _Cache:
         self.known: set[str] = set()
 
     @classmethod
-    def open(cls, root: Path, fingerprint: str, want_deadlines: bool, want_extracts: bool = False) -> _Cache | None:
+    def open(cls, root: Path, fingerprint: str, want_deadlines: bool, extract_column: str | None = None) -> _Cache | None:
         """The casebook's cache with its rows read (:attr:`rows`), emptied unless made with this
         fingerprint; rebuilt if any of it cannot be read; None if it cannot be had."""
         try:
@@ -596,7 +617,7 @@ class _Cache:
                         connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
                         connection.execute("COMMIT")
                     cache = cls(connection)
-                    cache.rows = cache._read_rows(want_deadlines, want_extracts)  # a damaged page shows here
+                    cache.rows = cache._read_rows(want_deadlines, extract_column)  # a damaged page shows here
                     cache.known = set(cache.rows)
                     return cache
                 except BaseException:
@@ -611,7 +632,7 @@ class _Cache:
                     _remove(path)  # not a cache this tool can read: rebuild it
         return None
 
-    def _read_rows(self, want_deadlines: bool, want_extracts: bool = False) -> dict[str, tuple]:
+    def _read_rows(self, want_deadlines: bool, extract_column: str | None = None) -> dict[str, tuple]:
         """Every row by path: ``(size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems,
         deadlines, deadlines_failed, has_extract)``, the deadlines only if wanted (else None); the
         extracts themselves are fetched as the scan reaches them (:class:`_Extracts`). One query:
@@ -619,7 +640,7 @@ class _Cache:
         rows = self.connection.execute(
             "SELECT path, size, mtime_ns, ctime_ns, inode, checked_on, settled_from, problems, "
             f"{'deadlines' if want_deadlines else 'NULL'}, deadlines_failed, "
-            f"{'extract IS NOT NULL' if want_extracts else '0'} FROM summaries")
+            f"{f'{extract_column} IS NOT NULL' if extract_column else '0'} FROM summaries")
         return {row[0]: row[1:] for row in rows}
 
     def store(self, rows: list[tuple]) -> None:
@@ -629,7 +650,7 @@ class _Cache:
 
         try:
             self.connection.execute("BEGIN IMMEDIATE")
-            self.connection.executemany("INSERT OR REPLACE INTO summaries VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            self.connection.executemany("INSERT OR REPLACE INTO summaries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.connection.execute("COMMIT")
         except sqlite3.Error:
             self.writable = False  # another run holds it, or the disk is full: go on without
@@ -664,8 +685,11 @@ class _Extracts:
     """The stored extracts of ``wanted`` (``(path, stat key)`` in the scan's order), fetched
     :data:`EXTRACT_BATCH` at a time, each only while its row still has the stat key planned with."""
 
-    def __init__(self, cache: _Cache, wanted: list[tuple[str, tuple | None]]) -> None:
+    def __init__(self, cache: _Cache, wanted: list[tuple[str, tuple | None]], column: str = "extract") -> None:
         self.cache, self.wanted, self.next, self.fetched = cache, wanted, 0, {}
+        if column not in EXTRACT_COLUMNS.values():
+            raise ValueError(f"no extract column {column!r}")  # a name put into the query's text
+        self.column = column
 
     def take(self, path: str) -> str | None:
         if path not in self.fetched and self.next < len(self.wanted):
@@ -680,7 +704,7 @@ class _Extracts:
         keys = dict(batch)
         try:
             rows = self.cache.connection.execute(
-                "SELECT path, size, mtime_ns, ctime_ns, inode, extract FROM summaries WHERE path IN "
+                f"SELECT path, size, mtime_ns, ctime_ns, inode, {self.column} FROM summaries WHERE path IN "
                 f"({','.join('?' * len(batch))})", [path for path, _ in batch]).fetchall()
         except sqlite3.Error:
             return  # a damaged page: these files are read again

@@ -281,7 +281,16 @@ def test_a_device_where_a_report_goes_is_refused(tmp_path):
     assert stat.S_ISFIFO((out / "a.html").lstat().st_mode) and listing(tmp_path) == ["out"]
 
 
-def test_ctrl_c_waits_while_the_files_move_in():
+@pytest.fixture
+def ctrl_c_handled():
+    """Ctrl-C raising KeyboardInterrupt, as in a terminal, whatever this run inherited (a job
+    started in the background by a shell ignores it)."""
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, inherited)
+
+
+def test_ctrl_c_waits_while_the_files_move_in(ctrl_c_handled):
     moved = []
     with pytest.raises(KeyboardInterrupt):
         with output_module._interrupts_held():
@@ -289,3 +298,13 @@ def test_ctrl_c_waits_while_the_files_move_in():
             moved.append("all of them")  # reached: the interrupt waited
     assert moved == ["all of them"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_ignored_stays_ignored_while_the_files_move_in():
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with output_module._interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)  # ignored, as before: no KeyboardInterrupt after
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, inherited)

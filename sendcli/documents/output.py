@@ -266,8 +266,8 @@ def _interrupts_held() -> Iterator[None]:
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield  # no signal handler here; or Ctrl-C is ignored already (a job started in the background)
         return
     caught: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))

@@ -55,9 +55,9 @@ def both_ways(*args: str, cwd: Path, env: dict | None = None, patch: str = ""):
     environment.update(env or {})
     results = []
     for which in ("direct", "typer"):
-        ran = subprocess.run([sys.executable, "-c", RUNNER, which, patch, *args], capture_output=True, text=True,
-                             cwd=cwd, env=environment)
-        results.append((ran.returncode, ran.stdout, ran.stderr))
+        ran = subprocess.run([sys.executable, "-c", RUNNER, which, patch, *args], capture_output=True, cwd=cwd,
+                             env=environment)
+        results.append((ran.returncode, ran.stdout.decode("utf-8", "replace"), ran.stderr.decode("utf-8", "replace")))
     return results
 
 
@@ -67,7 +67,9 @@ def both_ways(*args: str, cwd: Path, env: dict | None = None, patch: str = ""):
     ["show", "ae-16"], ["show", "ae-16", "--format", "json"], ["show", "ae-16", "--format=text"],
     ["show", "--format", "json", "ae-16"], ["--root", "cb", "show", "ae-16"], ["show", "ae-16", "--root=cb"],
     ["--debug", "show", "ae-16"], ["show", "ae-16", "--debug"], ["log", "ae-16"], ["log", "ae-16", "--root", "cb"],
-    ["--version"],
+    ["--version"], ["report", "ae-16"], ["report", "--template", "profile", "ae-16", "--format=md"],
+    ["report", "ae-16", "--output", "plan.html", "--redact"], ["report", "ae-16", "--no-redact", "--root", "cb"],
+    ["report", "ae-16", "--template=annual-review", "--format", "pdf", "--output=x.pdf"],
 ])
 def test_plain_one_record_reads_run_directly(args):
     assert direct_command(args, {}) is not None
@@ -79,10 +81,24 @@ def test_plain_one_record_reads_run_directly(args):
     ["show", "ae-16", "--format", "json", "--format", "text"], ["show", "--", "ae-16"], ["show", "-x"],
     ["show", ""], ["show", "ae-16", "--root"], ["--root", "--debug", "show", "ae-16"], ["--root=", "show", "ae-16"],
     ["--root", "a", "--root", "b", "show", "ae-16"], ["show", "ae-16", "--frobnicate"], ["log"],
-    ["log", "ae-16", "rb-17"], ["log", "-"], ["check"], ["report", "ae-16"], ["due"], ["ae-16", "show"],
+    ["log", "ae-16", "rb-17"], ["log", "-"], ["check"], ["due"], ["ae-16", "show"], ["report"],
+    ["report", "--all", "--output-dir", "out"], ["report", "ae-16", "--all"], ["report", "ae-16", "--output-dir", "x"],
+    ["report", "ae-16", "--template", "letter"], ["report", "ae-16", "--format", "HTML"], ["report", "ae-16", "--output"],
+    ["report", "ae-16", "--output", "-"], ["report", "ae-16", "--redact", "--no-redact"], ["report", "ae-16", "--redact=1"],
+    ["report", "ae-16", "--template", "plan", "--template", "review"], ["report", "ae-16", "rb-17"],
+    ["report", "ae-16", "--help"],
 ])
 def test_everything_else_goes_to_typer(args):
     assert direct_command(args, {}) is None
+
+
+def test_the_direct_path_knows_reports_words_as_typer_does():
+    from sendcli.cli.direct import REPORT_TEMPLATES
+    from sendcli.cli.reports import ReportFormat, Template
+    from sendcli.documents.rendering import FORMATS
+
+    assert REPORT_TEMPLATES == tuple(template.value for template in Template)
+    assert FORMATS == tuple(output_format.value for output_format in ReportFormat)
 
 
 def test_a_shell_completing_a_word_goes_to_typer():
@@ -109,6 +125,10 @@ def test_root_comes_from_the_option_then_sendcli_root(tmp_path, example_casebook
     ("show", "ae-16", "--format", "json"), ("show", "--format=json", "rm-15"), ("show", "kt-12", "--format=text"),
     ("--debug", "show", "ts-20"), ("show", "nobody-00"), ("show", "Not An ID"), ("show", "../sendcli"),
     ("log", "ae-16"), ("log", "nobody-00"), ("log", "rb-17", "--debug"), ("--version",),
+    ("report", "ae-16"), ("report", "ae-16", "--template", "profile", "--format", "md"),
+    ("report", "--redact", "rb-17", "--template=review"), ("report", "rm-15", "--template", "annual-review"),
+    ("report", "ae-16", "--template", "annual-review"), ("report", "lp-09", "--template", "chronology"),
+    ("report", "ae-16", "--template", "passport", "--format=md", "--no-redact"), ("report", "nobody-00"),
 ])
 def test_the_direct_path_says_what_typer_says(committed, args):
     direct, typer = both_ways(*args, cwd=committed)
@@ -136,6 +156,37 @@ def test_refusals_are_the_same_both_ways(tmp_path, example_casebook):
     outside.mkdir()
     direct, typer = both_ways("show", "ae-16", cwd=outside)
     assert direct == typer and direct[0] == 1 and "sendcli.yaml" in direct[2]
+
+
+def test_every_example_record_reports_the_same_both_ways(committed):
+    """Every template of every example record (a refusal too: a closed record's plan, a review not yet
+    held), as Markdown, the same both ways."""
+    from sendcli.cli.direct import REPORT_TEMPLATES
+
+    for path in sorted((committed / "records").glob("*.yaml")):
+        for template in REPORT_TEMPLATES:
+            direct, typer = both_ways("report", path.stem, "--template", template, "--format", "md", cwd=committed)
+            assert direct == typer, (path.stem, template)
+
+
+def test_a_pdf_report_is_made_or_refused_the_same_both_ways(example_casebook):
+    """A PDF to a pipe (its bytes carry the time they were made), or the same message where WeasyPrint or
+    Pango is missing."""
+    direct, typer = both_ways("report", "ae-16", "--template", "profile", "--format", "pdf", cwd=example_casebook)
+    assert (direct[0], direct[2]) == (typer[0], typer[2])
+    assert direct[1].startswith("%PDF") == typer[1].startswith("%PDF") == (direct[0] == 0)
+
+
+def test_a_report_to_a_file_is_the_same_both_ways(example_casebook):
+    made = {}
+    for which in ("direct", "typer"):
+        output = example_casebook / f"{which}.html"
+        ran = subprocess.run([sys.executable, "-c", RUNNER, which, "", "report", "ae-16", "--output", output.name,
+                              "--template", "profile"], capture_output=True, text=True, cwd=example_casebook,
+                             env={**os.environ, "SENDCLI_TODAY": "2026-11-28"})
+        made[which] = (ran.returncode, ran.stdout, ran.stderr.replace(output.name, "FILE"), output.read_bytes(),
+                       output.stat().st_mode & 0o777)
+    assert made["direct"] == made["typer"] and made["direct"][0] == 0 and made["direct"][4] == 0o600
 
 
 def test_an_uncommitted_record_is_said_the_same_both_ways(committed):
@@ -178,7 +229,8 @@ sys.stderr.write(" ".join(sorted(sys.modules)))
 """
 
 
-@pytest.mark.parametrize("args", [("show", "ae-16"), ("show", "ae-16", "--format", "json"), ("log", "ae-16")])
+@pytest.mark.parametrize("args", [("show", "ae-16"), ("show", "ae-16", "--format", "json"), ("log", "ae-16"),
+                                  ("report", "ae-16")])
 def test_the_direct_path_imports_no_typer_and_no_email_package(committed, args):
     """typer and building its commands were about a fifth of a one-record read; email.utils (which
     jsonschema_rs's extension imports for its build date) about a tenth."""
@@ -187,7 +239,13 @@ def test_the_direct_path_imports_no_typer_and_no_email_package(committed, args):
                          env=env, check=True)
     loaded = set(ran.stderr.split())
     assert "jsonschema_rs" in loaded  # the record and sendcli.yaml were validated
-    assert not {"typer", "click", "email.utils", "tempfile", "pydantic", "jinja2", "ruamel"} & loaded
+    unwanted = {"typer", "click", "email.utils", "tempfile", "pydantic", "ruamel", "rich"}
+    if args == ("show", "ae-16"):
+        unwanted.discard("rich")  # its boxed text view
+    if args[0] == "report":
+        unwanted.discard("tempfile")  # jinja2's bytecode cache imports it
+    assert not unwanted & loaded
+    assert ("jinja2" in loaded) == (args[0] == "report")
     assert not {name for name in loaded if name.startswith(("typer.", "email."))}
 
 

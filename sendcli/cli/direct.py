@@ -1,7 +1,8 @@
 """The commonest one-record reads, run without building the Typer application.
 
-``sendcli show ID``, ``sendcli show ID --format json`` and ``sendcli log ID``
-are the commands people run most, and importing typer and building its
+``sendcli show ID``, ``sendcli show ID --format json``, ``sendcli log ID`` and
+``sendcli report ID`` (with --template, --format, --output, --redact) are the
+commands people run most, and importing typer and building its
 commands costs about a fifth of their time (``sendcli --version``, which
 scripts run, is answered here too). Written in exactly these plain
 forms — with ``--root DIR``/``--root=DIR``/``--debug`` anywhere, and
@@ -20,6 +21,8 @@ from collections.abc import Callable
 
 #: The --format words ``show`` takes (sendcli.cli.options.TextOrJson).
 _SHOW_FORMATS = ("text", "json")
+#: The --template words ``report`` takes (sendcli.cli.reports.Template: a test holds them the same).
+REPORT_TEMPLATES = ("plan", "review", "parent", "profile", "chronology", "ehc-request", "annual-review", "passport")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,7 +85,7 @@ def direct_command(args: list[str], environ) -> tuple[Callable[[], None], bool] 
     if not words:
         return None
     name, rest = words[0], words[1:]
-    run = _show(root, rest) if name == "show" else None
+    run = _show(root, rest) if name == "show" else _report(root, rest) if name == "report" else None
     if run is not None:
         return run, debug
     if name == "log" and len(rest) == 1 and _plain_word(rest[0]):
@@ -118,6 +121,49 @@ def _show(root: str | None, rest: list[str]):
     from sendcli.cli.reading import show_record
 
     return lambda: show_record(root, positional[0], output_format or "text")
+
+
+def _report(root: str | None, rest: list[str]):
+    """``report ID`` with any of --template, --format, --output and --redact/--no-redact, each once;
+    else None (--all and --output-dir are typer's)."""
+    from pathlib import Path
+
+    from sendcli.documents.rendering import FORMATS
+
+    allowed = {"--template": REPORT_TEMPLATES, "--format": FORMATS, "--output": None}
+    given: dict[str, object] = {}
+    positional: list[str] = []
+    tokens = iter(rest)
+    for token in tokens:
+        name, equals, value = token.partition("=")
+        if name in allowed:
+            value = value if equals else next(tokens, None)
+            words = allowed[name]
+            if name in given or not (_plain_word(value) if words is None else value in words):
+                return None
+            given[name] = value
+        elif token in ("--redact", "--no-redact"):
+            if "--redact" in given:
+                return None
+            given["--redact"] = token == "--redact"
+        elif _plain_word(token):
+            positional.append(token)
+        else:
+            return None
+    if len(positional) != 1:
+        return None
+    from sendcli.cli.reading import report_record, report_start
+
+    record_id, template = positional[0], str(given.get("--template", "plan"))
+    output_format = str(given.get("--format", "html"))
+    output = Path(str(given["--output"])) if "--output" in given else None
+    redact = given.get("--redact")
+
+    def run() -> None:
+        book, as_of, redacted = report_start(root, output_format, output, False, redact)  # type: ignore[arg-type]
+        report_record(book, as_of, record_id, template, output_format, output, redacted)
+
+    return run
 
 
 def _plain_word(token: str | None) -> bool:

@@ -9,6 +9,7 @@ from enum import Enum
 import typer
 from typer.core import TyperCommand
 
+from sendcli.cli.running import redaction  # noqa: F401 - the commands' name for it
 from sendcli.core.dates import parse_iso_date
 
 
@@ -55,11 +56,6 @@ def why_not_a_date(value: str) -> str:
 
 REDACT_HELP_TAIL = (" Default: redact in sendcli.yaml (true makes redaction the default for every output "
                     "that may leave the school); --no-redact overrides it.")
-
-
-def redaction(settings: dict, option: bool | None) -> bool:
-    """``--redact``/``--no-redact`` as given, else the casebook's ``redact`` setting (default off)."""
-    return bool(settings.get("redact", False)) if option is None else option
 
 
 #: ``--encrypt-to`` on every command that makes a pack (transfer, export, pack ehc-request).

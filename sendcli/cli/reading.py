@@ -1,4 +1,4 @@
-"""``show`` and ``log``, the one-record reads, as plain functions: the Typer commands call them, and
+"""``show``, ``log`` and ``report ID``, the one-record reads, as plain functions: the Typer commands call them, and
 so does the direct path (:mod:`sendcli.cli.direct`), which runs them without building the Typer
 application. Nothing here imports typer.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
-from sendcli.cli.running import casebook_at, today
+from sendcli.cli.running import casebook_at, redaction, today
 from sendcli.core import codes
 from sendcli.core.dates import age_in_years, parse_iso_date
 from sendcli.errors import SendcliError
@@ -78,6 +79,71 @@ def print_log(root: str | None, record_id: str) -> None:
     for entry in entries:
         sys.stdout.write(f"{printable(entry.date)}  {printable(entry.author):<{width}}  {printable(entry.message)}\n")
         sys.stdout.flush()  # a line at a time, as typer.echo wrote it
+
+
+def report_start(root: str | None, output_format: str, output: Path | None, all_records: bool,
+                 redact: bool | None):
+    """What ``sendcli report`` works from: the casebook, today, and whether to redact (--redact or
+    --no-redact, else the casebook's setting); a PDF's engine is checked before anything is read."""
+    book = casebook_at(root)
+    as_of = today()
+    redact = redaction(book.settings, redact)
+    if output_format == "pdf":
+        if output is None and not all_records:
+            refuse_binary_to_terminal(output_format)
+        from sendcli.documents.pdf import require_pdf_engine
+
+        require_pdf_engine()  # what to install, said once before any report is read
+    return book, as_of, redact
+
+
+def report_record(book, as_of: date, record_id: str, template: str, output_format: str, output: Path | None,
+                  redact: bool) -> None:
+    """``sendcli report ID``: one record through a template, to stdout or privately to ``output``."""
+    from sendcli.store.records import read_record
+    from sendcli.documents.reporting import record_report
+
+    if output is None:
+        refuse_binary_to_terminal(output_format)
+    record = read_record(book, record_id, as_of, redact=redact).data
+    text = record_report(book, record, template, output_format, as_of, redact)  # type: ignore[arg-type]
+    write_report(text, output, book.root)
+    if output is not None:
+        from sendcli.documents.output import printable
+
+        sys.stderr.write(f"wrote {printable(output)}\n")
+
+
+def write_report(text: str | bytes, output: Path | None, root: Path) -> None:
+    """To stdout, or privately to a file (0600: a report holds personal data).
+
+    Never over the casebook's own files, never replacing a device or a pipe
+    (written to as a stream), never "into" a folder (sendcli.documents.output).
+    A Word document or a PDF (bytes) goes to stdout only when stdout is a file or a pipe
+    (:func:`refuse_binary_to_terminal`).
+    """
+    if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+        return
+    from sendcli.documents.output import write_output
+
+    write_output(output, text if isinstance(text, bytes) else text.encode("utf-8"), [root])
+
+
+def refuse_binary_to_terminal(output_format: str) -> None:
+    """A Word document (a zip) or a PDF: on a terminal it is noise that can repaint the screen. Refused
+    before anything is rendered (exit 2), naming the two ways that work."""
+    from sendcli.documents.rendering import BINARY_FORMATS
+    from sendcli.errors import UsageProblem
+
+    if output_format in BINARY_FORMATS and sys.stdout.isatty():
+        raise UsageProblem(f"--format {output_format} makes a binary file, not text for the terminal: give "
+                           f"--output FILE.{output_format} (or redirect: > FILE.{output_format})")
 
 
 def _open_cycle(record: dict) -> dict | None:

@@ -9,9 +9,11 @@ from typing import Optional
 
 import typer
 
-from sendcli.cli.app import casebook, today
+from sendcli.cli.app import casebook, options, today
+from sendcli.cli.reading import refuse_binary_to_terminal as _refuse_binary_to_terminal
+from sendcli.cli.reading import write_report as _write
 from sendcli.cli.options import REDACT_HELP_TAIL, redaction
-from sendcli.documents.rendering import BINARY_FORMATS, FORMATS
+from sendcli.documents.rendering import FORMATS
 from sendcli.errors import SendcliError, UsageProblem
 
 #: This module's commands; sendcli.cli.app loads them when one of them runs (quicker start).
@@ -47,35 +49,6 @@ OUTPUT_HELP = ("Write to FILE (mode 0600), never over the casebook's own files; 
 REDACT = typer.Option(None, "--redact/--no-redact",
                       help="The child by record ID alone (no name, initials, date of birth or numbers), people by "
                            "role: for output that leaves the school." + REDACT_HELP_TAIL)
-
-
-def _write(text: str | bytes, output: Path | None, root: Path) -> None:
-    """To stdout, or privately to a file (0600: a report holds personal data).
-
-    Never over the casebook's own files, never replacing a device or a pipe
-    (written to as a stream), never "into" a folder (sendcli.documents.output).
-    A Word document or a PDF (bytes) goes to stdout only when stdout is a file or a pipe
-    (:func:`_refuse_binary_to_terminal`).
-    """
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    from sendcli.documents.output import write_output
-
-    write_output(output, text if isinstance(text, bytes) else text.encode("utf-8"), [root])
-
-
-def _refuse_binary_to_terminal(output_format: str) -> None:
-    """A Word document (a zip) or a PDF: on a terminal it is noise that can repaint the screen. Refused
-    before anything is rendered (exit 2), naming the two ways that work."""
-    if output_format in BINARY_FORMATS and sys.stdout.isatty():
-        raise UsageProblem(f"--format {output_format} makes a binary file, not text for the terminal: give "
-                           f"--output FILE.{output_format} (or redirect: > FILE.{output_format})")
 
 
 @app.command()
@@ -157,18 +130,9 @@ def report(
       sendcli report --all --template profile --output-dir profiles/
       sendcli report --all --template plan --format docx --output-dir plans/
     """
-    from sendcli.store.records import read_record
-    from sendcli.documents.reporting import record_report
+    from sendcli.cli.reading import report_record, report_start
 
-    book = casebook(ctx)
-    as_of = today()
-    redact = redaction(book.settings, redact)
-    if output_format.value == "pdf":
-        if output is None and not all_records:
-            _refuse_binary_to_terminal(output_format.value)
-        from sendcli.documents.pdf import require_pdf_engine
-
-        require_pdf_engine()  # what to install, said once before any report is read
+    book, as_of, redact = report_start(options(ctx).root, output_format.value, output, all_records, redact)
     if all_records:
         if record_id is not None or output is not None:
             raise UsageProblem("--all renders every record into --output-dir; give no ID and no --output")
@@ -178,15 +142,7 @@ def report(
         return
     if record_id is None:
         raise UsageProblem("give a record ID, or --all with --output-dir")
-    if output is None:
-        _refuse_binary_to_terminal(output_format.value)
-    record = read_record(book, record_id, as_of, redact=redact).data
-    text = record_report(book, record, template.value, output_format.value, as_of, redact)  # type: ignore[arg-type]
-    _write(text, output, book.root)
-    if output is not None:
-        from sendcli.documents.output import printable
-
-        sys.stderr.write(f"wrote {printable(output)}\n")
+    report_record(book, as_of, record_id, template.value, output_format.value, output, redact)
 
 
 def _report_all(book, template: str, output_format: str, output_dir: Path, as_of, redact: bool) -> None:

@@ -58,6 +58,11 @@ def casebook_at(root: str | None) -> Casebook:
     return open_casebook(root, Path.cwd())
 
 
+def redaction(settings: dict, option: bool | None) -> bool:
+    """``--redact``/``--no-redact`` as given, else the casebook's ``redact`` setting (default off)."""
+    return bool(settings.get("redact", False)) if option is None else option
+
+
 def today() -> date:
     """The date every command works from: SENDCLI_TODAY, else the system clock."""
     from sendcli.store.casebook import parse_today

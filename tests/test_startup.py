@@ -217,3 +217,53 @@ def test_the_new_commands_leave_the_start_up_of_the_others_alone(example_caseboo
         assert not top_level(loaded) & (NOT_FOR_ONE_RECORD | {"sqlite3", "ruamel"}), args
         assert not {m for m in loaded if m.startswith(("sendcli.documents.rendering", "sendcli.documents.reporting",
                                                        "sendcli.exchange"))}, args
+
+
+#: Runs ``sendcli ARGS`` and prints the names of the commands typer built on its last line.
+BUILT_PROBE = """
+import os, sys
+import typer.main
+built = []
+build = typer.main.get_command_from_info
+def counted(command_info, **kwargs):
+    command = build(command_info, **kwargs)
+    built.append(command.name)
+    return command
+typer.main.get_command_from_info = counted
+from sendcli.cli.app import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stdout.flush()
+os.write(1, ("\\n" + " ".join(built) + "\\n").encode())
+"""
+
+
+@pytest.mark.parametrize("args, built", [
+    (("add", "note", "ae-16", "--by", "Test SENCO", "--text", "Worked with a partner today."), ["note"]),
+    (("cycle", "advance", "ae-16"), ["advance"]),
+    (("ehc", "request", "ts-20", "--date", "2026-10-02"), ["request"]),
+    (("set", "ae-16", "needs.summary", "Finds long instructions hard (fictional)."), ["set"]),
+    (("close", "--help"), ["close"]),
+])
+def test_a_command_builds_its_own_typer_command_alone(example_casebook, args, built):
+    """Typer reads a command's signature and makes each option when it builds it: a write builds only the
+    command it runs, not the dozen others of its module (workflow's all took about 8 ms)."""
+    env = {**os.environ, "SENDCLI_TODAY": "2026-11-28", "NO_COLOR": "1"}
+    out = subprocess.run([sys.executable, "-c", BUILT_PROBE, *args], capture_output=True, text=True,
+                         cwd=example_casebook, env=env, check=True).stdout
+    assert out.splitlines()[-1].split() == built
+
+
+def test_a_groups_help_still_lists_every_command(example_casebook):
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["add", "--help"], env={"NO_COLOR": "1", "COLUMNS": "100"})
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()]
+    import typer.main
+
+    from sendcli.cli import workflow
+
+    assert listed == list(typer.main.get_group(workflow.app).commands["add"].commands)

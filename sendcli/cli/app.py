@@ -41,19 +41,25 @@ COMMAND_MODULES = {
 
 
 class _Commands(MutableMapping):
-    """The root group's commands, each loaded from its module the first time it is asked for."""
+    """A group's commands, each built (with :func:`plain_help`) the first time it is asked for.
 
-    def __init__(self) -> None:
+    Typer builds a click command from a function by reading its signature and
+    making every option; a command module's Typer app holds up to a dozen
+    commands, and ``sendcli add note`` needs one of them. ``builders`` maps each
+    name to what builds it; --help, which lists them all, builds them all.
+    """
+
+    def __init__(self, builders: dict) -> None:
+        self._builders = builders
         self._loaded: dict = {}
 
     def __getitem__(self, name: str):
         if name not in self._loaded:
-            if name not in COMMAND_MODULES:
+            if name not in self._builders:
                 raise KeyError(name)
-            module = importlib.import_module(f"sendcli.cli.{COMMAND_MODULES[name]}")
-            for loaded_name, command in _module_group(module).commands.items():
-                plain_help(command)
-                self._loaded[loaded_name] = command
+            command = self._builders[name]()
+            plain_help(command)
+            self._loaded[name] = command
         return self._loaded[name]
 
     def __setitem__(self, name: str, command) -> None:
@@ -63,16 +69,57 @@ class _Commands(MutableMapping):
         del self._loaded[name]
 
     def __iter__(self):
-        return iter(dict.fromkeys([*COMMAND_MODULES, *self._loaded]))
+        return iter(dict.fromkeys([*self._builders, *self._loaded]))
 
     def __len__(self) -> int:
-        return len(set(COMMAND_MODULES) | set(self._loaded))
+        return len(set(self._builders) | set(self._loaded))
 
 
-def _module_group(module):
+def _root_command(name: str):
+    """The root's command ``name``, from its module (imported now)."""
+    module = importlib.import_module(f"sendcli.cli.{COMMAND_MODULES[name]}")
+    return _entry(module.app, name)
+
+
+def _entry(typer_app, name: str, settings: tuple | None = None):
+    """The command or group ``name`` of ``typer_app``, built alone, as typer.main.get_group builds it
+    among the others (with the settings of the module's app, passed down): a group with its own
+    commands built when each is asked for (:class:`_Commands`)."""
     import typer.main
 
-    return typer.main.get_group(module.app)
+    if settings is None:
+        settings = (typer_app.pretty_exceptions_short, typer_app.rich_markup_mode, typer_app.suggest_commands)
+    short, markup, suggest = settings
+    for info in typer_app.registered_commands:
+        if (info.name or typer.main.get_command_name(info.callback.__name__)) == name:
+            return typer.main.get_command_from_info(info, pretty_exceptions_short=short, rich_markup_mode=markup)
+    for info in typer_app.registered_groups:
+        if typer.main.solve_typer_info_defaults(info).name == name:
+            return _group(info, settings)
+    return typer.main.get_group(typer_app).commands[name]  # a group added without a name: built whole
+
+
+def _group(info, settings: tuple):
+    """The group ``info`` names, its options and help built now and its commands when asked for."""
+    import copy
+
+    import typer.main
+
+    short, markup, suggest = settings
+    built = {"pretty_exceptions_short": short, "rich_markup_mode": markup, "suggest_commands": suggest}
+    sub_app = info.typer_instance
+    names = [command.name or typer.main.get_command_name(command.callback.__name__)
+             for command in sub_app.registered_commands]
+    names += [typer.main.solve_typer_info_defaults(group).name for group in sub_app.registered_groups]
+    if not all(names):  # a group added without a name gives its commands to this one: built whole
+        return typer.main.get_group_from_info(info, **built)
+    hollow = copy.copy(sub_app)
+    hollow.registered_commands, hollow.registered_groups = [], []
+    hollow_info = copy.copy(info)
+    hollow_info.typer_instance = hollow
+    group = typer.main.get_group_from_info(hollow_info, **built)
+    group.commands = _Commands({name: (lambda name=name: _entry(sub_app, name, settings)) for name in names})
+    return group
 
 
 # -- help that reads well at 80 columns ----------------------------------------------------
@@ -96,8 +143,10 @@ def plain_help(command) -> None:
     for param in command.params:
         _tidy_metavar(param)
     _lightly_coerced(command)
-    for sub in (getattr(command, "commands", None) or {}).values():
-        plain_help(sub)
+    commands = getattr(command, "commands", None) or {}
+    if not isinstance(commands, _Commands):  # those get plain help as each is built
+        for sub in commands.values():
+            plain_help(sub)
 
 
 def _tidy_metavar(param) -> None:
@@ -227,7 +276,7 @@ class SendcliGroup(TyperGroup):
         for param in self.params:
             _tidy_metavar(param)
         _lightly_coerced(self)
-        commands = _Commands()
+        commands = _Commands({name: (lambda name=name: _root_command(name)) for name in COMMAND_MODULES})
         commands.update(self.commands)
         self.commands = commands
 

@@ -152,7 +152,7 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
         process = context.Process(target=_worker_loop, args=(theirs, make, tasks_per_worker), daemon=True)
         process.start()
         theirs.close()
-        crew.append({"process": process, "pipe": ours, "holding": None, "left": tasks_per_worker,
+        crew.append({"process": process, "pipe": ours, "holding": deque(), "left": tasks_per_worker,
                      "heard": time.monotonic()})
 
     def dismiss(worker: dict, at_once: bool = False) -> None:
@@ -171,7 +171,7 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
         worker["process"].join()
 
     def lost(worker: dict, how: str) -> WorkerLost:
-        return WorkerLost(f"{name_of(pending[worker['holding']])}: the process making its report {how}; "
+        return WorkerLost(f"{name_of(pending[worker['holding'][0]])}: the process making its report {how}; "
                           "run it again, or make this record's report alone (sendcli report ID)")
 
     try:
@@ -194,30 +194,36 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
                 yield item, result
             if exhausted and not pending:
                 return
-            for worker in [w for w in crew if w["holding"] is None and w["left"] == 0]:
+            for worker in [w for w in crew if not w["holding"] and w["left"] == 0]:
                 dismiss(worker)  # its last report made: it ends by itself
             while len(crew) < workers and waiting:
                 hire()
             for worker in crew:
-                if worker["holding"] is None and worker["left"] > 0 and waiting:
+                # Two at a time: the next record is there when a worker sends a report back, so it
+                # does not wait while this process writes a file.
+                while len(worker["holding"]) < 2 and worker["left"] > 0 and waiting:
                     index = waiting.popleft()
-                    worker["holding"], worker["heard"] = index, time.monotonic()
+                    if not worker["holding"]:
+                        worker["heard"] = time.monotonic()
+                    worker["holding"].append(index)
                     worker["left"] -= 1
                     worker["pipe"].send((index, pending[index]))
-            busy = [w for w in crew if w["holding"] is not None]
+            busy = [w for w in crew if w["holding"]]
             if not busy:
                 continue
             ready = wait([w["pipe"] for w in busy] + [w["process"].sentinel for w in busy],
                          timeout=min(5.0, WORKER_SILENCE_S))
             for worker in busy:
                 try:
-                    if worker["pipe"].poll():
+                    while worker["holding"] and worker["pipe"].poll():
                         index, ok, result = worker["pipe"].recv()
                         results[index] = (ok, result)
-                        worker["holding"] = None
-                        continue
+                        worker["holding"].remove(index)
+                        worker["heard"] = time.monotonic()
                 except (EOFError, OSError):
                     pass
+                if not worker["holding"]:
+                    continue
                 if worker["process"].sentinel in ready or not worker["process"].is_alive():
                     worker["process"].join(1.0)
                     code = worker["process"].exitcode
@@ -230,4 +236,4 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
         # Done: every worker idle. Else (an error, Ctrl-C, the caller stopped early) no report
         # still being made is wanted.
         for worker in list(crew):
-            dismiss(worker, at_once=worker["holding"] is not None)
+            dismiss(worker, at_once=bool(worker["holding"]))

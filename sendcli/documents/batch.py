@@ -9,12 +9,13 @@ their bytes and the messages are those of a run in one process, and all of
 it goes through the same all-or-nothing staging
 (sendcli.documents.output.StagedFolder).
 
-Measured on a shared, loaded 2-core machine over 300 generated records (251
-plans): PDF 77 s in one process against 61 s with two workers (56 s against
-79 s in another run). A Word document takes about 25 ms; there the workers'
-start and the copying of each record and document between processes ate the
-gain (9.2 s in one process against 11.4 s, 10.1 s against 9.5 s), so Word
-documents, like HTML and Markdown, are made in this process.
+Measured on a shared 2-core machine over 300 generated records (251 plans,
+bench/report_all_parallel.py): PDF 43 s in one process against 28 s with two
+workers while the machine was quiet (61 s against 77 s, 40 s against 42 s
+while others loaded it). A Word document takes about 25 ms; there the
+workers' start and the copying of each record and document between processes
+ate the gain (8-13 s either way, neither side ahead from one run to the
+next), so Word documents, like HTML and Markdown, are made in this process.
 
 - Workers are forked from this process (WeasyPrint already loaded, nothing to
   import again) and each makes at most :data:`TASKS_PER_WORKER` reports

@@ -785,24 +785,27 @@ class _DatesOnce:
 _being_checked: _DatesOnce | None = None
 
 
-def _events_of(record: dict) -> list[tuple[Pointer, date]]:
-    """``_recorded_events(record)`` as a list, listed once per check of the record."""
+def _listed_once(record: dict, kind: str, lister) -> list[tuple[Pointer, date]]:
+    """``list(lister(record))``, listed once per check of the record and kept as its ``kind``
+    (:class:`_DatesOnce`); listed afresh outside a check."""
     kept = _being_checked
     if kept is None or kept.record is not record:
-        return list(_recorded_events(record))
-    if kept.events is None:
-        kept.events = list(_recorded_events(record))
-    return kept.events
+        return list(lister(record))
+    listed = getattr(kept, kind)
+    if listed is None:
+        listed = list(lister(record))
+        setattr(kept, kind, listed)
+    return listed
+
+
+def _events_of(record: dict) -> list[tuple[Pointer, date]]:
+    """``_recorded_events(record)`` as a list, listed once per check of the record."""
+    return _listed_once(record, "events", _recorded_events)
 
 
 def _measures_of(record: dict) -> list[tuple[Pointer, date]]:
     """``_measure_dates(record)`` as a list, listed once per check of the record."""
-    kept = _being_checked
-    if kept is None or kept.record is not record:
-        return list(_measure_dates(record))
-    if kept.measures is None:
-        kept.measures = list(_measure_dates(record))
-    return kept.measures
+    return _listed_once(record, "measures", _measure_dates)
 
 
 def settled_from(record: dict) -> date | None:

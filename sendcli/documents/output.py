@@ -203,6 +203,8 @@ class StagedFolder:
 
         A set with no file leaves the output folder as it was (not even made).
         """
+        from sendcli.store.casebook import fsync_dir
+
         if not self.names:
             self.discard()
             return
@@ -213,14 +215,14 @@ class StagedFolder:
             with _interrupts_held():
                 os.rename(self.staging, self._home)
                 self._made_parents = []
-            _fsync_folder(self._home.parent)
+            fsync_dir(self._home.parent)
             return
         for name in self.names:
             self._check_place(self._home / name)
         with _interrupts_held():
             for name in self.names:
                 os.replace(self.staging / name, self._home / name)
-        _fsync_folder(self._home)
+        fsync_dir(self._home)
         self.discard()
 
     def _check_place(self, target: Path) -> None:
@@ -248,15 +250,6 @@ class StagedFolder:
     def __exit__(self, *exc_info) -> None:
         if os.path.lexists(self.staging):
             self.discard()
-
-
-def _fsync_folder(folder: Path) -> None:
-    """The renames made durable: a crash after the command said "wrote" keeps the new set."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 @contextmanager

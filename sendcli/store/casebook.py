@@ -327,7 +327,7 @@ def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> None
     except BaseException:
         _remove_quietly(temp_name)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def read_private_file(path: Path) -> bytes:
@@ -345,7 +345,8 @@ def _remove_quietly(name: str) -> None:
         pass  # the write's own error is the one to report
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """The renames and new names in ``folder`` made durable: after a crash it still holds them."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

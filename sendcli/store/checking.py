@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sendcli.core.findings import ERROR, WARNING, Finding, dotted_path, json_pointer
 from sendcli.core.rules import RuleContext, cross_field_findings
-from sendcli.store.screening import fast_load
+from sendcli.store.fastload import fast_load
 from sendcli.store.scalars import MAX_PROBLEMS_LISTED, MAX_RECORD_BYTES
 from sendcli.store.schemas import (
     CONFIG_SCHEMA, LOCAL_OFFER_SCHEMA, RECORD_SCHEMA, date_field_names, fast_validator, misplaced_date_findings,
@@ -170,7 +170,7 @@ def check_record_bytes(raw: bytes, display_path: str, today: date, file_id: str 
 def clean_record_data(raw: bytes, context: RuleContext) -> dict | None:
     """The record's data if it has no problem at all, found the fast way; None to read it precisely.
 
-    yaml-rs reads what :func:`~sendcli.store.screening.fast_load` judges unsuspicious,
+    yaml-rs reads what :func:`~sendcli.store.fastload.fast_load` judges unsuspicious,
     jsonschema-rs validates it, the rules find nothing: then the precise
     reader would have found nothing either. Any doubt returns None.
     """

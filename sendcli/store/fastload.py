@@ -94,18 +94,13 @@ def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
 
     ``date_keys``: the field names that hold dates (``schemas.date_field_names``).
     """
-    if yaml_rs is None or _UNUSUAL_CHARACTER.search(text) or "<<" in text or text.startswith("%") \
-            or "\n%" in text or not text.endswith("\n") or _flow_indicator_node(text):
-        # No final line break: a block scalar ending the file keeps one to yaml-rs, none to PyYAML.
-        return None
-    # Every screen of the text comes before yaml-rs sees it: it materialises
-    # aliases (a copy per alias: 1 GB from a 148 KB file) and recurses per
+    # The screen of the text (sendcli.store.screening, in one pass over its bytes; it builds on
+    # this module's tests, so it is imported here rather than above) comes before yaml-rs sees it:
+    # yaml-rs materialises aliases (a copy per alias: 1 GB from a 148 KB file) and recurses per
     # level of nesting, so anchors, aliases and deep nesting never reach it.
-    lined = "\n" + text
-    for match in _NODE_HAZARD.finditer(lined):
-        if _at_node_start(lined, match.start()):
-            return None
-    if may_nest_deeper_than(text, FAST_PATH_DEPTH):
+    from sendcli.store.screening import suspicious
+
+    if yaml_rs is None or suspicious(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

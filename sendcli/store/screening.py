@@ -23,17 +23,17 @@ The verdicts are the old screen's, exactly: tests/test_screening.py keeps a
 copy of it and compares the two over every hostile, broken and example file,
 generated records, and generated text full of the pairs that matter.
 
-``check`` reads records through :func:`fast_load` here: fastload's own, with
-this screen in front of yaml-rs. (``fastload.fast_load`` itself still screens
-pass by pass; the two give the same data, as tests/test_screening.py checks.)
+:func:`sendcli.store.fastload.fast_load` (``check``, and every command that
+reads one record) asks :func:`suspicious` before yaml-rs reads a text. The old
+passes are kept below only for what the flags cannot judge (whitespace beyond
+ASCII).
 """
 
 from __future__ import annotations
 
 import re
 
-from sendcli.store import fastload
-from sendcli.store.fastload import _NODE_HAZARD, _UNUSUAL_CHARACTER, _all_plain, _at_node_start, _flow_indicator_node
+from sendcli.store.fastload import _NODE_HAZARD, _UNUSUAL_CHARACTER, _at_node_start, _flow_indicator_node
 from sendcli.store.scalars import FAST_PATH_DEPTH, may_nest_deeper_than
 
 #: Any character Python's regular expressions take for ``\s``.
@@ -199,16 +199,3 @@ def _node_hazard(text: str) -> bool:
         if _at_node_start(lined, match.start()):
             return True
     return False
-
-
-def fast_load(text: str, date_keys: frozenset[str]) -> dict | None:
-    """:func:`sendcli.store.fastload.fast_load`, screened by :func:`suspicious`: the same data or None."""
-    if fastload.yaml_rs is None or suspicious(text):
-        return None
-    try:
-        data = fastload.yaml_rs.loads(text, parse_datetime=False)
-    except Exception:  # noqa: BLE001 - yaml-rs's own errors; the precise reader explains them
-        return None
-    if type(data) is not dict or not _all_plain(data, date_keys):
-        return None
-    return data

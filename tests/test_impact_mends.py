@@ -237,3 +237,27 @@ def test_the_note_gives_each_way_that_applies_once_in_a_fixed_order():
     ways = note.split("counts them: ", 1)[1].split("; ")
     assert [way.split()[0] for way in ways] == ["name", "add", "provision", "provision"]
     assert ADD_HINT in ways[0] and SET_HINT in ways[1] and "cycle advance" in ways[2] and "did not run" in ways[3]
+
+
+def test_the_period_screen_of_readings_counts_only_what_the_series_counts():
+    """impact looks for a reading dated in the period before it builds an outcome's series: a date
+    that is no day (even one that sorts inside the period as text) or no text is never counted, and a
+    reading carried from an earlier cycle's outcome is."""
+    from datetime import date
+
+    from sendcli.core.impact import _read_between, _served_changes
+
+    measure = {"name": "reading age", "unit": "months", "baseline": 70, "baseline_date": "2026-01-10", "target": 80}
+    earlier = {"id": "o1", "measure": measure, "readings": [{"date": "2026-09-20", "value": 74}]}
+    later = {"id": "o1", "carried_from": "1/o1", "measure": measure,
+             "readings": [{"date": "2026-10-1x", "value": 99}, {"date": 20261001, "value": 98},
+                          {"date": "2026-11-20", "value": 77}]}
+    record = {"id": "ab-16", "child": {"name": "Test Child"}, "cycles": [
+        {"number": 1, "stage": "closed", "plan": {"outcomes": [earlier]}},
+        {"number": 2, "stage": "do", "plan": {"outcomes": [later]}}]}
+    assert _read_between([later], "2026-10-01", "2026-10-31")  # a maybe (2026-10-1x), not a day
+    changes = [served.change for served in _served_changes(record, date(2026, 10, 1), date(2026, 10, 31))]
+    assert changes == []  # nothing real in October
+    changes = [served.change for served in _served_changes(record, date(2026, 9, 1), date(2026, 11, 30))]
+    assert [(c.start, c.latest.value) for c in changes] == [(74.0, 77.0)]  # from the carried reading
+    assert not _read_between([earlier, later], "2026-12-01", "2026-12-31")

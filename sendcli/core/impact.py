@@ -189,9 +189,14 @@ def _served_changes(record: dict, period_from: date, period_to: date) -> Iterato
             outcomes.append((cycle, outcome))
     carried_on = {outcome.get("carried_from") for _, outcome in outcomes}
     provision = None
+    first_day, last_day = period_from.isoformat(), period_to.isoformat()
     for cycle, outcome in outcomes:
+        if not isinstance(outcome.get("measure"), dict):
+            continue  # not measured: no series (measures.measure_of)
         if f"{cycle.get('number')}/{outcome.get('id')}" in carried_on:
             continue  # a later cycle carries it: counted there, with its whole history
+        if not _read_between(carried_chain(record, outcome), first_day, last_day):
+            continue  # no reading in the period, so no change (period_change): the series is not built
         series = outcome_series(record, outcome)
         if series is None:
             continue
@@ -217,6 +222,20 @@ def _served_changes(record: dict, period_from: date, period_to: date) -> Iterato
         if not serving:
             change = replace(change, linking=linking_of(cycle.get("stage"), named))
         yield _Served(change, tuple(serving.values()))
+
+
+def _read_between(chain: list[dict], first_day: str, last_day: str) -> bool:
+    """Whether an outcome of ``chain`` may hold a reading dated from ``first_day`` to ``last_day``
+    (ISO days): compared as text, which orders well-formed days as days. A reading whose date is
+    no day is never counted (measures.readings_of), so a text in the range is only a maybe; a
+    chain with none has no reading in the period, whatever the series would make of it."""
+    for outcome in chain:
+        readings = outcome.get("readings")
+        for reading in readings if isinstance(readings, list) else ():
+            day = reading.get("date") if isinstance(reading, dict) else None
+            if type(day) is str and first_day <= day <= last_day:
+                return True
+    return False
 
 
 def linking_of(stage: str | None, named: bool) -> str:

@@ -143,14 +143,14 @@ def outcome_series(record: dict, outcome: dict) -> Series | None:
     current = measure_of(outcome)
     if current is None:
         return None
-    same = [item for item in carried_chain(record, outcome)
-            if (m := measure_of(item)) is not None and (m.name, m.unit) == (current.name, current.unit)]
-    first = measure_of(same[0]) or current
+    measured = [(item, measure_of(item)) for item in carried_chain(record, outcome)]  # each read once
+    same = [(item, m) for item, m in measured if m is not None and (m.name, m.unit) == (current.name, current.unit)]
+    first = same[0][1] or current
     measure = Measure(current.name, current.unit, first.baseline, first.baseline_date, current.target,
                       current.lower_is_better)
     readings: list[Reading] = []
     held: set[date] = set()
-    for item in reversed(same):  # newest first
+    for item, _ in reversed(same):  # newest first
         own = readings_of(item)
         readings += [reading for reading in dict.fromkeys(own) if reading.day not in held]
         held.update(reading.day for reading in own)

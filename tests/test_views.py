@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sendcli.core import codes
-from sendcli.core.costs import CostSettings
+from sendcli.core.costs import CostSettings, planned_days, programme_of, weekly_minutes, yearly_cost
+from sendcli.core.dates import parse_iso_date
 from sendcli.core.impact import GROUPINGS, impact_groups
 from sendcli.core.reports import PROVISION_ENTRIES, provision_rows, redact, register_row, stats
 from sendcli.core.views import VIEW_FIELDS, WHOLE, provision_extract, view_extract
@@ -338,3 +339,76 @@ def test_made_up_records_give_the_same_views_from_their_extracts(corpus, records
     for by in GROUPINGS:
         assert (impact_report(book, extracts, "json", TODAY, by, PERIODS[2][0], PERIODS[2][1])
                 == impact_report(book, records, "json", TODAY, by, PERIODS[2][0], PERIODS[2][1]))
+
+
+# -- the provision rows as they were worked out before provision extracts -------------------------
+
+def _moves_before(cycle: dict) -> dict:
+    moves: dict = {}
+    for entry in cycle.get("history") or []:
+        day = parse_iso_date(entry.get("date"))
+        if day is not None:
+            moves.setdefault(entry.get("stage"), day)
+    return moves
+
+
+def _rows_before(records, period_from: date, period_to: date, costs: CostSettings) -> list[tuple]:
+    """provision_rows as it was (each cycle's history and each provision's span parsed as the view
+    ran): a frozen copy, so that the provision extracts are checked against something else."""
+    rows = []
+    for record in records:
+        planned: dict = {}
+        running = []
+        for cycle in record.get("cycles") or []:
+            provision = (cycle.get("plan") or {}).get("provision") or []
+            moves = _moves_before(cycle)
+            for item in provision:
+                start = moves.get("do")
+                if start is None:
+                    continue
+                ends = [day for day in (parse_iso_date(item.get("ended")),
+                                        moves.get("closed") if cycle.get("stage") == "closed" else None)
+                        if day is not None]
+                end = min(ends) if ends else None
+                if start <= period_to and (end is None or end >= period_from):
+                    running.append((cycle, item))
+        carried_on = {item.get("carried_from") for _, item in running}
+        for cycle, item in running:
+            if f"{cycle['number']}/{item['id']}" in carried_on:
+                continue
+            minutes = weekly_minutes(item)
+            if item.get("cost") is not None and cycle["number"] not in planned:
+                planned[cycle["number"]] = planned_days(cycle)
+            rows.append((record["id"], record["child"]["name"], cycle["number"], item["id"],
+                         item.get("kind") or "other", item["text"], item.get("staff") or "—",
+                         item.get("frequency") or "", minutes, item.get("cost"), item.get("local_offer"),
+                         yearly_cost(item, cycle, costs, minutes=minutes, days=planned.get(cycle["number"])),
+                         programme_of(item), item.get("group_size")))
+    return sorted(rows, key=lambda r: (r[4], r[6], r[0], r[3]))
+
+
+def _as_tuples(rows) -> list[tuple]:
+    return [tuple(vars(row).values()) for row in rows]
+
+
+def test_provision_rows_from_provision_extracts_are_those_worked_out_before(corpus):
+    book, records = corpus
+    costs = CostSettings.from_settings(book.settings)
+    provisions = [_as_cached_provision(record) for record in records]
+    for start, end in PERIODS:
+        start, end = start or date(2026, 9, 1), end or TODAY
+        before = _rows_before(records, start, end, costs)
+        assert before  # not trivially
+        assert _as_tuples(provision_rows(provisions, start, end, costs)) == before
+        assert _as_tuples(provision_rows(records, start, end, costs)) == before
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(st.lists(_record, min_size=1, max_size=4))
+def test_made_up_records_give_the_rows_worked_out_before(corpus, records):
+    book, _ = corpus
+    costs = CostSettings.from_settings(book.settings)
+    provisions = [_as_cached_provision(record) for record in records]
+    for start, end in PERIODS[1:]:
+        assert _as_tuples(provision_rows(provisions, start, end, costs)) == _rows_before(records, start, end, costs)

@@ -308,3 +308,50 @@ def test_ctrl_c_ignored_stays_ignored_while_the_files_move_in():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, inherited)
+
+
+def test_ctrl_c_while_the_set_moves_in_says_the_set_was_written(example_casebook, run, tmp_path, monkeypatch,
+                                                                 ctrl_c_handled):
+    """Ctrl-C waits for the renames: when it comes then, the new set is all there, and the command
+    says so rather than that nothing was written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("kept")
+    real_replace = os.replace
+    interrupted = []
+
+    def interrupting(source, target):
+        if Path(target).parent == out and not interrupted:  # a rename into DIR, not a staged write
+            interrupted.append(target)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(output_module.os, "replace", interrupting)
+    result = run("report", "--all", "--format", "md", "--output-dir", str(out))
+    assert interrupted and result.exit_code == 130
+    assert "interrupted: the whole set was written to" in result.stderr
+    assert "nothing was written" not in result.stderr
+    assert len([name for name in os.listdir(out) if name.endswith(".md")]) == 9
+
+
+def test_a_move_that_fails_part_way_says_how_much_was_moved(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    real_replace = os.replace
+    calls = []
+
+    def failing_second(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    staged = StagedFolder(out, [])
+    for name in ("a.md", "b.md", "c.md"):
+        staged.write(name, name.encode())
+    assert staged.state().startswith("nothing was written to")
+    monkeypatch.setattr(output_module.os, "replace", failing_second)
+    with pytest.raises(OSError):
+        staged.commit()
+    assert staged.state().startswith("1 of the 3 reports were moved into")
+    staged.discard()

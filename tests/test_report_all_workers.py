@@ -281,3 +281,53 @@ def test_workers_only_where_they_pay(monkeypatch):
     monkeypatch.setattr(batch.sys, "platform", "darwin")
     monkeypatch.setattr(batch, "_cores", lambda: 8)
     assert worker_count("pdf", 500) == 0
+
+
+def die_on_the_second(number: int) -> int:
+    if number == 1:
+        time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return number
+
+
+def test_a_worker_that_dies_before_it_is_sent_more_is_lost_not_a_closed_pipe():
+    """The parent writes each report while the worker dies: its next send meets a closed pipe, which
+    is the worker lost (named), never a BrokenPipeError (the CLI took that for a closed stdout and
+    ended with exit 0, saying nothing)."""
+    with pytest.raises(WorkerLost, match="item 1: the process making its report was stopped by signal 9"):
+        for _item, _value in made_in_workers(range(10), die_on_the_second, workers=1, name_of=lambda n: f"item {n}"):
+            time.sleep(0.3)  # as writing a staged file takes a while
+    assert no_worker_left()
+
+
+def echo_large(text: str) -> bytes:
+    return text.encode() * 2  # a report larger than the record, as a PDF is
+
+
+def _large_round_trip() -> None:
+    items = [f"{n:04d}" + "x" * 600_000 for n in range(6)]
+    got = [value for _item, value in made_in_workers(items, echo_large, workers=2)]
+    assert got == [item.encode() * 2 for item in items]
+
+
+def test_large_records_and_large_reports_pass_without_both_sides_waiting_on_each_other():
+    """A record sent ahead larger than a pipe holds would block this process while the worker blocks
+    sending its report back: large ones go to an idle worker only. Run in a child process, so that a
+    regression is a failure here rather than a suite that never ends."""
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=_large_round_trip)
+    child.start()
+    child.join(60)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail("the round trip of large records and reports did not end")
+    assert child.exitcode == 0
+
+
+def test_a_lost_worker_names_an_unreadable_record_by_its_file():
+    from sendcli.cli.reports import _record_name
+    from sendcli.store.casebook import Unreadable
+
+    assert _record_name(Unreadable("records/zz-10.yaml", "3:1: bad")) == "records/zz-10.yaml"
+    assert _record_name({"id": "ab-16"}) == "ab-16"

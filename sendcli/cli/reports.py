@@ -183,11 +183,10 @@ def _report_all(book, template: str, output_format: str, output_dir: Path, as_of
     workers = worker_count(output_format, total)
     records = each_record(book.root, as_of, redact)
     if workers:
-        outcomes = made_in_workers(records, outcome, workers, name_of=lambda record: str(record.get("id")))
+        outcomes = made_in_workers(records, outcome, workers, name_of=_record_name)
     else:
         outcomes = ((record, outcome(record)) for record in records)
     unreadable = skipped = 0
-    unchanged = f"nothing was written to {printable(output_dir)}: it is as it was"
     with StagedFolder(output_dir, [book.root]) as staged, closing(outcomes):
         try:
             # No progress bar thread while workers are forked (auto_refresh off): a fork copies no thread.
@@ -202,19 +201,29 @@ def _report_all(book, template: str, output_format: str, output_dir: Path, as_of
                 else:
                     staged.write(text, data)
             staged.commit()
+        # Said as it is: nothing moved in (most failures), or the set written when Ctrl-C came
+        # while it moved in (it waits for the renames) or the folder's sync failed after them.
         except SendcliError as error:
-            error.details.append(unchanged)
+            error.details.append(staged.state())
             raise
         except OSError as error:
-            _stopped_by(error, unchanged)
+            _stopped_by(error, staged.state())
         except KeyboardInterrupt:
-            sys.stderr.write(f"sendcli: interrupted: {unchanged}\n")
+            sys.stderr.write(f"sendcli: interrupted: {staged.state()}\n")
             raise
     written = len(staged.names)
     sys.stderr.write(f"wrote {written} report{'s' * (written != 1)} to {printable(output_dir)}"
                      f"{f'; {skipped} skipped' if skipped else ''}\n")
     if unreadable:
         raise typer.Exit(1)
+
+
+def _record_name(record) -> str:
+    """A record as a message names it: its ID, or an unreadable one's file."""
+    from sendcli.store.casebook import Unreadable
+    from sendcli.documents.output import printable
+
+    return printable(record.path if isinstance(record, Unreadable) else str(record.get("id")))
 
 
 def _stopped_by(error: OSError, unchanged: str) -> None:

@@ -58,6 +58,10 @@ MAX_WORKERS = 4
 #: A worker that holds a record and sends nothing for this long is stopped (a PDF has
 #: its own 60 s bound, enforced inside the worker).
 WORKER_SILENCE_S = 180.0
+#: A record sent ahead (while its worker is still making the one before) at most this large,
+#: pickled: a pipe holds about this much unread. A larger one waits until its worker is idle,
+#: since this process would block sending it while the worker blocks sending its report back.
+SEND_AHEAD_MAX = 32 * 1024
 
 
 class WorkerLost(SendcliError):
@@ -138,6 +142,8 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
     import multiprocessing
     from multiprocessing.connection import wait
 
+    from multiprocessing.reduction import ForkingPickler
+
     context = multiprocessing.get_context("fork")
     tasks_per_worker = tasks_per_worker or TASKS_PER_WORKER
     source = iter(items)
@@ -146,6 +152,7 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
     waiting: deque[int] = deque()
     results: dict[int, tuple[bool, Any]] = {}
     crew: list[dict] = []
+    pickled: dict[int, bytes] = {}  # the next record to send, pickled once
     next_index = awaited = 0
 
     def hire() -> None:
@@ -175,6 +182,12 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
         return WorkerLost(f"{name_of(pending[worker['holding'][0]])}: the process making its report {how}; "
                           "run it again, or make this record's report alone (sendcli report ID)")
 
+    def ended(worker: dict) -> WorkerLost:
+        worker["process"].join(1.0)
+        code = worker["process"].exitcode
+        how = f"was stopped by signal {-code}" if code is not None and code < 0 else f"ended (exit code {code})"
+        return lost(worker, how + (" (out of memory?)" if code == -9 else ""))
+
     try:
         while True:
             while not exhausted and len(pending) < workers * AHEAD:
@@ -203,12 +216,20 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
                 # Two at a time: the next record is there when a worker sends a report back, so it
                 # does not wait while this process writes a file.
                 while len(worker["holding"]) < 2 and worker["left"] > 0 and waiting:
-                    index = waiting.popleft()
+                    index = waiting[0]
+                    if index not in pickled:
+                        pickled[index] = ForkingPickler.dumps((index, pending[index]))
+                    if worker["holding"] and len(pickled[index]) > SEND_AHEAD_MAX:
+                        break  # a large record is sent to an idle worker only (SEND_AHEAD_MAX)
+                    waiting.popleft()
                     if not worker["holding"]:
                         worker["heard"] = time.monotonic()
                     worker["holding"].append(index)
                     worker["left"] -= 1
-                    worker["pipe"].send((index, pending[index]))
+                    try:
+                        worker["pipe"].send_bytes(pickled.pop(index))  # as Connection.send would
+                    except OSError:  # it ended since it was last heard from (killed for memory, a crash)
+                        raise ended(worker) from None
             busy = [w for w in crew if w["holding"]]
             if not busy:
                 continue
@@ -226,11 +247,7 @@ def made_in_workers(items: Iterable[Any], make: Callable[[Any], Any], workers: i
                 if not worker["holding"]:
                     continue
                 if worker["process"].sentinel in ready or not worker["process"].is_alive():
-                    worker["process"].join(1.0)
-                    code = worker["process"].exitcode
-                    how = f"was stopped by signal {-code}" if code is not None and code < 0 else \
-                        f"ended (exit code {code})"
-                    raise lost(worker, how + (" (out of memory?)" if code == -9 else ""))
+                    raise ended(worker)
                 if time.monotonic() - worker["heard"] > WORKER_SILENCE_S:
                     raise lost(worker, f"sent nothing for {WORKER_SILENCE_S:.0f} s")
     finally:

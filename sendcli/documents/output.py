@@ -151,6 +151,8 @@ class StagedFolder:
         self._home = Path(os.path.realpath(folder))
         self._made_parents: list[Path] = []
         self.names: list[str] = []
+        #: How many of :attr:`names` are in the output folder already (what a failure leaves there).
+        self.moved = 0
         self.staging = self._make_staging()
 
     def _make_staging(self) -> Path:
@@ -215,6 +217,7 @@ class StagedFolder:
             with _interrupts_held():
                 os.rename(self.staging, self._home)
                 self._made_parents = []
+                self.moved = len(self.names)
             fsync_dir(self._home.parent)
             return
         for name in self.names:
@@ -222,8 +225,19 @@ class StagedFolder:
         with _interrupts_held():
             for name in self.names:
                 os.replace(self.staging / name, self._home / name)
+                self.moved += 1
         fsync_dir(self._home)
         self.discard()
+
+    def state(self) -> str:
+        """What the output folder holds of the set now, in words, for a run that stopped."""
+        shown = printable(str(self.folder))
+        if not self.moved:
+            return f"nothing was written to {shown}: it is as it was"
+        if self.moved == len(self.names):
+            return f"the whole set was written to {shown} before it stopped"
+        return (f"{self.moved} of the {len(self.names)} reports were moved into {shown} before it stopped "
+                "(the others there are from before): run it again")
 
     def _check_place(self, target: Path) -> None:
         refuse_protected(target, self.roots, self.option)

@@ -45,7 +45,7 @@ from datetime import date
 from decimal import Decimal
 
 from sendcli.core.measures import Measure, Reading, as_written, carried_chain, outcome_series
-from sendcli.core.reports import SMALL_NUMBER, running_span
+from sendcli.core.reports import SMALL_NUMBER, cycle_moves, running_span
 
 GROUPINGS = ("programme", "kind", "staff", "need")
 #: What text and HTML show as the group of a provision or a record without the field it is grouped
@@ -161,8 +161,12 @@ def _running_provision(record: dict, period_from: date, period_to: date) -> dict
     (provision carried into a later cycle is one provision, as in the provision map)."""
     running: dict[str, tuple[dict, dict]] = {}
     for cycle in record.get("cycles") or []:
-        for item in (cycle.get("plan") or {}).get("provision") or []:
-            span = running_span(cycle, item)
+        provision = (cycle.get("plan") or {}).get("provision")
+        if not provision:
+            continue
+        moves = cycle_moves(cycle)  # once a cycle, not once a provision
+        for item in provision:
+            span = running_span(cycle, item, moves)
             if span is not None and span[0] <= period_to and (span[1] is None or span[1] >= period_from):
                 running[f"{cycle.get('number')}/{item.get('id')}"] = (cycle, item)
     carried_into = {item.get("carried_from"): key for key, (_, item) in running.items()
@@ -195,9 +199,10 @@ def _served_changes(record: dict, period_from: date, period_to: date) -> Iterato
             continue  # not measured: no series (measures.measure_of)
         if f"{cycle.get('number')}/{outcome.get('id')}" in carried_on:
             continue  # a later cycle carries it: counted there, with its whole history
-        if not _read_between(carried_chain(record, outcome), first_day, last_day):
+        chain = carried_chain(record, outcome)
+        if not _read_between(chain, first_day, last_day):
             continue  # no reading in the period, so no change (period_change): the series is not built
-        series = outcome_series(record, outcome)
+        series = outcome_series(record, outcome, chain)
         if series is None:
             continue
         change = period_change(record_id, name, str(outcome.get("id")), series, period_from, period_to)
@@ -207,7 +212,7 @@ def _served_changes(record: dict, period_from: date, period_to: date) -> Iterato
             provision = _running_provision(record, period_from, period_to)
         serving: dict[str, tuple[str, dict, dict]] = {}
         named = False
-        for link in carried_chain(record, outcome):
+        for link in chain:
             link_cycle = cycle_of.get(id(link))
             if link_cycle is None:
                 continue

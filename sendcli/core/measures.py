@@ -129,7 +129,7 @@ def carried_chain(record: dict, outcome: dict) -> list[dict]:
         chain.insert(0, earlier)
 
 
-def outcome_series(record: dict, outcome: dict) -> Series | None:
+def outcome_series(record: dict, outcome: dict, chain: list[dict] | None = None) -> Series | None:
     """The measure's history across the cycles that carried the outcome (None: no measure).
 
     The measure as the outcome now holds it (its name, unit, target and direction); the baseline
@@ -143,7 +143,9 @@ def outcome_series(record: dict, outcome: dict) -> Series | None:
     current = measure_of(outcome)
     if current is None:
         return None
-    measured = [(item, measure_of(item)) for item in carried_chain(record, outcome)]  # each read once
+    # ``chain``: carried_chain(record, outcome), where the caller has it already.
+    chain = carried_chain(record, outcome) if chain is None else chain
+    measured = [(item, measure_of(item)) for item in chain]  # each read once
     same = [(item, m) for item, m in measured if m is not None and (m.name, m.unit) == (current.name, current.unit)]
     first = same[0][1] or current
     measure = Measure(current.name, current.unit, first.baseline, first.baseline_date, current.target,

@@ -9,6 +9,7 @@ cached run read: exactly the changed ones. No timings (quality.md).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import sqlite3
@@ -385,3 +386,22 @@ def test_extracts_fetched_a_batch_at_a_time_say_the_same(book, run, reads, monke
     again = run("provision-map", "--format", "json", "--from", "2020-09-01")
     assert reads == [] and again.stdout == first.stdout
     same_everywhere()
+
+
+def test_the_cache_decodes_json_as_json_does(book, run):
+    """msgspec decodes the stored JSON (quicker); every value is what json.loads gives, and what
+    msgspec refuses json reads."""
+    run("impact", "--format", "json")
+    run("provision-map", "--format", "json")
+    with sqlite3.connect(book / ".sendcli" / "summaries.sqlite") as db:
+        stored = [text for row in db.execute("SELECT problems, extract, provision FROM summaries") for text in row
+                  if text]
+    texts = [text.partition(" ")[2] if text[:1] not in "[{" else text for text in stored]
+    texts += ['{"a": 1180591620717411303424}', '{"a": -18446744073709551617}', '{"a": NaN}', '{"a": "\\ud800"}',
+              '{"a": 1e400}', '{"a": -0.0}', '{"a": 5e-324}', '{"a": [1.5, "é", null, true]}', '"x"', "[]"]
+    assert len(texts) > 40
+    for text in texts:
+        value, expected = summaries._loads(text), json.loads(text)
+        assert repr(value) == repr(expected) and type(value) is type(expected), text[:80]
+    with pytest.raises(ValueError):
+        summaries._loads('{"a": ')

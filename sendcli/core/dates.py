@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from sendcli.core.findings import WARNING, Finding
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: The shape of a day as records write it (whether or not the day exists).
+ISO_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 #: Texts already read as dates (or as no date). The rules read every date of a record several
@@ -35,7 +36,7 @@ def parse_iso_date(text: object) -> date | None:
 
 
 def _read_iso_date(text: object) -> date | None:
-    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+    if not isinstance(text, str) or not ISO_DATE_SHAPE.fullmatch(text):
         return None
     try:
         return date.fromisoformat(text)

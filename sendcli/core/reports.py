@@ -18,7 +18,7 @@ from sendcli.core import codes
 from sendcli.core.costs import (
     CostSettings, pence, planned_days, programme_of, weekly_minutes, yearly_cost,
 )
-from sendcli.core.dates import parse_iso_date
+from sendcli.core.dates import ISO_DATE_SHAPE, parse_iso_date
 
 #: docs/rules.md: "stats never shows a count under 5 (shown as <5)".
 SMALL_NUMBER = 5
@@ -212,8 +212,6 @@ def redact(record: dict) -> dict:
     return _without_names(safe, replacements)
 
 
-_WHOLE_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-
 #: The values of a record that nothing changes in place: kept, not copied.
 _SCALARS = frozenset({str, int, float, bool, type(None), date})
 
@@ -251,7 +249,7 @@ def _without_names(value: object, replacements: list[tuple[str, str]]) -> object
     def walk(item: object) -> object:
         if isinstance(item, str):
             # A day is never a name: a child called "Test Child 2026" keeps the days of their cycles.
-            if _WHOLE_DAY.fullmatch(item):
+            if ISO_DATE_SHAPE.fullmatch(item):
                 return item
             return pattern.sub(lambda match: lookup[match.group(0)], item)
         if isinstance(item, dict):
@@ -352,24 +350,22 @@ def school_year_start(on: date) -> date:
     return date(on.year if on.month >= 9 else on.year - 1, 9, 1)
 
 
-def cycle_moves(cycle: dict, parse=parse_iso_date) -> dict:
-    """The day of each stage's first move in the cycle's history (``{"do": date, ...}``).
-    ``parse``: :func:`parse_iso_date`, or a memo of it where a caller reads many cycles."""
+def cycle_moves(cycle: dict) -> dict:
+    """The day of each stage's first move in the cycle's history (``{"do": date, ...}``)."""
     moves: dict = {}
     for entry in cycle.get("history") or []:
-        day = parse(entry.get("date"))
+        day = parse_iso_date(entry.get("date"))
         if day is not None:
             moves.setdefault(entry.get("stage"), day)
     return moves
 
 
-def running_span(cycle: dict, provision: dict, moves: dict | None = None,
-                 parse=parse_iso_date) -> tuple[date, date | None] | None:
+def running_span(cycle: dict, provision: dict, moves: dict | None = None) -> tuple[date, date | None] | None:
     """When a provision runs: from its cycle's move to do until its ``ended`` date or its cycle's
     close (None: still running). None where the cycle never reached do, so nothing ran.
     ``moves``: :func:`cycle_moves` of the cycle, where the caller has them already."""
-    moves = cycle_moves(cycle, parse) if moves is None else moves
-    return _span(moves.get("do"), _closed_on(cycle, moves), parse(provision.get("ended")))
+    moves = cycle_moves(cycle) if moves is None else moves
+    return _span(moves.get("do"), _closed_on(cycle, moves), parse_iso_date(provision.get("ended")))
 
 
 def _closed_on(cycle: dict, moves: dict) -> date | None:
@@ -381,22 +377,6 @@ def _span(start: date | None, closed: date | None, ended: date | None) -> tuple[
         return None
     ends = [day for day in (ended, closed) if day is not None]
     return start, min(ends) if ends else None
-
-
-class _DateMemo(dict):
-    """:func:`parse_iso_date` remembered by text: a casebook's cycles share a few hundred days, and
-    a provision map over 25,000 records would otherwise parse half a million of them."""
-
-    def __call__(self, text: object) -> date | None:
-        if text is None:
-            return None
-        try:
-            return self[text]
-        except (KeyError, TypeError):  # not seen yet, or no text at all (a list: no date)
-            day = parse_iso_date(text)
-            if type(text) is str:
-                self[text] = day
-            return day
 
 
 #: The key of a provision extract's entries (sendcli.core.views.provision_extract): a record's
@@ -413,19 +393,18 @@ def provision_entries(record: dict) -> list[list]:
     ordinals (``date.toordinal``; ``end`` None while it runs), as :func:`running_span` gives them;
     ``minutes_per_week`` as :func:`weekly_minutes` works it out; ``planned_days`` of the cycle,
     for a provision with a cost (None otherwise)."""
-    parse = _DateMemo()
     entries = []
     for cycle in record.get("cycles") or []:
         provision = (cycle.get("plan") or {}).get("provision")
         if not provision:
             continue
-        moves = cycle_moves(cycle, parse)  # once a cycle, not once a provision (running_span)
+        moves = cycle_moves(cycle)  # once a cycle, not once a provision (running_span)
         start, closed = moves.get("do"), _closed_on(cycle, moves)
         if start is None:
             continue  # the cycle never reached do: nothing of it ran
         days: object = _ASK_DAYS
         for item in provision:
-            _, end = _span(start, closed, parse(item.get("ended")))
+            _, end = _span(start, closed, parse_iso_date(item.get("ended")))
             if item.get("cost") is not None and days is _ASK_DAYS:
                 days = planned_days(cycle)
             entries.append([start.toordinal(), end and end.toordinal(), cycle.get("number"), item.get("id"),

@@ -44,7 +44,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from datetime import date
 from pathlib import Path
 
 from sendcli.store.checking import Problem, Target, Verdict
+from sendcli.core.dates import parse_iso_date
 from sendcli.core.deadlines import Deadline, DeadlineSettings
 from sendcli.core.findings import ERROR, WARNING
 
@@ -357,16 +357,7 @@ def _is_stored_deadline(item: object) -> bool:
 
 
 def _is_day(value: object) -> bool:
-    if type(value) is not str or not _ISO_DAY.fullmatch(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+    return parse_iso_date(value) is not None
 
 
 def _read_all(misses: list[tuple[str, str]], job: _Job) -> Iterator[tuple]:

@@ -60,3 +60,17 @@ def example_casebook(tmp_path, monkeypatch):
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` and its bytes: to prove a refusal changed nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def ava_to_plan(run) -> None:
+    """Ava Example (ae-16, SpLD) made on 2026-09-01, her first cycle opened on 2026-09-10 and moved to
+    plan on 2026-09-13 with evidence and the child's and parent's views: the start several tests share."""
+    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SpLD",
+               env={"SENDCLI_TODAY": "2026-09-01"}).exit_code == 0
+    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
+                      ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
+                      ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
+                      ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
+                      ("2026-09-13", ["cycle", "advance", "ae-16"])]:
+        result = run(*args, env={"SENDCLI_TODAY": day})
+        assert result.exit_code == 0, (args, result.stderr)

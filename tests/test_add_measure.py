@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from sendcli.store.loading import load_yaml
+from tests.conftest import ava_to_plan
 
 
 def at(day):
@@ -23,14 +24,8 @@ def record_bytes(casebook):
 @pytest.fixture
 def running(casebook, run):
     """Ava's first cycle in stage do from 2026-09-14, its outcomes o1 and o2 unmeasured."""
-    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SpLD",
-               env=at("2026-09-01")).exit_code == 0
-    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
-                      ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
-                      ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
-                      ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
-                      ("2026-09-13", ["cycle", "advance", "ae-16"]),
-                      ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Reads at her age", "--criteria", "Test"]),
+    ava_to_plan(run)
+    for day, args in [("2026-09-13", ["add", "outcome", "ae-16", "--text", "Reads at her age", "--criteria", "Test"]),
                       ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Join in", "--criteria", "Weekly"]),
                       ("2026-09-13", ["add", "provision", "ae-16", "--text", "Catch-up", "--outcome", "o1",
                                       "--outcome", "o2"]),

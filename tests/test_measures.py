@@ -10,6 +10,7 @@ from sendcli.core.findings import ERROR, WARNING
 from sendcli.core.rules import RuleContext, check_readings, cross_field_findings, settled_from
 from sendcli.store.checking import check_record_file
 from sendcli.store.loading import load_yaml
+from tests.conftest import ava_to_plan
 
 
 def data(casebook, record_id="ae-16"):
@@ -23,14 +24,7 @@ def at(day):
 @pytest.fixture
 def ava(casebook, run):
     """Ava's first cycle in stage plan from 2026-09-13 (evidence and views recorded)."""
-    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SpLD",
-               env=at("2026-09-01")).exit_code == 0
-    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
-                      ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
-                      ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
-                      ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
-                      ("2026-09-13", ["cycle", "advance", "ae-16"])]:
-        assert run(*args, env=at(day)).exit_code == 0, args
+    ava_to_plan(run)
     return casebook
 
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import snapshot
+from conftest import ava_to_plan, snapshot
 from sendcli.store.loading import load_yaml
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -27,14 +27,8 @@ def outcomes(casebook):
 def measured(casebook, run):
     """Ava's first cycle in stage do from 2026-09-14: o1 measured in months from the expected reading
     age (a baseline of -14, a target of -6), made with negative option values; o2 not measured."""
-    assert run("new", "ae-16", "--name", "Ava Example", "--dob", "2016-05-14", "--need", "SpLD",
-               env=at("2026-09-01")).exit_code == 0
-    for day, args in [("2026-09-10", ["cycle", "open", "ae-16"]),
-                      ("2026-09-12", ["add", "evidence", "ae-16", "--source", "TA", "--text", "Baseline"]),
-                      ("2026-09-12", ["add", "view", "ae-16", "--from", "child", "--text", "Dogs"]),
-                      ("2026-09-12", ["add", "view", "ae-16", "--from", "parent", "--text", "Worries"]),
-                      ("2026-09-13", ["cycle", "advance", "ae-16"]),
-                      ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Closes the gap", "--criteria", "Test",
+    ava_to_plan(run)
+    for day, args in [("2026-09-13", ["add", "outcome", "ae-16", "--text", "Closes the gap", "--criteria", "Test",
                                       "--measure", "reading age gap", "--unit", "months",
                                       "--baseline", "-14", "--target", "-6"]),
                       ("2026-09-13", ["add", "outcome", "ae-16", "--text", "Join in", "--criteria", "Weekly"]),
